@@ -1,0 +1,140 @@
+#include "service/reload.hpp"
+
+#include <cstdio>
+#include <sstream>
+
+namespace eport::service {
+
+namespace {
+
+std::string join(const std::vector<int>& values) {
+  std::string text = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    text += (i ? ", " : "") + std::to_string(values[i]);
+  }
+  return text + "]";
+}
+
+std::string join(const std::vector<std::string>& values) {
+  std::string text = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    text += (i ? ", " : "") + values[i];
+  }
+  return text + "]";
+}
+
+std::string describe(const std::vector<config::DriverSpec>& drivers) {
+  std::string text = "[";
+  for (std::size_t i = 0; i < drivers.size(); ++i) {
+    text += (i ? ", " : "") + drivers[i].name + " " + drivers[i].options.dump();
+  }
+  return text + "]";
+}
+
+bool same_drivers(const std::vector<config::DriverSpec>& a, const std::vector<config::DriverSpec>& b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    // The line number moves when comments are edited; it is not a change of the driver.
+    if (a[i].name != b[i].name || a[i].options != b[i].options) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string describe(const config::Limits& l) {
+  std::ostringstream text;
+  text << "max_clients " << l.max_clients << ", max_message_bytes " << l.max_message_bytes
+       << ", idle_timeout " << l.idle_timeout_s << "s, event_queue_size " << l.event_queue_size;
+  return text.str();
+}
+
+bool operator!=(const config::Limits& a, const config::Limits& b) {
+  return a.max_clients != b.max_clients || a.max_message_bytes != b.max_message_bytes ||
+         a.idle_timeout_s != b.idle_timeout_s || a.event_queue_size != b.event_queue_size;
+}
+
+// Records "name: old -> new" in `lines` when the two values differ.
+template <typename T, typename Show>
+bool note(std::vector<std::string>& lines, const char* name, const T& old_value, const T& new_value,
+          Show show) {
+  if (old_value != new_value) {
+    lines.push_back(std::string(name) + ": " + show(old_value) + " -> " + show(new_value));
+    return true;
+  }
+  return false;
+}
+
+const auto as_is = [](const std::string& s) { return s; };
+const auto as_bool = [](bool b) { return std::string(b ? "on" : "off"); };
+
+}  // namespace
+
+ReloadPlan plan_reload(const config::Config& running, const config::Config& loaded) {
+  ReloadPlan plan{running, {}, {}};
+  auto& applied = plan.applied;
+  note(applied, "log_level", running.log_level, loaded.log_level, as_is);
+  note(applied, "expiry.warn_days", running.expiry_warn_days, loaded.expiry_warn_days,
+       [](const auto& v) { return join(v); });
+  note(applied, "limits", running.limits, loaded.limits, [](const auto& v) { return describe(v); });
+  note(applied, "admin_groups", running.admin_groups, loaded.admin_groups,
+       [](const auto& v) { return join(v); });
+  if (running.guidance != loaded.guidance) {
+    applied.push_back("guidance: updated");
+  }
+  if (running.pin_default != loaded.pin_default) {
+    applied.push_back("pin.default: changed");  // the PIN itself is never logged
+  }
+  plan.next.log_level = loaded.log_level;
+  plan.next.expiry_warn_days = loaded.expiry_warn_days;
+  plan.next.limits = loaded.limits;
+  plan.next.admin_groups = loaded.admin_groups;
+  plan.next.guidance = loaded.guidance;
+  plan.next.pin_default = loaded.pin_default;
+  plan.next.warnings = loaded.warnings;
+
+  auto& restart = plan.needs_restart;
+  note(restart, "socket", running.socket, loaded.socket, as_is);
+  note(restart, "socket_mode", running.socket_mode, loaded.socket_mode,
+       [](std::uint32_t m) {
+         char text[8];
+         std::snprintf(text, sizeof(text), "%04o", static_cast<unsigned>(m & 07777));
+         return std::string(text);
+       });
+  note(restart, "socket_group", running.socket_group, loaded.socket_group, as_is);
+  note(restart, "state_dir", running.state_dir, loaded.state_dir, as_is);
+  note(restart, "plugin_dir", running.plugin_dir, loaded.plugin_dir, as_is);
+  if (!same_drivers(running.drivers, loaded.drivers)) {
+    restart.push_back("drivers: " + describe(running.drivers) + " -> " + describe(loaded.drivers));
+  }
+  note(restart, "pcsc.enabled", running.pcsc_enabled, loaded.pcsc_enabled, as_bool);
+  note(restart, "usb.enabled", running.usb_enabled, loaded.usb_enabled, as_bool);
+  for (auto& line : restart) {
+    line += " (kept; restart eportd to apply: systemctl restart eportd)";
+  }
+  return plan;
+}
+
+ReloadResult reload_config(const config::Config& running, const std::filesystem::path& file,
+                           const ConfigLoader& load, const std::optional<StrictModesPolicy>& strict) {
+  ReloadResult result;
+  const std::string keep = "; still running with the previous configuration";
+  if (strict) {
+    const auto problems = check_strict_modes(file, {}, *strict);
+    if (!problems.empty()) {
+      result.error = "reload refused (StrictModes): " + problems.front() + keep;
+      return result;
+    }
+  }
+  try {
+    result.plan = plan_reload(running, load(file));
+  } catch (const std::exception& error) {
+    // config::ConfigError's what() already names the file and line of every issue.
+    result.error = "reload failed: " + std::string(error.what()) + keep;
+  }
+  return result;
+}
+
+}  // namespace eport::service
