@@ -1,0 +1,41 @@
+"""Where the source tree, the build tree and the system tools are."""
+
+import os
+import shutil
+
+SOURCE_DIR = os.environ.get(
+    "EPORT_SOURCE_DIR",
+    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+
+VPCD_DRIVER = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so"
+OPENSC_PKCS11 = "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"
+
+
+def build_dir():
+    """The build tree under test: $EPORT_BUILD_DIR (set by ctest), else build/dev."""
+    return os.environ.get("EPORT_BUILD_DIR", os.path.join(SOURCE_DIR, "build", "dev"))
+
+
+def built(name):
+    """Path of a program built into <build>/bin, or None when it is not built (yet)."""
+    path = os.path.join(build_dir(), "bin", name)
+    return path if os.access(path, os.X_OK) else None
+
+
+def plugin_dir():
+    """The build tree's single plug-in directory."""
+    return os.path.join(build_dir(), "plugins")
+
+
+def opensc_pkcs11():
+    """The OpenSC PKCS#11 module (multiarch path first)."""
+    for path in (OPENSC_PKCS11, "/usr/lib/opensc-pkcs11.so",
+                 "/usr/lib/x86_64-linux-gnu/pkcs11/opensc-pkcs11.so"):
+        if os.path.exists(path):
+            return path
+    return None
+
+
+def tool(name):
+    """Absolute path of a system tool, or None."""
+    return shutil.which(name, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
