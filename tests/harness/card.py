@@ -166,20 +166,23 @@ _HEX = re.compile(r"^[0-9A-Fa-f]+$")
 def parse_apdu_line(line):
     """One APDU log line -> Exchange(time, command bytes, response bytes), or None.
 
-    The line holds a time stamp, the command hex and the response hex; separators may be
-    spaces, tabs or ` -> `, and the hex may be grouped with spaces or colons.
+    Accepted: `TIME CMDHEX RESPHEX` (whitespace separated) or `TIME CMD -> RESP` where the hex
+    may be grouped with spaces or colons.
     """
     line = line.strip()
     if not line or line.startswith("#"):
         return None
-    fields = [f for f in re.split(r"\s*(?:->|=>|<-|\t|\|)\s*|\s{2,}", line) if f]
-    if len(fields) < 3:
+    if "->" in line:
+        left, _, right = line.partition("->")
+        time_, _, cmd = left.strip().partition(" ")
+        resp = right
+    else:
         fields = line.split()
-        if len(fields) < 3:
+        if len(fields) != 3:
             return None
-    time_, cmd, resp = fields[0], fields[-2], fields[-1]
-    cmd, resp = cmd.replace(":", "").replace(" ", ""), resp.replace(":", "").replace(" ", "")
-    if not (_HEX.match(cmd) and _HEX.match(resp)):
+        time_, cmd, resp = fields
+    cmd, resp = (re.sub(r"[\s:]", "", x) for x in (cmd, resp))
+    if not (_HEX.match(cmd) and _HEX.match(resp)) or len(cmd) % 2 or len(resp) % 2:
         return None
     return Exchange(time_, bytes.fromhex(cmd), bytes.fromhex(resp))
 

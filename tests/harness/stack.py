@@ -126,9 +126,14 @@ class Harness:
         self.cards.pop(card.name, None)
 
     # -- eportd ----------------------------------------------------------------------------
-    def eportd(self, name="eportd", start=True, **kwargs):
-        """An eportd on a socket in the work dir, using the private pcscd."""
+    def eportd(self, name=None, start=True, **kwargs):
+        """An eportd on a socket in the work dir (eportd-N/), using the private pcscd."""
         kwargs.setdefault("env", self.env())
+        if name is None:
+            n = 1
+            while os.path.exists(os.path.join(self.workdir, f"eportd-{n}")):
+                n += 1
+            name = f"eportd-{n}"
         daemon = Eportd(os.path.join(self.workdir, name), **kwargs)
         self.daemons.append(daemon)
         if start:
