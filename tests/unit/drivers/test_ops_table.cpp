@@ -1,0 +1,121 @@
+// Table validation rules (pure: no plug-in loaded).
+#include <catch2/catch.hpp>
+
+#include <cstring>
+
+#include "drivers/ops_table.hpp"
+#include "drivers/plugin_path.hpp"
+#include "drivers/status.hpp"
+
+using namespace eport::drivers;
+
+namespace {
+
+int32_t init(const eport_host*, eport_driver**) { return EPORT_OK; }
+void shutdown(eport_driver*) {}
+int32_t match(eport_driver*, eport_channel*, const uint8_t*, size_t) { return EPORT_OK; }
+int32_t open_token(eport_driver*, eport_channel*, eport_token**) { return EPORT_OK; }
+void close_token(eport_token*) {}
+int32_t enumerate(eport_driver*, eport_token_info*, size_t*) { return EPORT_OK; }
+int32_t open_provider(eport_driver*, const char*, eport_token**) { return EPORT_OK; }
+
+eport_driver_ops card_table() {
+  eport_driver_ops ops{};
+  ops.abi_major = EPORT_DRIVER_ABI_MAJOR;
+  ops.struct_size = sizeof ops;
+  ops.name = "t";
+  ops.version = "1";
+  ops.kind = EPORT_KIND_CARD;
+  ops.capabilities = EPORT_CAP_MATCH;
+  ops.init = init;
+  ops.shutdown = shutdown;
+  ops.match = match;
+  ops.open_token = open_token;
+  ops.close_token = close_token;
+  return ops;
+}
+
+std::string check(const eport_driver_ops& ops) {
+  eport_driver_ops copy;
+  return accept_ops_table(&ops, "t", copy);
+}
+
+}  // namespace
+
+TEST_CASE("a minimal card table is accepted", "[drivers][table]") {
+  CHECK(check(card_table()).empty());
+}
+
+TEST_CASE("a table smaller than v1.0 is refused", "[drivers][table]") {
+  auto ops = card_table();
+  ops.struct_size = EPORT_DRIVER_OPS_SIZE_1_0 - 8;
+  CHECK_THAT(check(ops), Catch::Contains("smaller than"));
+}
+
+TEST_CASE("fields beyond struct_size are treated as absent", "[drivers][table]") {
+  auto ops = card_table();
+  ops.struct_size = EPORT_DRIVER_OPS_SIZE_1_0;
+  eport_driver_ops copy;
+  REQUIRE(accept_ops_table(&ops, "t", copy).empty());
+  CHECK(std::memcmp(&copy, &ops, EPORT_DRIVER_OPS_SIZE_1_0) == 0);
+}
+
+TEST_CASE("an unknown kind is refused", "[drivers][table]") {
+  auto ops = card_table();
+  ops.kind = 7;
+  CHECK_THAT(check(ops), Catch::Contains("unknown driver kind 7"));
+}
+
+TEST_CASE("a card driver without match is refused", "[drivers][table]") {
+  auto ops = card_table();
+  ops.capabilities = 0;
+  CHECK_THAT(check(ops), Catch::Contains("needs EPORT_CAP_MATCH"));
+}
+
+TEST_CASE("kinds may not borrow each other's capabilities", "[drivers][table]") {
+  auto card = card_table();
+  card.capabilities |= EPORT_CAP_ENUMERATE;
+  card.enumerate = enumerate;
+  CHECK_THAT(check(card), Catch::Contains("for token providers"));
+
+  auto provider = card_table();
+  provider.kind = EPORT_KIND_TOKEN_PROVIDER;
+  provider.enumerate = enumerate;
+  provider.open_provider_token = open_provider;
+  provider.capabilities = EPORT_CAP_ENUMERATE;
+  CHECK(check(provider).empty());
+  provider.capabilities |= EPORT_CAP_MATCH;
+  CHECK_THAT(check(provider), Catch::Contains("for card drivers"));
+}
+
+TEST_CASE("a table without init or close_token is refused", "[drivers][table]") {
+  auto ops = card_table();
+  ops.init = nullptr;
+  CHECK_THAT(check(ops), Catch::Contains("init() or shutdown() is missing"));
+  ops = card_table();
+  ops.close_token = nullptr;
+  CHECK_THAT(check(ops), Catch::Contains("close_token() is missing"));
+}
+
+TEST_CASE("capability names follow the bits", "[drivers][table]") {
+  CHECK(capability_names(EPORT_CAP_PIN_STATUS | EPORT_CAP_CERT_READ) ==
+        std::vector<std::string>{"pin_status", "cert_read"});
+  CHECK(capability_name(UINT64_C(1) << 50) == nullptr);
+}
+
+TEST_CASE("driver names are plain file-name parts", "[drivers][directory]") {
+  CHECK(check_driver_name("piv").empty());
+  CHECK(check_driver_name("pkcs11-feitian_2.0").empty());
+  CHECK_FALSE(check_driver_name("../piv").empty());
+  CHECK_FALSE(check_driver_name("a/b").empty());
+  CHECK_FALSE(check_driver_name("p iv").empty());
+  CHECK(plugin_file_name("piv") == "eport-piv.so");
+}
+
+TEST_CASE("status names and codes match the ABI", "[drivers][status]") {
+  CHECK(std::string(to_string(Status::WrongPin)) == "wrong_pin");
+  CHECK(to_abi(Status::Internal) == EPORT_ERR_INTERNAL);
+  CHECK(is_known_status(EPORT_ERR_LAST));
+  CHECK_FALSE(is_known_status(EPORT_ERR_LAST + 1));
+  CHECK_FALSE(is_known_status(-1));
+}
