@@ -116,8 +116,9 @@ LoadResult DriverLoader::load(const std::vector<DriverSpec>& specs, LoadMode mod
       result.failures.push_back(step.failure());
       continue;
     }
-    logger_->info("driver {} {} loaded from {} (ABI {}, {})", driver->info().name,
-                  driver->info().version, driver->info().library, driver->info().abi,
+    logger_->info("driver {} {} {} from {} (ABI {}, {})", driver->info().name,
+                  driver->info().version, mode == LoadMode::Full ? "loaded" : "checked",
+                  driver->info().library, driver->info().abi,
                   driver->info().kind);
     result.checked.push_back(driver->info());
     if (mode == LoadMode::Full) result.drivers.push_back(std::move(driver));
