@@ -1,5 +1,6 @@
 #include "drivers/driver.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "drivers/abi_convert.hpp"
