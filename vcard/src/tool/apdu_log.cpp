@@ -1,0 +1,64 @@
+#include "apdu_log.hpp"
+
+#include <sys/time.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <stdexcept>
+
+namespace eport::vcard::tool {
+
+namespace {
+
+std::string hex(const std::vector<uint8_t>& data, std::size_t from, std::size_t to) {
+  static const char digits[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = from; i < to && i < data.size(); ++i) {
+    out.push_back(digits[data[i] >> 4]);
+    out.push_back(digits[data[i] & 0x0F]);
+  }
+  return out;
+}
+
+std::string iso_now() {
+  timeval tv{};
+  gettimeofday(&tv, nullptr);
+  std::tm tm{};
+  gmtime_r(&tv.tv_sec, &tm);
+  char buf[40];
+  std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(buf + n, sizeof buf - n, ".%06ldZ", static_cast<long>(tv.tv_usec));
+  return buf;
+}
+
+}  // namespace
+
+ApduLog::ApduLog(const std::string& path) {
+  if (path.empty()) return;
+  file_ = std::fopen(path.c_str(), "ae");
+  if (file_ == nullptr) {
+    throw std::runtime_error("--apdu-log: cannot open " + path + ": " + std::strerror(errno));
+  }
+}
+
+ApduLog::~ApduLog() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+std::string ApduLog::masked_hex(const std::vector<uint8_t>& command) {
+  bool secret = command.size() > 5 &&
+                (command[1] == 0x20 || command[1] == 0x24 || command[1] == 0x2C ||
+                 command[1] == 0xFE || command[1] == 0xFF);
+  if (!secret) return hex(command, 0, command.size());
+  return hex(command, 0, 5) + std::string((command.size() - 5) * 2, 'x');
+}
+
+void ApduLog::write(const std::vector<uint8_t>& command, const std::vector<uint8_t>& response) {
+  if (file_ == nullptr) return;
+  std::fprintf(file_, "%s %s %s\n", iso_now().c_str(), masked_hex(command).c_str(),
+               hex(response, 0, response.size()).c_str());
+  std::fflush(file_);
+}
+
+}  // namespace eport::vcard::tool
