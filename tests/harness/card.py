@@ -9,8 +9,9 @@ import sys
 from . import paths
 from .procs import HarnessError, Proc, wait_for
 
-#: One line of the card's APDU log.
-Exchange = collections.namedtuple("Exchange", "time command response")
+#: One line of the card's APDU log. eport-vcard masks secret data (PIN, PUK, keys) as `xx`;
+#: those bytes read as 00 here and `masked` is True.
+Exchange = collections.namedtuple("Exchange", "time command response masked")
 
 DEFAULT_PIN = "88888888"
 DEFAULT_PUK = "12345678"
@@ -182,9 +183,11 @@ def parse_apdu_line(line):
             return None
         time_, cmd, resp = fields
     cmd, resp = (re.sub(r"[\s:]", "", x) for x in (cmd, resp))
+    masked = "x" in cmd.lower()
+    cmd = re.sub("[xX]", "0", cmd)
     if not (_HEX.match(cmd) and _HEX.match(resp)) or len(cmd) % 2 or len(resp) % 2:
         return None
-    return Exchange(time_, bytes.fromhex(cmd), bytes.fromhex(resp))
+    return Exchange(time_, bytes.fromhex(cmd), bytes.fromhex(resp), masked)
 
 
 def _python_env():

@@ -4,6 +4,7 @@
 - `make_card` factory: make_card("name", certs=[...], pin=..., ...) -> inserted Card
 - `card`      one fresh default card with an RSA-2048 key and certificate in 9A
 - `eportd`    an eportd from the build tree on a temporary socket, using the private pcscd
+- `piv_tools` factory: piv_tools(card) -> PivTools (yubico-piv-tool, OpenSC, openssl helpers)
 
 A failed test prints the tail of each card's APDU log and process log in its teardown output.
 """
@@ -15,10 +16,11 @@ import pytest
 
 from .card import vcard_program
 from .pcscd import namespace_unavailable
+from .piv_tools import PivTools
 from .procs import HarnessError
 from .stack import Harness
 
-__all__ = ["pcsc", "make_card", "card", "eportd", "pytest_runtest_makereport"]
+__all__ = ["pcsc", "make_card", "card", "eportd", "piv_tools", "pytest_runtest_makereport"]
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -96,3 +98,9 @@ def eportd(pcsc, request):
     daemon.stop()
     if daemon in pcsc.daemons:
         pcsc.daemons.remove(daemon)
+
+
+@pytest.fixture
+def piv_tools(pcsc, tmp_path):
+    """Factory: piv_tools(card) -> PivTools with a scratch directory under tmp_path."""
+    return lambda card: PivTools(pcsc, card, str(tmp_path / f"tools-{card.name}"))

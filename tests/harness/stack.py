@@ -119,11 +119,14 @@ class Harness:
         return card
 
     def discard(self, card):
-        """Pulls a card out for good and frees its slot (its files stay until close)."""
-        if card.proc:
-            card.proc.stop()
+        """Pulls a card out for good and frees its slot once pcscd has seen the slot empty
+        (a card inserted at once would otherwise look like the old one never left)."""
+        try:
+            if card.proc:
+                card.remove(wait=self.pcscd.alive())
+        finally:
             card.proc = None
-        self.cards.pop(card.name, None)
+            self.cards.pop(card.name, None)
 
     # -- eportd ----------------------------------------------------------------------------
     def eportd(self, name=None, start=True, **kwargs):

@@ -102,6 +102,8 @@ def test_apdu_log_lines_parse_in_the_usual_layouts():
         assert ex.command == bytes.fromhex("00a4040005a000000308"), line
         assert ex.response == b"\x61\x11", line
     assert harness.parse_apdu_line("") is None
+    pin = harness.parse_apdu_line("2026-11-26T18:00:00.1Z 0020008008xxxxxxxxxxxxxxxx 9000")
+    assert pin.masked and pin.command == bytes.fromhex("00200080080000000000000000")
     assert harness.parse_apdu_line("t 00a4 zz") is None
 
 
