@@ -1,0 +1,182 @@
+#include "devices/token_worker.hpp"
+
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+#include "devices/pcsc_card_channel.hpp"
+#include "devices/pcsc_handles.hpp"
+
+namespace eport::devices {
+
+namespace {
+
+JobOutcome outcome_for_pcsc(std::int64_t code) {
+  if (pcsc_card_gone(code))
+    return {JobEnd::token_removed, "the card was removed; insert it again and retry"};
+  return {JobEnd::pcsc_error, "PC/SC failed (" + pcsc_error_text(code) +
+                                  "); check that pcscd is running and retry"};
+}
+
+}  // namespace
+
+TokenWorker::TokenWorker(std::string reader, std::vector<std::uint8_t> atr,
+                         std::vector<drivers::Driver*> drivers, std::size_t queue_limit,
+                         SetupHandler on_setup)
+    : reader_(std::move(reader)),
+      atr_(std::move(atr)),
+      drivers_(std::move(drivers)),
+      on_setup_(std::move(on_setup)),
+      queue_(queue_limit) {}
+
+TokenWorker::~TokenWorker() {
+  stop();
+  join();
+}
+
+void TokenWorker::start() { thread_ = std::thread([this] { run(); }); }
+
+SubmitResult TokenWorker::submit(Job& job) {
+  switch (queue_.push(job)) {
+    case PushResult::queued: return SubmitResult::queued;
+    case PushResult::full: return SubmitResult::busy;
+    case PushResult::closed: break;
+  }
+  return SubmitResult::no_such_token;
+}
+
+void TokenWorker::stop() {
+  for (Job& job : queue_.close())
+    if (job.done) job.done({JobEnd::token_removed, "the card was removed before the operation ran"});
+}
+
+void TokenWorker::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void TokenWorker::run() {
+  const CardSetup setup = setup_card();
+  std::optional<Token> token = on_setup_(setup);
+  if (token) {
+    token_ = std::move(*token);
+    while (std::optional<Job> job = queue_.pop()) run_job(*job);
+  }
+  stop();
+  handle_.close();  // close_token() must not talk to the card; it does not need the transaction
+  channel_.reset();
+  card_.reset();
+  context_.reset();
+  finished_ = true;
+}
+
+CardSetup TokenWorker::setup_card() {
+  CardSetup setup;
+  PcscCode code = 0;
+  context_ = std::make_unique<PcscContext>(PcscContext::establish(code));
+  if (!context_->valid()) {
+    setup.error = "cannot reach pcscd: " + pcsc_error_text(code);
+    return setup;
+  }
+  card_ = std::make_unique<PcscCard>(PcscCard::connect(*context_, reader_, code));
+  if (!card_->connected()) {
+    setup.error = "cannot connect to the card in '" + reader_ + "': " + pcsc_error_text(code);
+    return setup;
+  }
+  channel_ = std::make_unique<PcscCardChannel>(*card_);
+  code = begin_transaction();
+  if (code != 0) {
+    setup.error = "cannot start a transaction on the card: " + pcsc_error_text(code);
+    return setup;
+  }
+  recognise(setup);
+  card_->end_transaction();
+  return setup;
+}
+
+// Offers the card to each driver in config order; the first that says "mine" opens it.
+void TokenWorker::recognise(CardSetup& setup) {
+  for (drivers::Driver* driver : drivers_) {
+    const auto matched = driver->match(*channel_, atr_);
+    if (!matched.ok() || !matched.value) {
+      if (matched.status != drivers::Status::NoMatch)
+        spdlog::warn("driver {} could not tell whether the card in '{}' is its own: {}",
+                     driver->info().name, reader_, matched.detail);
+      continue;
+    }
+    setup.driver = driver;
+    auto opened = driver->open_token(*channel_);
+    if (!opened.ok()) {
+      setup.error = "driver " + driver->info().name + " could not open the card: " + opened.detail;
+      return;
+    }
+    handle_ = std::move(opened.value);
+    driver_ = driver;
+    if (!driver->supports(EPORT_CAP_IDENTIFY)) return;
+    const auto identity = driver->identify(handle_, *channel_);
+    if (identity.ok())
+      setup.identity = identity.value;
+    else
+      setup.error = "driver " + driver->info().name + " could not identify the card: " +
+                    identity.detail;
+    return;
+  }
+}
+
+std::int64_t TokenWorker::begin_transaction() {
+  PcscCode code = card_->begin_transaction();
+  if (pcsc_card_reset(code)) {
+    // Someone reset the card between our jobs: nothing of ours was interrupted.
+    code = card_->reconnect();
+    if (code == 0) code = card_->begin_transaction();
+  }
+  return code;
+}
+
+void TokenWorker::run_job(Job& job) {
+  JobOutcome outcome;
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    channel_->clear();
+    const PcscCode begin = begin_transaction();
+    if (begin != 0) {
+      outcome = outcome_for_pcsc(begin);
+      break;
+    }
+    TokenSession session(*channel_, *driver_, handle_, token_, attempt);
+    try {
+      job.work(session);
+    } catch (const std::exception& e) {
+      outcome = {JobEnd::failed, std::string("internal error: ") + e.what()};
+    } catch (...) {
+      outcome = {JobEnd::failed, "internal error: unknown exception"};
+    }
+    const PcscCode end = card_->end_transaction();
+    if (outcome.end == JobEnd::failed) break;
+    if (channel_->reset_seen() || pcsc_card_reset(end)) {
+      card_->reconnect();
+      if (job.read_only && attempt == 1) continue;
+      outcome = {JobEnd::card_reset,
+                 "another program reset the card during the operation, which was not repeated; "
+                 "check the card's state and try again"};
+      break;
+    }
+    if (channel_->removed_seen())
+      outcome = {JobEnd::token_removed, "the card was removed during the operation"};
+    else if (pcsc_service_gone(channel_->last_error()))
+      outcome = outcome_for_pcsc(channel_->last_error());
+    break;
+  }
+  if (job.done) job.done(outcome);
+}
+
+std::string protocol_reason(const JobOutcome& outcome) {
+  switch (outcome.end) {
+    case JobEnd::completed: return "";
+    case JobEnd::token_removed: return "token_removed";
+    case JobEnd::card_reset: return "token_removed";
+    case JobEnd::pcsc_error: return "pcsc_unavailable";
+    case JobEnd::failed: return "driver_error";
+  }
+  return "driver_error";
+}
+
+}  // namespace eport::devices

@@ -1,0 +1,219 @@
+"""The devices layer against a real private pcscd (tests/harness) and vpcd cards.
+
+Runs eport-devices-probe (PcscWatcher + TokenRegistry + the fixture "good" driver, or the PIV
+driver with eport-vcard) and checks the events and snapshots it prints: readers found, tokens
+added/removed on insertion/removal, duplicate serials, busy queues, and pcscd killed and
+restarted without restarting the probe.
+"""
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+import harness
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BUILD = os.environ.get("EPORT_BUILD_DIR", "")
+PROBE = os.path.join(BUILD, "tests", "unit", "devices", "eport-devices-probe")
+FIXTURE_PLUGINS = os.path.join(BUILD, "tests", "fixtures", "plugins")
+
+
+def fixture_card(serial, apdu_log=None):
+    argv = [sys.executable, os.path.join(HERE, "fixture_card.py"), "--serial", serial]
+    return argv + (["--apdu-log", apdu_log] if apdu_log else [])
+
+
+class Probe:
+    """eport-devices-probe as a subprocess: events and replies are JSON lines."""
+
+    def __init__(self, h, plugin_dir, drivers, extra=()):
+        argv = [PROBE, "--plugin-dir", plugin_dir, "--retry-ms", "300"]
+        for d in drivers:
+            argv += ["--driver", d]
+        self.log = open(os.path.join(h.workdir, "probe.stderr"), "w")
+        self.proc = subprocess.Popen(argv + list(extra), env=h.env(), stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=self.log, text=True)
+        self.lines = queue.Queue()
+        self.seen = []
+        threading.Thread(target=self._read, daemon=True).start()
+        self.wait(lambda m: m.get("event") == "started")
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.put(json.loads(line))
+
+    def wait(self, pred, timeout=10.0, what="a message"):
+        """The first unseen message matching pred (earlier non-matching ones are kept)."""
+        for i, m in enumerate(self.seen):
+            if pred(m):
+                return self.seen.pop(i)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                m = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if pred(m):
+                return m
+            self.seen.append(m)
+        raise AssertionError(f"timed out waiting for {what}; got {self.seen}")
+
+    def event(self, name, timeout=10.0, **fields):
+        def match(m):
+            if m.get("event") != name:
+                return False
+            return all(self._field(m, k) == v for k, v in fields.items())
+        return self.wait(match, timeout, f"event {name} {fields}")
+
+    @staticmethod
+    def _field(m, key):
+        value = m
+        for part in key.split("__"):
+            value = value.get(part) if isinstance(value, dict) else None
+        return value
+
+    def ask(self, command, reply, timeout=10.0):
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+        return self.wait(lambda m: m.get("reply") == reply, timeout, f"reply {reply}")
+
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.write("quit\n")
+                self.proc.stdin.flush()
+                self.proc.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        return self.proc.returncode
+
+
+@pytest.fixture(scope="module")
+def h():
+    reason = harness.namespace_unavailable()
+    if reason:
+        pytest.skip(reason)
+    if not os.path.exists(PROBE):
+        pytest.fail(f"{PROBE} is not built: build target eport-devices-probe")
+    if not os.path.exists(os.path.join(FIXTURE_PLUGINS, "eport-good.so")):
+        pytest.fail("fixture plug-ins are not built: build target eport_fixture_plugins")
+    with harness.Harness() as stack:
+        yield stack
+
+
+@pytest.fixture
+def probe(h):
+    p = Probe(h, FIXTURE_PLUGINS, ["good"])
+    yield p
+    assert p.close() == 0, "the probe did not stop cleanly"
+    for card in list(h.cards.values()):
+        h.discard(card)
+
+
+def insert(h, name, serial, apdu_log=None):
+    return h.card(name, init=False, program=fixture_card(serial, apdu_log))
+
+
+def test_both_vpcd_readers_are_reported_with_no_card(h, probe):
+    probe.event("pcsc", up=True)
+    names = {probe.event("reader.added")["reader"]["name"] for _ in range(2)}
+    assert names == {s.reader for s in h.pcscd.slots()}
+    readers = probe.ask("readers", "readers")["readers"]
+    assert all(r["card_present"] is False and r["token"] is None and r["atr"] is None
+               for r in readers)
+
+
+def test_inserted_card_becomes_a_token_with_an_id_from_its_serial(h, probe):
+    card = insert(h, "a", "0001e240")
+    ev = probe.event("token.added")
+    token = ev["token"]
+    assert token["id"] == "good:0001e240"
+    assert token["reader"] == card.reader
+    assert (token["kind"], token["state"], token["model"]) == ("smartcard", "ready", "fixture card")
+    readers = {r["name"]: r for r in probe.ask("readers", "readers")["readers"]}
+    assert readers[card.reader]["token"] == "good:0001e240"
+    assert readers[card.reader]["atr"] == "3b8880010000000000000000"
+    reply = probe.ask("pin good:0001e240", "job")
+    assert reply["outcome"] == "completed"
+    assert reply["result"]["tries_left"] == 3
+
+    h.discard(card)
+    assert probe.event("token.removed")["token"] == "good:0001e240"
+    assert probe.ask("tokens", "tokens")["tokens"] == []
+    assert probe.ask("pin good:0001e240", "job")["outcome"] == "no_such_token"
+
+
+def test_the_same_card_gets_the_same_id_after_reinsertion(h, probe):
+    card = insert(h, "a", "00000042")
+    assert probe.event("token.added")["token"]["id"] == "good:00000042"
+    card.remove()
+    assert probe.event("token.removed")["token"] == "good:00000042"
+    card.insert()
+    assert probe.event("token.added")["token"]["id"] == "good:00000042"
+
+
+def test_two_cards_with_one_serial_get_distinct_ids(h, probe):
+    insert(h, "a", "0000beef")
+    first = probe.event("token.added")["token"]
+    insert(h, "b", "0000beef")
+    second = probe.event("token.added")["token"]
+    assert first["id"] == "good:0000beef"
+    assert second["id"] == "good:0000beef-2"
+    assert first["reader"] != second["reader"]
+
+
+def test_a_full_queue_answers_busy_and_jobs_run_one_at_a_time(h, tmp_path):
+    p = Probe(h, FIXTURE_PLUGINS, ["good"], extra=["--queue-limit", "2"])
+    try:
+        insert(h, "a", "00000001")
+        p.event("token.added")
+        reply = p.ask("hold good:00000001 300 4", "hold")
+        # one job runs at once; two may wait; the fourth finds the queue full
+        assert reply["submitted"].count("busy") >= 1
+        assert reply["submitted"][0] == "queued"
+        start = time.monotonic()
+        queued = reply["submitted"].count("queued")
+        for _ in range(queued):
+            assert p.wait(lambda m: m.get("reply") == "held")["outcome"] == "completed"
+        assert time.monotonic() - start >= 0.3 * (queued - 1) - 0.05
+    finally:
+        assert p.close() == 0
+        for card in list(h.cards.values()):
+            h.discard(card)
+
+
+def test_waiting_jobs_end_as_token_removed_when_the_card_goes(h, probe):
+    card = insert(h, "a", "00000002")
+    probe.event("token.added")
+    probe.ask("hold good:00000002 400 3", "hold")
+    h.discard(card)
+    outcomes = [probe.wait(lambda m: m.get("reply") == "held")["outcome"] for _ in range(3)]
+    assert "token_removed" in outcomes
+    probe.event("token.removed")
+
+
+def test_pcscd_restart_removes_everything_and_finds_it_again(h, probe):
+    insert(h, "a", "0badcafe")
+    probe.event("token.added", token__id="good:0badcafe")
+    h.pcscd.stop()
+    assert probe.event("token.removed")["token"] == "good:0badcafe"
+    removed = {probe.event("reader.removed")["reader"] for _ in range(2)}
+    assert removed == {s.reader for s in h.pcscd.slots()}
+    down = probe.event("pcsc", up=False)
+    assert down["detail"]
+    assert probe.ask("pcsc", "pcsc")["up"] is False
+    assert probe.ask("readers", "readers")["readers"] == []
+
+    h.pcscd.start()
+    probe.event("pcsc", up=True, timeout=15)
+    token = probe.event("token.added", timeout=15)["token"]
+    assert token["id"] == "good:0badcafe"
+    assert len(probe.ask("readers", "readers")["readers"]) == 2
