@@ -37,7 +37,7 @@ std::string certificate_line(const Bytes& object) {
   std::unique_ptr<X509, X509Free> cert(d2i_X509(nullptr, &p, static_cast<long>(der->size())));
   if (!cert) return "certificate not parseable";
   std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
-  X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert.get()), 0, XN_FLAG_RFC2253);
+  X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert.get()), 0, XN_FLAG_RFC2253 & ~XN_FLAG_DN_REV);
   return "subject=" + bio_text(bio.get()) + " notBefore=" + asn1_time(X509_get0_notBefore(cert.get())) +
          " notAfter=" + asn1_time(X509_get0_notAfter(cert.get()));
 }
