@@ -197,6 +197,16 @@ TEST_CASE("cert_write after a read does not return the old certificate from cach
   CHECK(der == fresh);
 }
 
+TEST_CASE("cert_write costs SELECT, metadata, two authentication steps and the PUT DATA parts", "[piv][plugin][write]") {
+  Plugin plugin;
+  CardSlot slot(piv_test::make_card());
+  OpenCard card(plugin, slot);
+  const Bytes cert = piv_test::make_certificate(700);
+  const size_t data_len = 5 + eport::vcard::certificate_object(cert, false).size();  // 5C 03 tag + 53 object
+  REQUIRE(card.cert_write("9a", cert, kDefaultKey) == EPORT_OK);
+  CHECK(card.take_apdu_count() == 4 + (data_len + 254) / 255);
+}
+
 TEST_CASE("a wrong management key is refused and the slot is left as it was", "[piv][plugin][write]") {
   Plugin plugin;
   CardSlot slot(piv_test::make_card(with_9a_cert()));

@@ -54,8 +54,10 @@ TEST_CASE("match accepts a PIV card with one SELECT and refuses others", "[piv][
   CardSlot slot(piv_test::make_card());
   OpenCard card(plugin, slot);
   CHECK(card.match_status == EPORT_OK);
-  REQUIRE(!slot.apdus.empty());
+  CHECK(card.open_status == EPORT_OK);
+  REQUIRE(slot.apdus.size() == 3);  // SELECT, GET SERIAL, GET DATA Key History
   CHECK(slot.apdus[0] == kSelect);
+  CHECK(slot.apdus[1] == Bytes({0x00, 0xF8, 0x00, 0x00, 0x00}));
 
   CardSlot other(piv_test::make_card());
   other.filter = [](const Bytes&, Bytes& answer) {
