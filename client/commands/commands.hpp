@@ -1,0 +1,40 @@
+#pragma once
+// The eportctl subcommands; each returns the process exit code.
+
+#include "context.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace eport::client {
+
+/// `status [TOKEN]`: readers, tokens, PIN/PUK and certificates, with advice.
+int cmd_status(const Context& ctx);
+/// `tokens`: the token list.
+int cmd_tokens(const Context& ctx);
+/// `readers`: the reader list.
+int cmd_readers(const Context& ctx);
+/// `check [TOKEN] [--warn-days N]`: expiry and PIN check with exit codes 0..3.
+int cmd_check(const Context& ctx);
+/// `unlock TOKEN`: reset the PIN to the default with the PUK.
+int cmd_unlock(const Context& ctx);
+/// `renew TOKEN --slot S --cert FILE`: write a renewed certificate.
+int cmd_renew(const Context& ctx);
+/// `change-pin TOKEN`: the holder changes the PIN.
+int cmd_change_pin(const Context& ctx);
+/// `watch`: live events.
+int cmd_watch(const Context& ctx);
+/// `doctor`: a health checklist of this computer's set-up.
+int cmd_doctor(const Context& ctx);
+/// `audit [-n N]`: the last audit records.
+int cmd_audit(const Context& ctx);
+/// `call METHOD [JSON]`: a raw protocol request.
+int cmd_call(const Context& ctx);
+
+/// The unlock flow on an open connection (shared by unlock and renew --reset-pin). On success
+/// `result` holds pin.reset's result. Returns an exit code.
+int unlock_flow(const Context& ctx, RpcClient& rpc, const std::string& token, nlohmann::json& result);
+
+/// Runs the command named in ctx.opt.command and turns errors into explained messages and exit codes.
+int run_command(const Context& ctx);
+
+}  // namespace eport::client

@@ -1,0 +1,72 @@
+// The message catalogue: doctor's checklist, in English and Simplified Chinese.
+#include "messages.hpp"
+
+namespace eport::client {
+
+const std::vector<MessageEntry>& doctor_messages() {
+    static const std::vector<MessageEntry> m = {
+        {"doctor.heading", "eportd health check", "eportd 健康检查"},
+        {"doctor.eportd.ok", "eportd answers on {path} ({server}).", "eportd 在 {path} 正常响应（{server}）。"},
+        {"doctor.admin.ok", "You may run admin commands (unlock, renew, audit).", "您可以执行管理命令（unlock、renew、audit）。"},
+        {"doctor.admin.no",
+         "You may not run admin commands (unlock, renew, audit): uid {uid} is not root and not in an admin group.",
+         "您不能执行管理命令（unlock、renew、audit）：uid {uid} 不是 root，也不在管理员组中。"},
+        {"doctor.admin.no.todo",
+         "Help-desk staff: ask your administrator to add you to the eport-admin group, then log in again. Card holders "
+         "need no admin rights.",
+         "服务台人员：请管理员将您加入 eport-admin 组，然后重新登录。持卡人无需管理员权限。"},
+        {"doctor.pcscd.ok", "The smart-card service pcscd is running.", "智能卡服务 pcscd 正在运行。"},
+        {"doctor.pcscd.down", "The smart-card service pcscd is not running: no reader or card can be seen.",
+         "智能卡服务 pcscd 未运行：无法识别任何读卡器和卡。"},
+        {"doctor.pcscd.down.todo",
+         "Start it as root: systemctl start pcscd.socket (eportd finds the readers again by itself).",
+         "请以 root 身份启动：systemctl start pcscd.socket（eportd 会自动重新发现读卡器）。"},
+        {"doctor.pcscd.unknown", "eportd does not say whether pcscd is running.", "eportd 未提供 pcscd 的运行状态。"},
+        {"doctor.pcscd.unknown.todo", "Check it: systemctl status pcscd", "请检查：systemctl status pcscd"},
+        {"doctor.readers.ok", "{n} reader(s) found.", "发现 {n} 个读卡器。"},
+        {"doctor.readers.none", "No card reader found.", "未发现读卡器。"},
+        {"doctor.readers.none.todo", "Connect the card reader or USBKey; if it is connected, try another USB port.",
+         "请连接读卡器或 USBKey；如已连接，请换一个 USB 接口。"},
+        {"doctor.readers.none.pcsc", "Start pcscd first (see above).", "请先启动 pcscd（见上）。"},
+        {"doctor.cards.ok", "{n} card(s) recognised.", "已识别 {n} 张卡。"},
+        {"doctor.cards.none", "No card recognised.", "未识别到卡。"},
+        {"doctor.cards.none.todo", "Insert the IC card into the reader (chip side first) or plug in the USBKey.",
+         "请将 IC 卡插入读卡器（芯片一端先插入）或插入 USBKey。"},
+        {"doctor.cards.broken", "{n} card(s) found, {bad} of them cannot be read.", "发现 {n} 张卡，其中 {bad} 张无法读取。"},
+        {"doctor.cards.broken.todo", "Remove and re-insert that card; 'eportctl tokens' shows the error.",
+         "请拔出并重新插入该卡；“eportctl tokens”可显示错误信息。"},
+        {"doctor.usb.ok", "No USB token without a reader or driver.", "没有缺少读卡器或驱动的 USB 设备。"},
+        {"doctor.usb.orphans", "USB tokens without a reader or driver: {list}", "以下 USB 设备缺少读卡器或驱动：{list}"},
+        {"doctor.usb.orphans.todo",
+         "Install the token's driver (plug-in) or its vendor library, then unplug it and plug it in again.",
+         "请安装该设备的驱动（插件）或厂商库，然后重新插拔。"},
+        {"doctor.plugins.ok", "{n} driver plug-in(s) loaded: {list}", "已加载 {n} 个驱动插件：{list}"},
+        {"doctor.plugins.none", "No driver plug-in is loaded: no card can be recognised.",
+         "未加载任何驱动插件：无法识别任何卡。"},
+        {"doctor.plugins.none.todo",
+         "Check 'drivers' and 'plugin_dir' in /etc/eportd/eportd.yaml, then: systemctl restart eportd",
+         "请检查 /etc/eportd/eportd.yaml 中的 drivers 和 plugin_dir，然后执行：systemctl restart eportd"},
+        {"doctor.config.warning", "Configuration: {text}", "配置：{text}"},
+        {"doctor.config.warning.todo", "Fix /etc/eportd/eportd.yaml, then: systemctl restart eportd",
+         "请修改 /etc/eportd/eportd.yaml，然后执行：systemctl restart eportd"},
+        {"doctor.socket.ok", "Socket {path}: mode {mode}, group {group}.", "套接字 {path}：权限 {mode}，属组 {group}。"},
+        {"doctor.socket.missing", "There is no socket at {path}.", "{path} 处没有套接字。"},
+        {"doctor.socket.missing.todo", "Start eportd: systemctl start eportd.socket — or give its socket with --socket.",
+         "请启动 eportd：systemctl start eportd.socket，或用 --socket 指定套接字。"},
+        {"doctor.socket.denied", "You may not use the socket {path} (mode {mode}, group {group}).",
+         "您无权使用套接字 {path}（权限 {mode}，属组 {group}）。"},
+        {"doctor.socket.denied.todo", "Ask your administrator to add you to the group {group}, then log in again.",
+         "请管理员将您加入 {group} 组，然后重新登录。"},
+        {"doctor.socket.world", "Socket {path} is writable by every user (mode {mode}).",
+         "套接字 {path} 对所有用户可写（权限 {mode}）。"},
+        {"doctor.socket.world.todo",
+         "Set socket_mode: \"0660\" and socket_group: eport in /etc/eportd/eportd.yaml, then restart eportd.",
+         "请在 /etc/eportd/eportd.yaml 中设置 socket_mode: \"0660\" 和 socket_group: eport，然后重启 eportd。"},
+        {"doctor.socket.daemon_warning", "Socket {path}: {text}", "套接字 {path}：{text}"},
+        {"doctor.verdict.ok", "Everything looks fine.", "一切正常。"},
+        {"doctor.verdict.bad", "Some checks failed: see the advice above.", "部分检查未通过：请按上面的建议处理。"},
+    };
+    return m;
+}
+
+}  // namespace eport::client

@@ -1,0 +1,32 @@
+#pragma once
+// What the command line asked for, filled by the CLI11 parser (cli.cpp).
+
+#include <optional>
+#include <string>
+
+namespace eport::client {
+
+/// The default socket of an installed eportd.
+inline constexpr const char* kDefaultSocket = "/run/eportd/eportd.sock";
+
+/// Global options and the chosen subcommand with its arguments.
+struct Options {
+    std::string command;              ///< subcommand name ("status", "check", ...)
+    std::string socket;               ///< --socket, else $EPORTCTL_SOCKET, else kDefaultSocket
+    bool json = false;                ///< --json: machine-readable output
+    std::string lang;                 ///< --lang as given ("" = from the locale)
+    std::string token;                ///< TOKEN argument (optional for status/check)
+    std::optional<int> warn_days;     ///< check --warn-days
+    bool puk_stdin = false;           ///< unlock --puk-stdin
+    bool pins_stdin = false;          ///< change-pin --stdin
+    std::string slot = "9a";          ///< renew --slot
+    std::string cert_file;            ///< renew --cert
+    bool reset_pin = false;           ///< renew --reset-pin
+    bool yes = false;                 ///< renew --yes: no confirmation question
+    bool force = false;               ///< renew --force: accept a certificate not valid now
+    int audit_limit = 20;             ///< audit -n
+    std::string method;               ///< call METHOD
+    std::string params;               ///< call [JSON]
+};
+
+}  // namespace eport::client
