@@ -13,6 +13,13 @@ bool allowed_name_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
 }
 
+// Anyone could swap a plug-in that others may write; eportd runs it as root.
+bool writable_by_others(const fs::path& path) {
+  std::error_code ec;
+  const fs::perms perms = fs::status(path, ec).permissions();
+  return !ec && (perms & fs::perms::others_write) != fs::perms::none;
+}
+
 // True when `inner` equals `outer` or lies below it (both canonical).
 bool is_inside(const fs::path& outer, const fs::path& inner) {
   auto o = outer.begin();
@@ -52,6 +59,11 @@ PluginPath resolve_plugin_path(const fs::path& plugin_dir, const std::string& na
                 " does not exist or is not a directory; set plugin_dir in the configuration";
     return out;
   }
+  if (writable_by_others(dir)) {
+    out.error = "refusing plug-ins from " + dir.string() +
+                ": the directory is writable by everyone; run chmod o-w on it";
+    return out;
+  }
   const fs::path candidate = dir / plugin_file_name(name);
   if (!fs::exists(fs::symlink_status(candidate, ec))) {
     out.error = candidate.string() + " not found; install the plug-in there or remove driver \"" +
@@ -72,6 +84,10 @@ PluginPath resolve_plugin_path(const fs::path& plugin_dir, const std::string& na
   }
   if (!fs::is_regular_file(real, ec)) {
     out.error = candidate.string() + " is not a regular file; install the plug-in file there";
+    return out;
+  }
+  if (writable_by_others(real)) {
+    out.error = "refusing " + real.string() + ": it is writable by everyone; run chmod o-w on it";
     return out;
   }
   out.path = real;

@@ -20,7 +20,8 @@ struct PluginPath {
 };
 
 /// Find eport-<name>.so in `plugin_dir`. Refuses bad names, missing files, anything that is not
-/// a regular file, and symlinks that lead outside the (canonical) plug-in directory.
+/// a regular file, symlinks that lead outside the (canonical) plug-in directory, and a
+/// directory or file that everyone may write.
 PluginPath resolve_plugin_path(const std::filesystem::path& plugin_dir, const std::string& name);
 
 }  // namespace eport::drivers

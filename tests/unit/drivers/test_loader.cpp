@@ -209,3 +209,28 @@ TEST_CASE("a missing plug-in directory is reported", "[drivers][loader][director
   REQUIRE(result.failures.size() == 1);
   CHECK_THAT(result.failures[0].reason, Catch::Contains("set plugin_dir"));
 }
+
+TEST_CASE("a plug-in or plug-in directory writable by everyone is refused",
+          "[drivers][loader][directory]") {
+  using std::filesystem::perms;
+  TempDir dir;
+  const auto copy = dir.path() / "eport-good.so";
+  std::filesystem::copy_file(fixture_path("good"), copy);
+  std::filesystem::permissions(copy, perms::others_write, std::filesystem::perm_options::add);
+  LoadResult result =
+      load_drivers(dir.path(), {{"good", {}}}, LoadMode::Full, CapturedLog().logger());
+  REQUIRE(result.failures.size() == 1);
+  CHECK_THAT(result.failures[0].reason, Catch::Contains("writable by everyone"));
+
+  std::filesystem::permissions(copy, perms::others_write, std::filesystem::perm_options::remove);
+  std::filesystem::permissions(dir.path(), perms::others_write,
+                               std::filesystem::perm_options::add);
+  result = load_drivers(dir.path(), {{"good", {}}}, LoadMode::Full, CapturedLog().logger());
+  REQUIRE(result.failures.size() == 1);
+  CHECK_THAT(result.failures[0].reason, Catch::Contains("directory is writable by everyone"));
+
+  std::filesystem::permissions(dir.path(), perms::others_write,
+                               std::filesystem::perm_options::remove);
+  result = load_drivers(dir.path(), {{"good", {}}}, LoadMode::Full, CapturedLog().logger());
+  CHECK(result.drivers.size() == 1);
+}
