@@ -4,21 +4,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include "devices/job_policy.hpp"
 #include "devices/pcsc_card_channel.hpp"
 #include "devices/pcsc_handles.hpp"
 
 namespace eport::devices {
 
-namespace {
-
-JobOutcome outcome_for_pcsc(std::int64_t code) {
-  if (pcsc_card_gone(code))
-    return {JobEnd::token_removed, "the card was removed; insert it again and retry"};
-  return {JobEnd::pcsc_error, "PC/SC failed (" + pcsc_error_text(code) +
-                                  "); check that pcscd is running and retry"};
-}
-
-}  // namespace
 
 TokenWorker::TokenWorker(std::string reader, std::vector<std::uint8_t> atr,
                          std::vector<drivers::Driver*> drivers, std::size_t queue_limit,
@@ -127,6 +118,8 @@ std::int64_t TokenWorker::begin_transaction() {
   if (pcsc_card_reset(code)) {
     // Someone reset the card between our jobs: nothing of ours was interrupted.
     code = card_->reconnect();
+    spdlog::info("the card in '{}' was reset by another program; reconnected: {}", reader_,
+                 code == 0 ? "ok" : pcsc_error_text(code));
     if (code == 0) code = card_->begin_transaction();
   }
   return code;
@@ -141,42 +134,29 @@ void TokenWorker::run_job(Job& job) {
       outcome = outcome_for_pcsc(begin);
       break;
     }
+    AttemptReport report;
     TokenSession session(*channel_, *driver_, handle_, token_, attempt);
     try {
       job.work(session);
     } catch (const std::exception& e) {
-      outcome = {JobEnd::failed, std::string("internal error: ") + e.what()};
+      report = {true, e.what()};
     } catch (...) {
-      outcome = {JobEnd::failed, "internal error: unknown exception"};
+      report = {true, "unknown exception"};
     }
     const PcscCode end = card_->end_transaction();
-    if (outcome.end == JobEnd::failed) break;
-    if (channel_->reset_seen() || pcsc_card_reset(end)) {
-      card_->reconnect();
-      if (job.read_only && attempt == 1) continue;
-      outcome = {JobEnd::card_reset,
-                 "another program reset the card during the operation, which was not repeated; "
-                 "check the card's state and try again"};
-      break;
+    report.reset = channel_->reset_seen() || pcsc_card_reset(end);
+    report.removed = channel_->removed_seen();
+    report.pcsc_error = channel_->last_error();
+    if (report.reset) {
+      const PcscCode again = card_->reconnect();
+      spdlog::info("the card in '{}' was reset during a job; reconnected: {}", reader_,
+                   again == 0 ? "ok" : pcsc_error_text(again));
     }
-    if (channel_->removed_seen())
-      outcome = {JobEnd::token_removed, "the card was removed during the operation"};
-    else if (pcsc_service_gone(channel_->last_error()))
-      outcome = outcome_for_pcsc(channel_->last_error());
-    break;
+    const AttemptDecision decision = after_attempt(report, job.read_only, attempt);
+    outcome = decision.outcome;
+    if (!decision.retry) break;
   }
   if (job.done) job.done(outcome);
-}
-
-std::string protocol_reason(const JobOutcome& outcome) {
-  switch (outcome.end) {
-    case JobEnd::completed: return "";
-    case JobEnd::token_removed: return "token_removed";
-    case JobEnd::card_reset: return "token_removed";
-    case JobEnd::pcsc_error: return "pcsc_unavailable";
-    case JobEnd::failed: return "driver_error";
-  }
-  return "driver_error";
 }
 
 }  // namespace eport::devices

@@ -1,7 +1,8 @@
 """A vpcd card for the devices tests that speaks the fixture "good" driver's tiny protocol.
 
 SELECT F0 45 50 4F 52 -> 9000; 80 CA 00 00 -> 4-byte serial + 9000; 00 20 00 80 -> 63C3;
-everything else 6D00. Each APDU is appended to --apdu-log as "<command hex> <response hex>".
+everything else 6D00. Each APDU is appended to --apdu-log as "<command hex> <response hex>", power events as
+"power-off", "power-on" or "reset".
 Usage: python3 fixture_card.py --serial 0001e240 [--apdu-log FILE] --vpcd 127.0.0.1:PORT
 """
 
@@ -13,11 +14,15 @@ import time
 
 ATR = bytes.fromhex("3b8880010000000000000000")
 SELECT = bytes.fromhex("00a4040005f045504f52")
+CONTROL = {0x00: "power-off", 0x01: "power-on", 0x02: "reset"}
 
 
 def read_exact(sock, n):
     buf = b""
     while len(buf) < n:
+        # vpcd sends length and payload in two writes: without an immediate ACK (QUICKACK
+        # resets itself, so set it before every read) each APDU waits ~40 ms (see PIV.md)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
         chunk = sock.recv(n - len(buf))
         if not chunk:
             raise ConnectionError("vpcd closed the connection")
@@ -44,6 +49,9 @@ def serve(host, port, serial, log):
             if length == 1:
                 if payload[0] == 0x04:
                     sock.sendall(struct.pack(">H", len(ATR)) + ATR)
+                elif log and payload[0] in CONTROL:
+                    with open(log, "a") as f:
+                        f.write(CONTROL[payload[0]] + "\n")
                 continue
             reply = answer(payload, serial)
             if log:

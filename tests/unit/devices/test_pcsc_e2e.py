@@ -217,3 +217,26 @@ def test_pcscd_restart_removes_everything_and_finds_it_again(h, probe):
     token = probe.event("token.added", timeout=15)["token"]
     assert token["id"] == "good:0badcafe"
     assert len(probe.ask("readers", "readers")["readers"]) == 2
+
+
+def test_a_card_reset_by_another_program_is_reconnected_for_the_next_job(h, probe, tmp_path):
+    log = str(tmp_path / "apdu.log")
+    card = insert(h, "a", "00000003", apdu_log=log)
+    probe.event("token.added")
+    assert probe.ask("pin good:00000003", "job")["outcome"] == "completed"
+    conf = tmp_path / "opensc.conf"
+    conf.write_text("app default {\n  reader_driver pcsc {\n    disconnect_action = reset;\n"
+                    "  }\n}\n")
+    env = h.env()
+    env["OPENSC_CONF"] = str(conf)
+    res = h.run(["opensc-tool", "-r", card.reader, "-s", "00a4040005f045504f52"], env=env)
+    assert res.returncode == 0, res.stderr
+    with open(log) as f:
+        assert "reset" in f.read().split(), "opensc-tool did not reset the card"
+    reply = probe.ask("pin good:00000003", "job")
+    assert reply["outcome"] == "completed"
+    assert reply["result"]["tries_left"] == 3
+    probe.ask("tokens", "tokens")
+    assert not any(m.get("event") == "token.removed" for m in probe.seen)
+    with open(os.path.join(h.workdir, "probe.stderr")) as f:
+        assert "was reset by another program; reconnected: ok" in f.read()
