@@ -74,10 +74,10 @@ public:
         struct termios t = saved_;
         t.c_lflag &= static_cast<tcflag_t>(~(ECHO | ECHONL));
         t.c_lflag |= ICANON;
-        active_ = tcsetattr(fd, TCSAFLUSH, &t) == 0;
+        active_ = tcsetattr(fd, TCSANOW, &t) == 0;
     }
     ~EchoOff() {
-        if (active_) tcsetattr(fd_, TCSAFLUSH, &saved_);
+        if (active_) tcsetattr(fd_, TCSANOW, &saved_);
         g_tty_fd = -1;
         for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT})
             if (old_[s] != nullptr) std::signal(s, old_[s] == SIG_ERR ? SIG_DFL : old_[s]);
@@ -108,10 +108,11 @@ std::optional<std::string> TerminalPrompter::secret(const std::string& prompt) {
     if (secrets_from_stdin_) return stdin_line();
     Tty tty;
     if (!tty.ok()) return std::nullopt;
-    tty.write(prompt);
     std::optional<std::string> answer;
     {
+        // Echo goes off before the prompt shows, so that nothing typed after it is ever echoed.
         EchoOff guard(tty.fd());
+        tty.write(prompt);
         answer = tty.read_line();
     }
     tty.write("\n");

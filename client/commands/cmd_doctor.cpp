@@ -4,6 +4,8 @@
 #include "doctor_checks.hpp"
 #include "health.hpp"
 
+#include <cerrno>
+
 namespace eport::client {
 
 using nlohmann::json;
@@ -67,7 +69,7 @@ int cmd_doctor(const Context& ctx) {
     } catch (const ConnectError& e) {
         auto ex = explain_connect_error(ctx.lang, e);
         items.push_back({"eportd", "fail", ex.what, ex.todo});
-        items.push_back(socket_item(ctx.lang, ctx.opt.socket, json()));
+        if (e.err != ENOENT) items.push_back(socket_item(ctx.lang, ctx.opt.socket, json()));
         return print_items(ctx, items, {}, default_guidance(), exit_unreachable);
     } catch (const RpcError&) {
         facts.hello = json();  // an eportd without session.hello is still reachable
