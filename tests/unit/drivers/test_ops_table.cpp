@@ -1,11 +1,15 @@
 // Table validation rules (pure: no plug-in loaded).
 #include <catch2/catch.hpp>
 
+#include <cstddef>
 #include <cstring>
 
 #include "drivers/ops_table.hpp"
 #include "drivers/plugin_path.hpp"
 #include "drivers/status.hpp"
+#include "drivers/types.hpp"
+
+#include <nlohmann/json.hpp>
 
 using namespace eport::drivers;
 
@@ -118,4 +122,38 @@ TEST_CASE("status names and codes match the ABI", "[drivers][status]") {
   CHECK(is_known_status(EPORT_ERR_LAST));
   CHECK_FALSE(is_known_status(EPORT_ERR_LAST + 1));
   CHECK_FALSE(is_known_status(-1));
+}
+
+TEST_CASE("the v1.0 layout stays frozen on 64-bit Linux", "[drivers][abi]") {
+  // Moving or resizing a member breaks every plug-in built before: new members go at the end.
+#if defined(__LP64__)
+  CHECK(offsetof(eport_driver_ops, name) == 8);
+  CHECK(offsetof(eport_driver_ops, kind) == 24);
+  CHECK(offsetof(eport_driver_ops, capabilities) == 32);
+  CHECK(offsetof(eport_driver_ops, init) == 40);
+  CHECK(offsetof(eport_driver_ops, enumerate) == 80);
+  CHECK(offsetof(eport_driver_ops, identify) == 104);
+  CHECK(EPORT_DRIVER_OPS_SIZE_1_0 == 168);
+  CHECK(offsetof(eport_host, host_ctx) == 8);
+  CHECK(offsetof(eport_host, transmit) == 24);
+  CHECK(EPORT_HOST_SIZE_1_0 == 40);
+  CHECK(sizeof(eport_token_info) == 264);
+  CHECK(offsetof(eport_pin_info, source) == 20);
+  CHECK(sizeof(eport_pin_info) == 36);
+  CHECK(offsetof(eport_slot_info, has_certificate) == 80);
+  CHECK(sizeof(eport_slot_info) == 88);
+#endif
+  CHECK(EPORT_DRIVER_ABI_MAJOR == 1);
+}
+
+TEST_CASE("driver facts serialise for drivers.list", "[drivers][json]") {
+  DriverInfo info{"piv", "0.1.0", "1.0", "/p/eport-piv.so", "card", {"match", "identify"},
+                  EPORT_CAP_MATCH | EPORT_CAP_IDENTIFY};
+  const nlohmann::json json = info;
+  CHECK(json == nlohmann::json{{"name", "piv"},
+                               {"version", "0.1.0"},
+                               {"abi", "1.0"},
+                               {"library", "/p/eport-piv.so"},
+                               {"kind", "card"},
+                               {"capabilities", {"match", "identify"}}});
 }
