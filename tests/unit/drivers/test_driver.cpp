@@ -2,6 +2,8 @@
 // fixture, and the guards around misbehaving plug-ins.
 #include <catch2/catch.hpp>
 
+#include <thread>
+
 #include "drivers/loader.hpp"
 #include "fake_card.hpp"
 #include "test_support.hpp"
@@ -290,4 +292,30 @@ TEST_CASE("token provider operations get no channel", "[drivers][provider]") {
   CHECK(driver->wait_change(std::chrono::milliseconds(10)).status == Status::Timeout);
   FakeCard card;
   CHECK(driver->match(card, kAtr).status == Status::Unsupported);
+}
+
+TEST_CASE("two tokens of one driver work from two threads at once", "[drivers][driver]") {
+  CapturedLog log;
+  auto driver = load("good", log);
+  FakeCard first;
+  FakeCard second;
+  second.serial = {0xAA, 0xBB, 0xCC, 0xDD};
+  TokenHandle a = open(*driver, first);
+  TokenHandle b = open(*driver, second);
+  const auto work = [&driver](TokenHandle& token, FakeCard& card, std::string& serial) {
+    for (int i = 0; i < 200; ++i) {
+      Result<TokenIdentity> id = driver->identify(token, card);
+      if (!id.ok()) return;
+      serial = id.value.serial;
+    }
+  };
+  std::string serial_a;
+  std::string serial_b;
+  std::thread thread_a(work, std::ref(a), std::ref(first), std::ref(serial_a));
+  std::thread thread_b(work, std::ref(b), std::ref(second), std::ref(serial_b));
+  thread_a.join();
+  thread_b.join();
+  CHECK(serial_a == "0001e240");
+  CHECK(serial_b == "aabbccdd");
+  CHECK(first.log.size() == 201);  // SELECT + 200 GET SERIAL: no APDU went to the other card
 }
