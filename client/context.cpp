@@ -51,8 +51,11 @@ json findings_json(Lang lang, const std::vector<Finding>& findings, const Guidan
 void print_advice(const Context& ctx, const std::vector<Finding>& findings, const Guidance& g) {
     if (findings.empty()) return;
     ctx.out << "\n" << ctx.style.bold(tr(ctx.lang, "advice.heading")) << "\n";
+    bool visit = false;
     for (const auto& f : findings) {
-        auto lines = advice_for(ctx.lang, f, g);
+        // The sites are the same for every finding: list them once, after all findings.
+        auto lines = advice_for(ctx.lang, f, g, false);
+        visit = visit || needs_visit(f.problem);
         Level level = f.problem == Problem::pin_default || f.problem == Problem::cert_expiring ||
                               f.problem == Problem::pin_final_try
                           ? Level::warn
@@ -60,6 +63,8 @@ void print_advice(const Context& ctx, const std::vector<Finding>& findings, cons
         for (size_t i = 0; i < lines.size(); ++i)
             ctx.out << (i == 0 ? "  " + ctx.style.mark(level) + " " : "      ") << lines[i] << "\n";
     }
+    if (!visit) return;
+    auto sites = sites_block(ctx.lang, g);
+    for (size_t i = 0; i < sites.size(); ++i) ctx.out << (i == 0 ? "  " : "    ") << sites[i] << "\n";
 }
-
 }  // namespace eport::client

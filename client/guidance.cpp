@@ -23,8 +23,9 @@ Guidance default_guidance() {
     g.bring_renew = {{"the business license (original or copy, with the official seal)",
                       "the IC card or USBKey whose certificate is to be extended"},
                      {"营业执照原件或复印件（加盖公章）", "需要更新证书的 IC 卡（含 USBKey）"}};
-    g.contact = {"the data sub-center at a business site, or one of the China Construction Bank outlets that issue the cards",
-                 "业务网点的数据分中心，或办理发卡业务的中国建设银行合作网点"};
+    g.contact = {"Unlocking and certificate renewal are done by the China Electronic Port data sub-center at a business "
+                 "site; Beijing enterprises can also go to one of the China Construction Bank outlets that issue the cards.",
+                 "IC 卡解锁和证书更新由中国电子口岸数据分中心在业务网点办理；北京地区企业也可前往办理发卡业务的中国建设银行合作网点。"};
     return g;
 }
 
@@ -92,21 +93,34 @@ json guidance_to_json(const Guidance& g) {
 
 namespace {
 
-void add_visit(Lang lang, const BilingualList& bring, const Guidance& g, std::vector<std::string>& out) {
+void add_bring(Lang lang, const BilingualList& bring, std::vector<std::string>& out) {
     std::string sep = lang == Lang::zh ? "、" : "; ";
     out.push_back(trf(lang, "guide.bring", {{"items", join(bring.in(lang), sep)}}));
-    out.push_back(tr(lang, "guide.where"));
+}
+
+}  // namespace
+
+bool needs_visit(Problem p) {
+    return p == Problem::pin_blocked || p == Problem::puk_blocked || p == Problem::cert_expired ||
+           p == Problem::cert_expiring;
+}
+
+std::vector<std::string> sites_block(Lang lang, const Guidance& g) {
+    std::vector<std::string> out{tr(lang, "guide.where")};
     for (const auto& s : g.sites)
         out.push_back(trf(lang, "guide.site",
                           {{"name", s.name.in(lang)}, {"address", s.address.in(lang)}, {"phone", s.phone}}));
     if (!g.contact.in(lang).empty()) out.push_back(trf(lang, "guide.contact", {{"contact", g.contact.in(lang)}}));
+    return out;
 }
+
+namespace {
 
 std::string date_of(const std::string& iso) { return iso.size() >= 10 ? iso.substr(0, 10) : iso; }
 
 }  // namespace
 
-std::vector<std::string> advice_for(Lang lang, const Finding& f, const Guidance& g) {
+std::vector<std::string> advice_for(Lang lang, const Finding& f, const Guidance& g, bool with_sites) {
     std::map<std::string, std::string> v{{"token", f.token},
                                          {"slot", f.slot},
                                          {"days", std::to_string(f.days_left)},
@@ -117,25 +131,29 @@ std::vector<std::string> advice_for(Lang lang, const Finding& f, const Guidance&
         case Problem::pin_blocked:
             out = {trf(lang, "advice.pin_blocked", v), trf(lang, "advice.pin_blocked.desk", v),
                    tr(lang, "advice.holder_unlock")};
-            add_visit(lang, g.bring_unlock, g, out);
+            add_bring(lang, g.bring_unlock, out);
             break;
         case Problem::pin_final_try: out = {trf(lang, "advice.pin_final_try", v)}; break;
         case Problem::pin_default: out = {trf(lang, "advice.pin_default", v)}; break;
         case Problem::puk_blocked:
             out = {trf(lang, "advice.puk_blocked", v), tr(lang, "advice.holder_replace")};
-            add_visit(lang, g.bring_unlock, g, out);
+            add_bring(lang, g.bring_unlock, out);
             break;
         case Problem::cert_expired:
             out = {trf(lang, "advice.cert_expired", v), tr(lang, "advice.holder_renew")};
-            add_visit(lang, g.bring_renew, g, out);
+            add_bring(lang, g.bring_renew, out);
             out.push_back(trf(lang, "advice.renew.desk", v));
             break;
         case Problem::cert_expiring:
             out = {trf(lang, "advice.cert_expiring", v), tr(lang, "advice.holder_renew_soon")};
-            add_visit(lang, g.bring_renew, g, out);
+            add_bring(lang, g.bring_renew, out);
             out.push_back(trf(lang, "advice.renew.desk", v));
             break;
         case Problem::cert_not_yet_valid: out = {trf(lang, "advice.cert_not_yet_valid", v)}; break;
+    }
+    if (with_sites && needs_visit(f.problem)) {
+        auto sites = sites_block(lang, g);
+        out.insert(out.end(), sites.begin(), sites.end());
     }
     return out;
 }

@@ -51,7 +51,14 @@ Guidance guidance_from_json(const nlohmann::json& result);
 /// The guidance as JSON in guidance.get's shape.
 nlohmann::json guidance_to_json(const Guidance& g);
 
-/// Plain-words advice for one finding: first line what is wrong, then what to do.
-std::vector<std::string> advice_for(Lang lang, const Finding& finding, const Guidance& guidance);
+/// Plain-words advice for one finding: first line what is wrong, then what to do and what to bring;
+/// with `with_sites` also where to go (the sites block).
+std::vector<std::string> advice_for(Lang lang, const Finding& finding, const Guidance& guidance, bool with_sites = true);
+
+/// True when the card holder has to go to a business site for this problem.
+bool needs_visit(Problem p);
+
+/// "Where to go:" followed by one line per business site and the contact text.
+std::vector<std::string> sites_block(Lang lang, const Guidance& g);
 
 }  // namespace eport::client

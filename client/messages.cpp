@@ -105,7 +105,7 @@ const std::vector<MessageEntry>& output_messages() {
          "Card {token}, slot {slot}: the certificate is not valid yet; check this computer's date and time.",
          "卡 {token}，槽位 {slot}：证书尚未生效；请检查本机的日期和时间。"},
         {"guide.bring", "Bring: {items}", "请携带：{items}"},
-        {"guide.where", "Where to go:", "办理地点："},
+        {"guide.where", "Where card holders go (business sites):", "持卡人办理地点（业务网点）："},
         {"guide.site", "- {name}: {address}, tel. {phone}", "- {name}：{address}，电话 {phone}"},
         {"guide.contact", "{contact}", "{contact}"},
         // unlock, change-pin

@@ -63,6 +63,9 @@ const std::vector<MessageEntry>& doctor_messages() {
          "Set socket_mode: \"0660\" and socket_group: eport in /etc/eportd/eportd.yaml, then restart eportd.",
          "请在 /etc/eportd/eportd.yaml 中设置 socket_mode: \"0660\" 和 socket_group: eport，然后重启 eportd。"},
         {"doctor.socket.daemon_warning", "Socket {path}: {text}", "套接字 {path}：{text}"},
+        {"doctor.health.ok", "No card needs attention.", "没有需要处理的卡。"},
+        {"doctor.health.problems", "{n} problem(s) on the cards: see \"What to do\" below.",
+         "卡上有 {n} 个问题：请见下方“处理建议”。"},
         {"doctor.verdict.ok", "Everything looks fine.", "一切正常。"},
         {"doctor.verdict.bad", "Some checks failed: see the advice above.", "部分检查未通过：请按上面的建议处理。"},
     };

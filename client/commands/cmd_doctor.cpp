@@ -95,6 +95,10 @@ int cmd_doctor(const Context& ctx) {
         auto f = findings_for_status(status, std::nullopt);
         findings.insert(findings.end(), f.begin(), f.end());
     }
+    if (findings.empty()) items.push_back({"card_health", "ok", tr(ctx.lang, "doctor.health.ok"), ""});
+    else
+        items.push_back({"card_health", "warn",
+                         trf(ctx.lang, "doctor.health.problems", {{"n", std::to_string(findings.size())}}), ""});
     Guidance guidance = findings.empty() ? default_guidance() : fetch_guidance(*rpc);
     int code = exit_ok;
     for (const auto& i : items)

@@ -67,7 +67,8 @@ int cmd_status(const Context& ctx) {
                     << "\n";
             continue;
         }
-        ctx.out << render_status(ctx.lang, ctx.style, s, std::nullopt) << "\n";
+        if (&s != &statuses.front()) ctx.out << "\n";
+        ctx.out << render_status(ctx.lang, ctx.style, s, std::nullopt);
     }
     print_advice(ctx, findings, guidance);
     return exit_ok;
