@@ -1,0 +1,113 @@
+#include "events/event_bus.hpp"
+
+#include <ctime>
+
+namespace eport::events {
+
+const std::vector<std::string>& known_topics() {
+  static const std::vector<std::string> topics{
+      "reader.added", "reader.removed", "token.added",  "token.removed", "pin.changed",
+      "cert.expiring", "cert.expired", "usb.attached", "usb.detached"};
+  return topics;
+}
+
+std::string format_utc(std::chrono::system_clock::time_point time) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+Subscription::Subscription(std::set<std::string> topics, std::size_t capacity, Wake wake)
+    : topics_(std::move(topics)), capacity_(capacity), wake_(std::move(wake)) {}
+
+void Subscription::offer(const std::string& topic, const nlohmann::json& notification) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!topics_.empty() && !topics_.count(topic)) return;
+    if (queue_.size() >= capacity_) ++dropped_;
+    else queue_.push_back(notification);
+  }
+  if (wake_) wake_();
+}
+
+std::vector<nlohmann::json> Subscription::drain(std::size_t max) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<nlohmann::json> out;
+  while (!queue_.empty() && out.size() < max) {
+    out.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  // Report drops only once the events kept before them are out, so the count comes last.
+  if (queue_.empty() && dropped_ > 0 && out.size() < max) {
+    out.push_back({{"jsonrpc", "2.0"},
+                   {"method", "events.dropped"},
+                   {"params", {{"count", dropped_}}}});
+    dropped_ = 0;
+  }
+  return out;
+}
+
+void Subscription::set_topics(std::set<std::string> topics) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  topics_ = std::move(topics);
+}
+
+std::set<std::string> Subscription::topics() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return topics_;
+}
+
+std::size_t Subscription::queued() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return queue_.size();
+}
+
+std::uint64_t Subscription::dropped() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return dropped_;
+}
+
+EventBus::EventBus(std::size_t queue_capacity, WallClock clock)
+    : capacity_(queue_capacity ? queue_capacity : 1), clock_(std::move(clock)) {
+  if (!clock_) clock_ = [] { return std::chrono::system_clock::now(); };
+}
+
+void EventBus::publish(const std::string& topic, nlohmann::json params) {
+  if (!params.is_object()) params = nlohmann::json::object();
+  params["topic"] = topic;
+  params["time"] = format_utc(clock_());
+  const nlohmann::json notification{{"jsonrpc", "2.0"}, {"method", "event"}, {"params", std::move(params)}};
+  std::vector<std::shared_ptr<Subscription>> live;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto keep = subscribers_.begin();
+    for (auto& weak : subscribers_) {
+      if (auto sub = weak.lock()) {
+        live.push_back(std::move(sub));
+        *keep++ = weak;
+      }
+    }
+    subscribers_.erase(keep, subscribers_.end());
+  }
+  // Offer outside the bus lock: a subscriber's wake may take its own locks.
+  for (auto& sub : live) sub->offer(topic, notification);
+}
+
+std::shared_ptr<Subscription> EventBus::subscribe(std::set<std::string> topics, Subscription::Wake wake) {
+  auto sub = std::make_shared<Subscription>(std::move(topics), capacity_, std::move(wake));
+  std::lock_guard<std::mutex> lock(mutex_);
+  subscribers_.push_back(sub);
+  return sub;
+}
+
+std::size_t EventBus::subscribers() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::size_t count = 0;
+  for (const auto& weak : subscribers_) count += weak.expired() ? 0 : 1;
+  return count;
+}
+
+}  // namespace eport::events

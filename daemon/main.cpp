@@ -1,0 +1,293 @@
+// eportd: parse the command line, load and check the configuration, load the driver plug-ins,
+// build the parts (no singletons: everything is owned here and passed down by reference),
+// then serve the socket until SIGTERM/SIGINT.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/syslog_sink.h>
+#include <spdlog/spdlog.h>
+
+#include "audit/audit_log.hpp"
+#include "config/loader.hpp"
+#include "config/shared_config.hpp"
+#include "drivers/loader.hpp"
+#include "events/event_bus.hpp"
+#include "ipc/access_policy.hpp"
+#include "ipc/dispatcher.hpp"
+#include "ipc/server.hpp"
+#include "methods/registry.hpp"
+#include "service/log_target.hpp"
+#include "service/notifier.hpp"
+#include "service/reload.hpp"
+#include "service/socket_activation.hpp"
+#include "service/strict_modes.hpp"
+
+namespace {
+
+using namespace eport;
+
+/// Command-line options.
+struct Options {
+  std::string config_file = EPORT_DEFAULT_CONFIG;
+  std::string socket;
+  bool foreground = false;
+  bool check_config = false;
+};
+
+/// The plug-in directory when the config does not name one: the build tree's own directory
+/// for a binary running from that build tree, else the installed one.
+std::string default_plugin_dir() {
+  std::error_code error;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (!error && exe.parent_path() == std::filesystem::path(EPORT_BUILD_BIN_DIR)) return EPORT_BUILD_PLUGIN_DIR;
+  return EPORT_INSTALL_PLUGIN_DIR;
+}
+
+/// Loads and validates the config; prints every problem and returns nullopt on failure.
+std::optional<config::Config> load(const Options& options) {
+  try {
+    config::Config config = config::load_config(options.config_file);
+    if (!options.socket.empty()) config.socket = options.socket;
+    if (config.plugin_dir.empty()) config.plugin_dir = default_plugin_dir();
+    config::add_system_warnings(config);
+    return config;
+  } catch (const config::ConfigError& e) {
+    for (const auto& issue : e.issues()) std::cerr << "eportd: " << issue.to_string() << "\n";
+    std::cerr << "eportd: the configuration has " << e.issues().size()
+              << " problem(s); fix them and run `eportd --check-config --config "
+              << options.config_file << "` again\n";
+    return std::nullopt;
+  }
+}
+
+std::vector<drivers::DriverSpec> driver_specs(const config::Config& config) {
+  std::vector<drivers::DriverSpec> specs;
+  for (const auto& spec : config.drivers) specs.push_back({spec.name, spec.options});
+  return specs;
+}
+
+/// Line of the `drivers:` entry for `name` (to point at it in messages).
+int driver_line(const config::Config& config, const std::string& name) {
+  for (std::size_t i = 0; i < config.drivers.size(); ++i)
+    if (config.drivers[i].name == name) return config.drivers[i].line;
+  return 0;
+}
+
+/// --check-config: validate the file, StrictModes, and run every plug-in load step.
+int check_config(const Options& options) {
+  auto config = load(options);
+  if (!config) return 1;
+  int problems = 0;
+  for (const auto& problem : service::check_strict_modes(options.config_file, config->plugin_dir,
+                                                         service::current_strict_modes_policy())) {
+    std::cerr << "eportd: " << problem << "\n";
+    ++problems;
+  }
+  const auto result = drivers::load_drivers(config->plugin_dir, driver_specs(*config), drivers::LoadMode::CheckOnly);
+  for (const auto& failure : result.failures) {
+    std::cerr << "eportd: " << config->source << ":" << driver_line(*config, failure.name)
+              << ": key 'drivers': driver '" << failure.name << "' (" << failure.library
+              << "): " << failure.reason << "\n";
+    ++problems;
+  }
+  for (const auto& warning : config->warnings) std::cerr << "eportd: warning: " << warning << "\n";
+  if (problems > 0) {
+    std::cerr << "eportd: " << options.config_file << ": " << problems << " problem(s) found\n";
+    return 1;
+  }
+  std::cout << options.config_file << ": configuration OK; " << result.checked.size()
+            << " driver(s) checked in " << config->plugin_dir << "\n";
+  return 0;
+}
+
+/// Forks into the background; the parent exits 0 once the child reports readiness through
+/// the returned pipe (or 1 when the child dies first). Call before any thread exists.
+int daemonize() {
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+  if (pid > 0) {
+    ::close(pipe_fds[1]);
+    char ready = 0;
+    const ssize_t n = ::read(pipe_fds[0], &ready, 1);
+    std::_Exit(n == 1 ? 0 : 1);
+  }
+  ::close(pipe_fds[0]);
+  ::setsid();
+  if (::chdir("/") != 0) {
+    // Staying in the start directory is harmless; only unmounting it would be blocked.
+  }
+  return pipe_fds[1];
+}
+
+/// Sends the background parent away and detaches from the terminal.
+void report_ready(int ready_fd) {
+  if (ready_fd < 0) return;
+  const char ok = 1;
+  if (::write(ready_fd, &ok, 1) != 1) {
+    // The parent is gone; nothing to tell.
+  }
+  ::close(ready_fd);
+  const int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (null_fd >= 0) {
+    ::dup2(null_fd, STDIN_FILENO);
+    ::dup2(null_fd, STDOUT_FILENO);
+    ::dup2(null_fd, STDERR_FILENO);
+    ::close(null_fd);
+  }
+}
+
+void setup_logging(bool background) {
+  std::shared_ptr<spdlog::sinks::sink> sink;
+  if (background)
+    sink = std::make_shared<spdlog::sinks::syslog_sink_mt>("eportd", LOG_PID, LOG_DAEMON, false);
+  else
+    sink = service::make_log_sink(service::choose_log_target(service::detect_log_environment()));
+  auto logger = std::make_shared<spdlog::logger>("eportd", sink);
+  spdlog::set_default_logger(logger);
+}
+
+void make_state_dir(const std::string& dir) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error)
+    throw std::runtime_error("cannot create state_dir " + dir + ": " + error.message() +
+                             "; create it or point state_dir at a writable directory");
+  ::chmod(dir.c_str(), 0750);
+}
+
+/// Fills the driver parts of the context from a load result.
+void record_drivers(methods::ServiceContext& context, const drivers::LoadResult& loaded) {
+  for (const auto& driver : loaded.drivers) {
+    const auto& info = driver->info();
+    context.drivers.push_back({info.name, info.version, info.abi, info.library, info.kind, info.capabilities});
+    spdlog::info("driver {} {} loaded from {}", info.name, info.version, info.library);
+  }
+  for (const auto& failure : loaded.failures) {
+    context.driver_failures.push_back({failure.name, failure.library, failure.reason});
+    spdlog::error("driver {} did not load ({}): {}", failure.name, failure.library, failure.reason);
+  }
+}
+
+ipc::ServerOptions server_options(const config::Config& config, std::optional<int> inherited_fd) {
+  ipc::ServerOptions options;
+  options.socket_path = config.socket;
+  options.socket_mode = config.socket_mode;
+  options.socket_group = config.socket_group;
+  options.max_clients = config.limits.max_clients;
+  options.limits.max_message_bytes = config.limits.max_message_bytes;
+  options.limits.idle_timeout = std::chrono::seconds(config.limits.idle_timeout_s);
+  options.inherited_fd = inherited_fd.value_or(-1);
+  return options;
+}
+
+/// SIGHUP: re-read the config, take over what can change while running, log the rest.
+void reload(const Options& options, config::SharedConfig& shared, ipc::Dispatcher& dispatcher,
+            ipc::Server& server, const service::Notifier& notifier) {
+  notifier.reloading();
+  const auto running = shared.get();
+  auto result = service::reload_config(
+      *running, options.config_file,
+      [&options](const std::filesystem::path& path) {
+        auto config = config::load_config(path.string());
+        if (!options.socket.empty()) config.socket = options.socket;
+        config::add_system_warnings(config);
+        return config;
+      },
+      service::current_strict_modes_policy());
+  if (!result.plan) {
+    spdlog::error("reload refused, the running configuration stays: {}", result.error);
+  } else {
+    for (const auto& line : result.plan->applied) spdlog::info("reload: {}", line);
+    for (const auto& line : result.plan->needs_restart) spdlog::warn("reload: {} (needs a restart)", line);
+    spdlog::set_level(spdlog::level::from_str(result.plan->next.log_level));
+    dispatcher.set_policy(ipc::AccessPolicy(ipc::resolve_group_ids(result.plan->next.admin_groups)));
+    server.set_limits(server_options(result.plan->next, std::nullopt));
+    shared.set(std::move(result.plan->next));
+  }
+  notifier.ready("serving " + server.socket_path());
+}
+
+int serve(const Options& options, config::Config loaded, int ready_fd) {
+  spdlog::set_level(spdlog::level::from_str(loaded.log_level));
+  service::enforce_strict_modes(options.config_file, loaded.plugin_dir);
+  make_state_dir(loaded.state_dir);
+  for (const auto& warning : loaded.warnings) spdlog::warn("{}", warning);
+
+  config::SharedConfig shared(std::move(loaded));
+  const auto config = shared.get();
+  audit::AuditLog audit_log(config->state_dir + "/audit.log");
+  events::EventBus bus(config->limits.event_queue_size);
+  methods::PcscProbe pcsc(config->pcsc_enabled);
+  pcsc.refresh();
+  if (config->pcsc_enabled && pcsc.state() != "up") spdlog::warn("{}", pcsc.detail());
+
+  const auto inherited_fd = service::take_activated_socket();
+  auto loaded_drivers = drivers::load_drivers(config->plugin_dir, driver_specs(*config), drivers::LoadMode::Full);
+
+  methods::BackgroundTasks background;
+  methods::ServiceContext context{shared, bus, audit_log, background, pcsc,
+                                  inherited_fd ? service::unix_socket_path(*inherited_fd) : config->socket};
+  record_drivers(context, loaded_drivers);
+
+  ipc::MethodTable table;
+  methods::register_core_methods(table, context);
+  ipc::Dispatcher dispatcher(table, ipc::AccessPolicy(ipc::resolve_group_ids(config->admin_groups)),
+                             methods::make_audit_hook(context));
+
+  ipc::Server server(server_options(*config, inherited_fd), dispatcher, bus);
+  server.listen();
+  service::Notifier notifier;
+  if (auto interval = notifier.watchdog_interval())
+    server.every(std::chrono::duration_cast<std::chrono::milliseconds>(*interval), [&notifier] { notifier.watchdog_ping(); });
+  server.on_signal(SIGHUP, [&] { reload(options, shared, dispatcher, server, notifier); });
+  server.on_stopping([&notifier] { notifier.stopping(); });
+
+  spdlog::info("eportd {} ready on {} ({} method(s), {} driver(s))", methods::daemon_version(),
+               context.socket_path, table.size(), context.drivers.size());
+  notifier.ready("serving " + context.socket_path);
+  report_ready(ready_fd);
+  server.run();
+  background.shutdown();  // no more replies may be posted into the server's io_context
+  spdlog::info("eportd stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  CLI::App app{"eportd: smart-card middleware for China Electronic Port IC cards and USBKeys"};
+  app.add_option("--config,-c", options.config_file, "configuration file")->capture_default_str();
+  app.add_option("--socket,-s", options.socket, "serve this socket path instead of the config's `socket`");
+  app.add_flag("--foreground,-f", options.foreground, "stay in the foreground (systemd, tests)");
+  app.add_flag("--check-config", options.check_config,
+               "validate the configuration and check-load every driver plug-in, then exit");
+  app.set_version_flag("--version", std::string("eportd ") + EPORT_VERSION);
+  CLI11_PARSE(app, argc, argv);
+
+  if (options.check_config) return check_config(options);
+  auto config = load(options);
+  if (!config) return 1;
+  try {
+    const int ready_fd = options.foreground ? -1 : daemonize();
+    setup_logging(!options.foreground);
+    return serve(options, std::move(*config), ready_fd);
+  } catch (const std::exception& e) {
+    spdlog::critical("{}", e.what());
+    std::cerr << "eportd: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,56 @@
+// audit.tail (admin) and the audit hook that records every audited call.
+#include <spdlog/spdlog.h>
+
+#include "ipc/params.hpp"
+#include "methods/registry.hpp"
+
+namespace eport::methods {
+
+namespace {
+
+audit::AuditRecord record_for(const ipc::Request& request, const nlohmann::json& response) {
+  audit::AuditRecord record;
+  record.time = std::chrono::system_clock::now();
+  record.uid = request.peer.uid;
+  record.gid = request.peer.gid;
+  record.pid = request.peer.pid;
+  record.process = audit::process_name(request.peer.pid);
+  record.method = request.method;
+  // Only the token id is taken from the params: everything else there may be a secret.
+  if (const auto token = request.params.find("token");
+      token != request.params.end() && token->is_string())
+    record.token = token->get<std::string>().substr(0, 128);
+  if (response.contains("result")) {
+    record.outcome = "ok";
+  } else {
+    const auto& error = response.value("error", nlohmann::json::object());
+    const auto& data = error.value("data", nlohmann::json::object());
+    const std::string reason = data.is_object() ? data.value("reason", "") : "";
+    record.outcome = reason == "not_authorized" ? "refused" : "error";
+    record.reason = !reason.empty() ? reason : "code " + std::to_string(error.value("code", 0));
+  }
+  return record;
+}
+
+}  // namespace
+
+ipc::AuditHook make_audit_hook(ServiceContext& context) {
+  return [&context](const ipc::Request& request, const nlohmann::json& response) {
+    if (!context.audit.append(record_for(request, response)))
+      spdlog::error("could not write the audit record for {} to {}: check the disk", request.method,
+                    context.audit.path());
+  };
+}
+
+void register_audit_methods(ipc::MethodTable& table, ServiceContext& context) {
+  table.add({"audit.tail", ipc::Role::admin,
+             [&context](const ipc::Request& request, ipc::Reply reply) {
+               const auto limit = ipc::optional_integer(request.params, "limit", 1, 10000).value_or(50);
+               context.background.post([&context, reply, limit] {
+                 reply.result({{"records", context.audit.tail(static_cast<std::size_t>(limit))}});
+               });
+             },
+             true, "the last audit records (admin)"});
+}
+
+}  // namespace eport::methods

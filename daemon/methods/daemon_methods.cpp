@@ -1,0 +1,63 @@
+// daemon.info: version, uptime, drivers and whether pcscd answers.
+#include "methods/registry.hpp"
+
+namespace eport::methods {
+
+void register_daemon_methods(ipc::MethodTable& table, ServiceContext& context) {
+  table.add({"daemon.info", ipc::Role::all,
+             [&context](const ipc::Request&, ipc::Reply reply) {
+               // The pcscd probe may block: answer from the background thread.
+               context.background.post([&context, reply] {
+                 context.pcsc.refresh();
+                 auto drivers = nlohmann::json::array();
+                 for (const auto& d : context.drivers)
+                   drivers.push_back({{"name", d.name}, {"version", d.version}, {"abi", d.abi}});
+                 // Readers and tokens come from the device watchers (not part of this build yet).
+                 reply.result({{"version", daemon_version()},
+                               {"uptime_s", uptime_seconds(context)},
+                               {"drivers", drivers},
+                               {"readers", nlohmann::json::array()},
+                               {"tokens", nlohmann::json::array()},
+                               {"pcsc", context.pcsc.state()}});
+               });
+             },
+             false, "version, uptime, drivers, readers, tokens, pcsc state"});
+}
+
+void register_driver_methods(ipc::MethodTable& table, ServiceContext& context) {
+  table.add({"drivers.list", ipc::Role::all,
+             [&context](const ipc::Request&, ipc::Reply reply) {
+               auto drivers = nlohmann::json::array();
+               for (const auto& d : context.drivers) {
+                 drivers.push_back({{"name", d.name},
+                                    {"version", d.version},
+                                    {"abi", d.abi},
+                                    {"library", d.library},
+                                    {"kind", d.kind},
+                                    {"capabilities", d.capabilities}});
+               }
+               auto failed = nlohmann::json::array();
+               for (const auto& f : context.driver_failures)
+                 failed.push_back({{"name", f.name}, {"library", f.library}, {"error", f.error}});
+               reply.result({{"drivers", drivers}, {"failed", failed}});
+             },
+             false, "loaded driver plug-ins and the ones that failed to load"});
+}
+
+void register_guidance_methods(ipc::MethodTable& table, ServiceContext& context) {
+  table.add({"guidance.get", ipc::Role::all,
+             [&context](const ipc::Request&, ipc::Reply reply) { reply.result(context.config.get()->guidance); },
+             false, "help-desk guidance: business sites and what to bring"});
+}
+
+void register_core_methods(ipc::MethodTable& table, ServiceContext& context) {
+  register_session_methods(table, context);
+  register_daemon_methods(table, context);
+  register_driver_methods(table, context);
+  register_event_methods(table, context);
+  register_diag_methods(table, context);
+  register_audit_methods(table, context);
+  register_guidance_methods(table, context);
+}
+
+}  // namespace eport::methods

@@ -1,0 +1,60 @@
+#pragma once
+// What method handlers may use. main() builds one ServiceContext and passes it by reference to
+// every register_*_methods() call; there are no singletons.
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "audit/audit_log.hpp"
+#include "config/shared_config.hpp"
+#include "events/event_bus.hpp"
+#include "methods/background_tasks.hpp"
+#include "methods/pcsc_probe.hpp"
+
+namespace eport::methods {
+
+/// A loaded driver plug-in as the protocol reports it (drivers.list, daemon.info).
+struct DriverSummary {
+  std::string name;                       ///< "piv"
+  std::string version;                    ///< the plug-in's own version
+  std::string abi;                        ///< "1.0": the ABI the plug-in was built with
+  std::string library;                    ///< full path of the .so
+  std::string kind;                       ///< "card" or "token_provider"
+  std::vector<std::string> capabilities;  ///< e.g. "pin_status", "cert_write"
+};
+
+/// A configured plug-in that did not load (shown by drivers.list and diag.report).
+struct DriverFailure {
+  std::string name;     ///< configured name
+  std::string library;  ///< path tried
+  std::string error;    ///< what went wrong and what to do
+};
+
+/// Shared daemon state for handlers. Members are references to objects main() owns.
+struct ServiceContext {
+  /// The parts every handler may rely on; the rest is filled in by main() after construction.
+  ServiceContext(config::SharedConfig& config_, events::EventBus& events_, audit::AuditLog& audit_,
+                 BackgroundTasks& background_, PcscProbe& pcsc_, std::string socket_path_)
+      : config(config_), events(events_), audit(audit_), background(background_), pcsc(pcsc_),
+        socket_path(std::move(socket_path_)) {}
+
+  config::SharedConfig& config;      ///< validated configuration; take a snapshot with get()
+  events::EventBus& events;          ///< publish/subscribe
+  audit::AuditLog& audit;            ///< privileged-call records
+  BackgroundTasks& background;       ///< short blocking jobs off the I/O thread
+  PcscProbe& pcsc;                   ///< pcscd reachability
+  std::string socket_path;           ///< the socket actually served (may differ from config)
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();  ///< start time
+  std::vector<DriverSummary> drivers;         ///< loaded plug-ins
+  std::vector<DriverFailure> driver_failures; ///< plug-ins that failed to load
+  std::vector<std::string> warnings;          ///< config and start-up warnings for diag.report
+};
+
+/// eportd's version, e.g. "0.1.0".
+std::string daemon_version();
+
+/// Seconds since `context.started`.
+long long uptime_seconds(const ServiceContext& context);
+
+}  // namespace eport::methods
