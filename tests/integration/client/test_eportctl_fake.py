@@ -94,6 +94,13 @@ class FakeEportd:
         return [p for m, p in self.calls if m == method]
 
     def close(self):
+        # Wake the accept thread and wait for it before closing: a thread still about to call
+        # accept() on a closed descriptor number could otherwise accept on the next test's socket.
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.thread.join(timeout=5)
         self.sock.close()
         os.unlink(self.path)
         os.rmdir(self.dir)
