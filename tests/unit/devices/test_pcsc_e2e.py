@@ -240,3 +240,31 @@ def test_a_card_reset_by_another_program_is_reconnected_for_the_next_job(h, prob
     assert not any(m.get("event") == "token.removed" for m in probe.seen)
     with open(os.path.join(h.workdir, "probe.stderr")) as f:
         assert "was reset by another program; reconnected: ok" in f.read()
+
+
+PIV_PLUGINS = os.path.join(BUILD, "plugins")
+
+
+def test_a_piv_card_is_identified_and_sees_a_pin_blocked_by_another_program(h):
+    """The real PIV plug-in and eport-vcard: the token id comes from the card's serial, and
+    PIN tries spent by yubico-piv-tool (which resets the card when it disconnects) show up in
+    the next job after the worker reconnected."""
+    if not os.path.exists(os.path.join(PIV_PLUGINS, "eport-piv.so")) or not harness.built(
+            "eport-vcard"):
+        pytest.skip("eport-piv.so or eport-vcard not built (targets eport-piv, eport-vcard)")
+    p = Probe(h, PIV_PLUGINS, ["piv"])
+    try:
+        card = h.card("piv", serial=1001)
+        token = p.event("token.added", timeout=15)["token"]
+        assert (token["id"], token["driver"], token["serial"]) == ("piv:000003e9", "piv",
+                                                                   "000003e9")
+        assert p.ask("pin piv:000003e9", "job")["result"]["tries_left"] == 3
+        for _ in range(3):
+            h.run(["yubico-piv-tool", "-r", card.reader, "-a", "verify-pin", "-P", "00000000"])
+        reply = p.ask("pin piv:000003e9", "job")
+        assert reply["outcome"] == "completed"
+        assert reply["result"]["tries_left"] == 0
+    finally:
+        assert p.close() == 0
+        for c in list(h.cards.values()):
+            h.discard(c)
