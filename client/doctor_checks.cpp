@@ -54,6 +54,7 @@ std::string pcsc_state(const DoctorFacts& f) {
             if (v.is_string()) return v.get<std::string>() == "up" ? "up" : "down";
             if (v.is_boolean()) return v.get<bool>() ? "up" : "down";
             if (v.is_object()) {
+                if (v.contains("enabled") && v["enabled"] == false) return "disabled";
                 if (v.contains("state") && v["state"].is_string()) return v["state"] == "up" ? "up" : "down";
                 for (const char* k : {"reachable", "up", "running"})
                     if (v.contains(k) && v[k].is_boolean()) return v[k].get<bool>() ? "up" : "down";
@@ -104,6 +105,7 @@ std::vector<CheckItem> evaluate_doctor(Lang lang, const DoctorFacts& f) {
                              "doctor.admin.no.todo"));
     std::string pcsc = pcsc_state(f);
     if (pcsc == "up") items.push_back(item(lang, "pcscd", "ok", "doctor.pcscd.ok"));
+    else if (pcsc == "disabled") items.push_back(item(lang, "pcscd", "skip", "doctor.pcscd.disabled"));
     else if (pcsc == "down") items.push_back(item(lang, "pcscd", "fail", "doctor.pcscd.down", {}, "doctor.pcscd.down.todo"));
     else items.push_back(item(lang, "pcscd", "warn", "doctor.pcscd.unknown", {}, "doctor.pcscd.unknown.todo"));
     size_t readers = f.readers.is_array() ? f.readers.size() : 0;
@@ -133,6 +135,16 @@ std::vector<CheckItem> evaluate_doctor(Lang lang, const DoctorFacts& f) {
         for (const auto& d : f.drivers) names += (names.empty() ? "" : ", ") + d.value("name", std::string("?"));
     if (drivers > 0) items.push_back(item(lang, "plugins", "ok", "doctor.plugins.ok", {{"n", count(drivers)}, {"list", names}}));
     else items.push_back(item(lang, "plugins", "fail", "doctor.plugins.none", {}, "doctor.plugins.none.todo"));
+    const json drv = f.diag.is_object() ? f.diag.value("drivers", json()) : json();
+    if (drv.is_object() && drv.contains("failed") && drv["failed"].is_array())
+        for (const auto& d : drv["failed"])
+            items.push_back(item(lang, "plugins", "fail", "doctor.plugins.failed",
+                                 {{"name", d.value("name", std::string("?"))}, {"error", d.value("error", std::string())}},
+                                 "doctor.plugins.failed.todo"));
+    const json audit = f.diag.is_object() ? f.diag.value("audit", json()) : json();
+    if (audit.is_object() && audit.contains("writable") && audit["writable"] == false)
+        items.push_back(item(lang, "audit", "fail", "doctor.audit.unwritable", {{"path", audit.value("path", std::string())}},
+                             "doctor.audit.unwritable.todo"));
     for (const auto& w : config_warnings(f.diag))
         items.push_back(item(lang, "config", "warn", "doctor.config.warning", {{"text", w}}, "doctor.config.warning.todo"));
     return items;
@@ -154,6 +166,16 @@ CheckItem socket_item(Lang lang, const std::string& path, const json& diag) {
     if (sock.is_object() && sock.contains("warnings") && sock["warnings"].is_array() && !sock["warnings"].empty())
         daemon_warning = sock["warnings"][0].is_string() ? sock["warnings"][0].get<std::string>() : sock["warnings"][0].dump();
     if (world) return item(lang, "socket", "warn", "doctor.socket.world", v, "doctor.socket.world.todo");
+    if (sock.is_object() && sock.contains("expected_mode") && sock["expected_mode"].is_string() &&
+        sock["expected_mode"].get<std::string>() != v["mode"]) {
+        v["expected"] = sock["expected_mode"].get<std::string>();
+        return item(lang, "socket", "warn", "doctor.socket.mode_differs", v, "doctor.socket.restart.todo");
+    }
+    if (sock.is_object() && sock.contains("expected_group") && sock["expected_group"].is_string() &&
+        !sock["expected_group"].get<std::string>().empty() && sock["expected_group"].get<std::string>() != v["group"]) {
+        v["expected"] = sock["expected_group"].get<std::string>();
+        return item(lang, "socket", "warn", "doctor.socket.group_differs", v, "doctor.socket.restart.todo");
+    }
     if (!daemon_warning.empty()) {
         v["text"] = daemon_warning;
         return item(lang, "socket", "warn", "doctor.socket.daemon_warning", v, "doctor.socket.world.todo");

@@ -85,6 +85,8 @@ int cmd_doctor(const Context& ctx) {
     facts.readers = list_of(ask(*rpc, "readers.list"), "readers");
     facts.tokens = list_of(ask(*rpc, "tokens.list"), "tokens");
     facts.drivers = list_of(ask(*rpc, "drivers.list"), "drivers");
+    if (facts.drivers.empty() && facts.diag.is_object())
+        facts.drivers = list_of(facts.diag.value("drivers", json::object()), "loaded");
     items.back() = socket_item(ctx.lang, ctx.opt.socket, facts.diag);
     auto more = evaluate_doctor(ctx.lang, facts);
     items.insert(items.end(), more.begin(), more.end());
