@@ -1,0 +1,62 @@
+# bash completion for eportctl (installed as share/bash-completion/completions/eportctl)
+
+_eportctl_tokens() {
+    # Card IDs from the running eportd; quiet and quick when it is not there.
+    local socket_args=()
+    [[ -n $1 ]] && socket_args=(--socket "$1")
+    timeout 2 eportctl "${socket_args[@]}" --json tokens 2>/dev/null |
+        sed -n 's/^ *"id": *"\([^"]*\)".*/\1/p'
+}
+
+_eportctl() {
+    # Works with or without the bash-completion package.
+    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
+    local words=("${COMP_WORDS[@]}") cword=$COMP_CWORD
+
+    local commands="status tokens readers check unlock renew change-pin watch doctor audit call"
+    local globals="--socket --json --lang --version --help"
+    local cmd="" socket="" i
+    for ((i = 1; i < cword; i++)); do
+        case ${words[i]} in
+            --socket) socket=${words[i + 1]} ;;
+            -*) ;;
+            *) if [[ -z $cmd && ${words[i - 1]} != --socket && ${words[i - 1]} != --lang ]]; then cmd=${words[i]}; fi ;;
+        esac
+    done
+
+    case $prev in
+        --socket) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --lang) COMPREPLY=($(compgen -W "en zh" -- "$cur")); return ;;
+        --cert) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --slot) COMPREPLY=($(compgen -W "9a 9c 9d 9e" -- "$cur")); return ;;
+        --warn-days|-n|--limit) return ;;
+    esac
+
+    if [[ -z $cmd ]]; then
+        COMPREPLY=($(compgen -W "$commands $globals" -- "$cur"))
+        return
+    fi
+
+    local opts=""
+    case $cmd in
+        check) opts="--warn-days" ;;
+        unlock) opts="--puk-stdin" ;;
+        renew) opts="--slot --cert --reset-pin --yes --force --puk-stdin" ;;
+        change-pin) opts="--stdin" ;;
+        audit) opts="-n --limit" ;;
+        call)
+            if [[ $cur != -* ]]; then
+                COMPREPLY=($(compgen -W "session.hello daemon.info readers.list tokens.list token.status cert.read cert.check pin.reset pin.change cert.write events.subscribe drivers.list diag.report audit.tail guidance.get" -- "$cur"))
+                return
+            fi ;;
+    esac
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$opts $globals" -- "$cur"))
+        return
+    fi
+    case $cmd in
+        status|check|unlock|renew|change-pin)
+            COMPREPLY=($(compgen -W "$(_eportctl_tokens "$socket")" -- "$cur")) ;;
+    esac
+}
+complete -F _eportctl eportctl
