@@ -26,6 +26,16 @@ struct Command {
   int le = kNoLe;      ///< expected length: kNoLe, 1..256 (256 encodes as 00)
   bool secret = false; ///< data holds a PIN, PUK or key: every copy is wiped after use
   bool fetch_more = true;  ///< follow 61xx with GET RESPONSE (SELECT does not need its FCI)
+
+  Command() = default;
+  Command(const Command&) = default;
+  Command(Command&&) = default;
+  Command& operator=(const Command&) = default;
+  Command& operator=(Command&&) = default;
+  /// A command that carried a secret wipes it however it goes away (return or exception).
+  ~Command() {
+    if (secret) wipe(data);
+  }
 };
 
 /// A response: data without the status word, and the status word SW1SW2.

@@ -13,24 +13,6 @@ constexpr size_t kReceiveBuffer = 4096;
 
 // A card that answers 61xx forever (even with empty chunks) must not hang the token's worker.
 constexpr int kMaxGetResponses = 512;
-
-void wipe_if_secret(Command& command) {
-  if (command.secret) wipe(command.data);
-}
-
-/// Wipes the secret commands it guards however the scope is left (return or throw).
-class SecretGuard {
- public:
-  explicit SecretGuard(std::vector<Command>& commands) : commands_(commands) {}
-  SecretGuard(const SecretGuard&) = delete;
-  SecretGuard& operator=(const SecretGuard&) = delete;
-  ~SecretGuard() {
-    for (Command& command : commands_) wipe_if_secret(command);
-  }
-
- private:
-  std::vector<Command>& commands_;
-};
 }  // namespace
 
 Response ApduChannel::send_one(const Command& command) {
@@ -55,10 +37,9 @@ Response ApduChannel::send_final(const Command& command) {
   Response response = send_one(command);
   if (response.sw1() == 0x6C) {
     // Wrong Le: the card says how many bytes it has; send the same command again with that Le.
-    std::vector<Command> again{command};
-    SecretGuard guard(again);
-    again[0].le = response.sw2() == 0 ? kLeMax : response.sw2();
-    response = send_one(again[0]);
+    Command again = command;  // a secret copy wipes itself (Command's destructor)
+    again.le = response.sw2() == 0 ? kLeMax : response.sw2();
+    response = send_one(again);
   }
   if (!command.fetch_more) return response;
   Bytes collected = std::move(response.data);
@@ -80,8 +61,7 @@ Response ApduChannel::send_final(const Command& command) {
 }
 
 Response ApduChannel::exchange(const Command& command) {
-  std::vector<Command> chain = chain_commands(command);
-  SecretGuard guard(chain);
+  const std::vector<Command> chain = chain_commands(command);  // secret parts wipe themselves
   for (size_t i = 0; i + 1 < chain.size(); ++i) {
     Response response = send_one(chain[i]);
     if (response.sw != kSwOk) return response;  // the card refused part: the rest is not sent

@@ -122,6 +122,7 @@ std::optional<SecureBytes> parse_witness(const Bytes& data, size_t block_size) {
 Command challenge_command(MgmtAlgorithm algorithm, const SecureBytes& witness,
                           const Bytes& challenge) {
   Bytes inner;
+  inner.reserve(4 + witness.size() + challenge.size());  // no reallocation: no stray witness copies
   append_tlv(inner, kTagWitness, witness.bytes());
   append_tlv(inner, kTagChallenge, challenge);
   Command command;

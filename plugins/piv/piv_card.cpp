@@ -98,9 +98,7 @@ uint16_t PivCard::send_pin_pair(uint8_t ins, uint8_t ref, const char* first, siz
   command.data.reserve(2 * kPinMaxLength);  // no reallocation: no stray copies of the PIN
   append_padded_pin(command.data, first, first_len);
   append_padded_pin(command.data, second, second_len);
-  const uint16_t sw = channel_.exchange(command).sw;
-  wipe(command.data);
-  return sw;
+  return channel_.exchange(command).sw;  // `command` wipes the PINs when it goes away
 }
 
 uint16_t PivCard::reset_retry_counter(const char* puk, size_t puk_len, const char* pin,

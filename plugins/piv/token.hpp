@@ -80,6 +80,7 @@ class Token {
   const DriverOptions& options() const { return options_; }
 
  private:
+  void learn_serial(PivCard& card);
   PinFigures read_pin_figures(PivCard& card, uint8_t ref);
   std::optional<Metadata> metadata_if_supported(PivCard& card, uint8_t ref);
   SlotContent read_slot(PivCard& card, const Slot& slot);

@@ -15,8 +15,7 @@ constexpr uint32_t kTagKeyHistory = 0x5FC10C;
 Token::Token(const DriverOptions& options, Logger log, SteadyClock clock)
     : options_(options), log_(std::move(log)), certs_(options.cert_cache, std::move(clock)) {}
 
-void Token::open(PivCard& card) {
-  identity_.model = "PIV";
+void Token::learn_serial(PivCard& card) {
   identity_.serial = card.get_serial();
   identity_.serial_source = identity_.serial.empty() ? "" : "serial";
   if (identity_.serial.empty()) {
@@ -24,6 +23,14 @@ void Token::open(PivCard& card) {
     if (chuid.sw == kSwOk) identity_.serial = serial_from_chuid(chuid.data);
     identity_.serial_source = identity_.serial.empty() ? "" : "chuid";
   }
+}
+
+void Token::open(PivCard& card) {
+  identity_.model = "PIV";
+  learn_serial(card);
+  // match() selected PIV just before; should something have come between, select again once
+  // rather than open a token without a stable serial.
+  if (identity_.serial.empty() && card.select()) learn_serial(card);
   if (identity_.serial.empty()) {
     log_(EPORT_LOG_WARNING,
          "card has neither GET SERIAL nor a CHUID with a GUID/FASC-N: no stable serial");

@@ -88,6 +88,25 @@ TEST_CASE("identify gives the GET SERIAL serial, stable across re-insertion", "[
   CHECK(std::string(again.identify().serial) == first);
 }
 
+TEST_CASE("open_token selects PIV again rather than open a card without a serial", "[piv][plugin]") {
+  Plugin plugin;
+  CardSlot slot(piv_test::make_card());
+  int selects = 0;
+  slot.filter = [&selects](const Bytes& apdu, Bytes& answer) {
+    if (apdu.size() > 1 && apdu[1] == 0xA4) {
+      ++selects;
+      return false;
+    }
+    if (selects >= 2) return false;
+    answer = {0x6D, 0x00};  // as if another applet had been selected after match()
+    return true;
+  };
+  OpenCard card(plugin, slot);
+  REQUIRE(card.open_status == EPORT_OK);
+  CHECK(std::string(card.identify().serial) == "0001e240");
+  CHECK(selects == 2);
+}
+
 TEST_CASE("without GET SERIAL the CHUID GUID is the serial", "[piv][plugin]") {
   Plugin plugin;
   CardSlot slot(piv_test::make_card());
