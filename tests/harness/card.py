@@ -108,7 +108,7 @@ class Card:
         if self.proc:
             self.proc.stop()
             self.proc = None
-        if wait:
+        if wait and self.pcscd.alive():  # with pcscd down there is nobody to notice
             wait_for(f"pcscd to see card {self.name} removed from {self.reader!r}",
                      lambda: not self.pcscd.card_present(self.reader), timeout, interval=0.1)
         return self

@@ -1,5 +1,6 @@
 """eportd from the build tree on a temporary socket, talking to the private pcscd."""
 
+import grp
 import importlib
 import json
 import os
@@ -70,6 +71,8 @@ class Eportd:
         """The config dict written for eportd (extra keys from `config` override)."""
         cfg = {
             "socket": self.socket_path,
+            # the temporary socket belongs to whoever runs the tests, not to a group "eport"
+            "socket_group": grp.getgrgid(os.getgid()).gr_name,
             "state_dir": self.state_dir,
             "plugin_dir": paths.plugin_dir(),
             "drivers": self.drivers,

@@ -123,7 +123,7 @@ class Harness:
         (a card inserted at once would otherwise look like the old one never left)."""
         try:
             if card.proc:
-                card.remove(wait=self.pcscd.alive())
+                card.remove()
         finally:
             card.proc = None
             self.cards.pop(card.name, None)

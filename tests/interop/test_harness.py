@@ -138,3 +138,22 @@ def test_eport_harness_down_stops_a_running_harness(tmp_path):
     assert proc.wait(10) == 0
     assert time.monotonic() - start < 10
     assert not (tmp_path / "env").exists()
+
+
+def test_eportd_config_is_block_yaml_with_the_harness_paths(tmp_path):
+    daemon = harness.Eportd(str(tmp_path), drivers=[{"name": "piv", "options": {"x": 1}}],
+                            config={"log": {"level": "debug"}})
+    text = open(daemon.write_config()).read()
+    assert f'socket: "{daemon.socket_path}"' in text
+    assert f'state_dir: "{daemon.state_dir}"' in text
+    assert 'drivers:\n  - name: "piv"\n    options:\n      x: 1\n' in text
+    assert 'log:\n  level: "debug"\n' in text
+
+
+@pytest.mark.skipif(not harness.built("eportd"), reason="eportd is not built in this tree")
+def test_the_harness_eportd_answers_session_hello_on_its_socket(h):
+    daemon = h.eportd()
+    answer = daemon.call("session.hello", {"client": "harness self-test", "protocol": 1})
+    assert answer["result"]["protocol"] == 1
+    assert "session.hello" in answer["result"]["methods"]
+    assert daemon.stop() == 0
