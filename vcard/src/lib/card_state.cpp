@@ -197,7 +197,10 @@ CardState state_from_json(const std::string& text) {
 
 CardState load_state(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) fail_errno("cannot open the card state", path);
+  if (!in) {
+    throw std::runtime_error("cannot open the card state " + path + ": " + std::strerror(errno) +
+                             " (create it with eport-vcard init --state " + path + ")");
+  }
   std::stringstream buffer;
   buffer << in.rdbuf();
   try {
