@@ -222,3 +222,30 @@ TEST_CASE("signing with an empty slot or the wrong algorithm fails", "[vcard][si
   generate(card, 0x9E, piv::alg::p256);
   CHECK(sw_of(card.transmit(apdu(0x87, 0x14, 0x9E, sign_template(digest)))) == 0x6A80);
 }
+
+TEST_CASE("ECDH with the 9D key agrees with the peer's own derivation", "[vcard][sign]") {
+  Card card = fresh_card();
+  Bytes pub = generate(card, 0x9D, piv::alg::p256);
+  EVP_PKEY* card_key = public_key_from(pub, 0x11);
+  EVP_PKEY* peer = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+  REQUIRE(peer != nullptr);
+  Bytes peer_point(65);
+  std::size_t len = 0;
+  REQUIRE(EVP_PKEY_get_octet_string_param(peer, "pub", peer_point.data(), peer_point.size(), &len) == 1);
+  REQUIRE(sw_of(card.transmit(verify_apdu("88888888"))) == 0x9000);
+  Bytes body = cat(h("7C 45 82 00 85 41"), peer_point);
+  Bytes r = transmit_all(card, apdu(0x87, 0x11, 0x9D, body));
+  REQUIRE(sw_of(r) == 0x9000);
+  REQUIRE(Bytes(r.begin(), r.begin() + 4) == h("7C 22 82 20"));
+  Bytes secret(r.begin() + 4, r.end() - 2);
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new(peer, nullptr);
+  REQUIRE(EVP_PKEY_derive_init(ctx) == 1);
+  REQUIRE(EVP_PKEY_derive_set_peer(ctx, card_key) == 1);
+  Bytes expected(32);
+  len = expected.size();
+  REQUIRE(EVP_PKEY_derive(ctx, expected.data(), &len) == 1);
+  CHECK(secret == expected);
+  EVP_PKEY_CTX_free(ctx);
+  EVP_PKEY_free(peer);
+  EVP_PKEY_free(card_key);
+}
