@@ -271,14 +271,20 @@ int main(int argc, char** argv) {
   Options options;
   CLI::App app{"eportd: smart-card middleware for China Electronic Port IC cards and USBKeys"};
   app.add_option("--config,-c", options.config_file, "configuration file")->capture_default_str();
+  std::string positional_config;  // `eportd --check-config FILE` reads naturally too
+  app.add_option("config_file", positional_config, "configuration file (same as --config)");
   app.add_option("--socket,-s", options.socket, "serve this socket path instead of the config's `socket`");
   app.add_flag("--foreground,-f", options.foreground, "stay in the foreground (systemd, tests)");
   app.add_flag("--check-config", options.check_config,
                "validate the configuration and check-load every driver plug-in, then exit");
   app.set_version_flag("--version", std::string("eportd ") + EPORT_VERSION);
   CLI11_PARSE(app, argc, argv);
+  if (!positional_config.empty()) options.config_file = positional_config;
 
-  if (options.check_config) return check_config(options);
+  if (options.check_config) {
+    setup_logging(false);
+    return check_config(options);
+  }
   auto config = load(options);
   if (!config) return 1;
   try {

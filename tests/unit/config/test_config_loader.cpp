@@ -1,0 +1,150 @@
+#include <catch2/catch.hpp>
+
+#include "config/loader.hpp"
+
+using namespace eport::config;
+
+namespace {
+/// The issues parse_config reports for `text` (empty when it loads).
+std::vector<ConfigIssue> issues_of(const std::string& text) {
+  try {
+    parse_config(text, "test.yaml", "/base");
+  } catch (const ConfigError& e) {
+    return e.issues();
+  }
+  return {};
+}
+}  // namespace
+
+TEST_CASE("an empty file gives every default", "[config]") {
+  const Config c = parse_config("", "test.yaml");
+  CHECK(c.socket == "/run/eportd/eportd.sock");
+  CHECK(c.socket_mode == 0660);
+  CHECK(c.pin_default == "88888888");
+  CHECK(c.expiry_warn_days == std::vector<int>{90, 30, 7});
+  CHECK(c.admin_groups == std::vector<std::string>{"eport-admin"});
+  CHECK(c.limits.max_clients == 256);
+  CHECK(c.limits.max_message_bytes == 1024 * 1024);
+  CHECK(c.limits.idle_timeout_s == 600);
+  CHECK(c.guidance["sites"].size() == 3);
+}
+
+TEST_CASE("every documented key is read into the structs", "[config]") {
+  const Config c = parse_config(R"(
+socket: /tmp/x.sock
+socket_mode: "0600"
+socket_group: wheel
+state_dir: state
+plugin_dir: /opt/plugins
+drivers:
+  - name: piv
+    options: {management_key: "010203", retries: 3, nested: {a: [1, true]}}
+  - pkcs11
+pcsc: {enabled: false}
+usb: {enabled: no}
+pin: {default: "123456"}
+expiry: {warn_days: [7, 60]}
+access: {admin_groups: [wheel, adm]}
+limits: {max_clients: 4, max_message_bytes: 4096, idle_timeout_s: 0, event_queue_size: 8}
+log: {level: debug}
+)", "test.yaml", "/base");
+  CHECK(c.socket == "/tmp/x.sock");
+  CHECK(c.socket_mode == 0600);
+  CHECK(c.socket_group == "wheel");
+  CHECK(c.state_dir == "/base/state");
+  REQUIRE(c.drivers.size() == 2);
+  CHECK(c.drivers[0].options["management_key"] == "010203");
+  CHECK(c.drivers[0].options["retries"] == 3);
+  CHECK(c.drivers[0].options["nested"]["a"][1] == true);
+  CHECK(c.drivers[1].name == "pkcs11");
+  CHECK_FALSE(c.pcsc_enabled);
+  CHECK_FALSE(c.usb_enabled);
+  CHECK(c.pin_default == "123456");
+  CHECK(c.expiry_warn_days == std::vector<int>{60, 7});
+  CHECK(c.limits.max_clients == 4);
+  CHECK(c.limits.idle_timeout_s == 0);
+  CHECK(c.limits.event_queue_size == 8);
+  CHECK(c.log_level == "debug");
+}
+
+TEST_CASE("an unknown key names its line and suggests the right key", "[config]") {
+  const auto issues = issues_of("socket: /tmp/a.sock\nlimits:\n  max_clents: 3\n");
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].line == 3);
+  CHECK(issues[0].key == "limits.max_clents");
+  CHECK_THAT(issues[0].message, Catch::Contains("did you mean 'limits.max_clients'"));
+  CHECK_THAT(issues[0].to_string(), Catch::StartsWith("test.yaml:3: key 'limits.max_clents'"));
+}
+
+TEST_CASE("a nested key written at the top level is pointed to its section", "[config]") {
+  const auto issues = issues_of("max_clients: 3\n");
+  REQUIRE(issues.size() == 1);
+  CHECK_THAT(issues[0].message, Catch::Contains("limits.max_clients"));
+}
+
+TEST_CASE("wrong types are errors with line and key", "[config]") {
+  const auto issues = issues_of("pcsc:\n  enabled: maybe\nlimits:\n  max_clients: many\ndrivers: piv\n");
+  REQUIRE(issues.size() == 3);
+  CHECK(issues[0].key == "drivers");
+  CHECK(issues[1].key == "limits.max_clients");
+  CHECK(issues[1].line == 4);
+  CHECK(issues[2].key == "pcsc.enabled");
+  CHECK(issues[2].line == 2);
+}
+
+TEST_CASE("bad values are errors that say what is allowed", "[config]") {
+  CHECK_THAT(issues_of("socket_mode: \"0999\"\n").at(0).message, Catch::Contains("octal"));
+  CHECK_THAT(issues_of("limits: {max_clients: 0}\n").at(0).message, Catch::Contains("from 1 to"));
+  CHECK_THAT(issues_of("log: {level: loud}\n").at(0).message, Catch::Contains("trace, debug"));
+  CHECK_THAT(issues_of("pin: {default: \"1 2\"}\n").at(0).message, Catch::Contains("4 to 16"));
+  CHECK_THAT(issues_of("expiry: {warn_days: [30, 30]}\n").at(0).message, Catch::Contains("twice"));
+  CHECK_THAT(issues_of("drivers: [{name: \"../evil\"}]\n").at(0).message, Catch::Contains("not a plug-in name"));
+  CHECK_THAT(issues_of("drivers: [piv, piv]\n").at(0).message, Catch::Contains("listed twice"));
+  CHECK_THAT(issues_of("socket: relative/but/very/long/" + std::string(120, 'x') + "\n").at(0).message,
+             Catch::Contains("at most 107"));
+}
+
+TEST_CASE("a duplicated key is reported with both lines", "[config]") {
+  const auto issues = issues_of("socket: /a\nsocket: /b\n");
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].line == 2);
+  CHECK_THAT(issues[0].message, Catch::Contains("line 1"));
+}
+
+TEST_CASE("YAML syntax errors name the line", "[config]") {
+  const auto issues = issues_of("socket: /a\nlimits: [1, 2\n");
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].line >= 2);
+  CHECK_THAT(issues[0].message, Catch::Contains("not valid YAML"));
+}
+
+TEST_CASE("guidance replaces only the sections it gives and checks both languages", "[config]") {
+  const Config c = parse_config("guidance:\n  contact: {en: Call us, zh: 请致电}\n", "t.yaml");
+  CHECK(c.guidance["contact"]["zh"] == "请致电");
+  CHECK(c.guidance["sites"].size() == 3);
+  const auto issues = issues_of("guidance:\n  sites:\n    - name: {en: A}\n      address: {en: B, zh: C}\n");
+  REQUIRE_FALSE(issues.empty());
+  CHECK(issues[0].key == "guidance.sites[0].name.zh");
+}
+
+TEST_CASE("the default guidance names the Beijing sites in English and Chinese", "[config]") {
+  const auto guidance = default_guidance();
+  CHECK(guidance["sites"][0]["phone"] == "010-85733354");
+  CHECK(guidance["sites"][1]["name"]["zh"] == "中关村海关");
+  CHECK(guidance["bring"]["unlock"]["zh"][0] == "营业执照原件或复印件（加盖公章）");
+}
+
+TEST_CASE("the shipped config/eportd.yaml loads without errors", "[config]") {
+  const Config c = load_config(std::string(EPORT_SOURCE_DIR) + "/config/eportd.yaml");
+  CHECK(c.socket == "/run/eportd/eportd.sock");
+  CHECK(c.pin_default == "88888888");
+}
+
+TEST_CASE("a missing file says how to fix it", "[config]") {
+  try {
+    load_config("/nonexistent/eportd.yaml");
+    FAIL("loaded a missing file");
+  } catch (const ConfigError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("--config"));
+  }
+}
