@@ -1,0 +1,56 @@
+"""Per-connection limits: message size, client count, idle timeout."""
+
+import time
+
+import pytest
+
+from harness import rpc
+from daemon_support import start_eportd
+
+
+def test_a_line_over_the_limit_closes_only_that_connection(tmp_path):
+    daemon = start_eportd(tmp_path, {"limits": {"max_message_bytes": 4096}})
+    try:
+        with rpc.connect(daemon.socket_path) as bystander, rpc.connect(daemon.socket_path) as offender:
+            assert bystander.call("session.hello")["protocol"] == 1
+            offender.send_raw(b'{"jsonrpc":"2.0","id":1,"method":"session.hello","params":{"x":"'
+                              + b"a" * 5000 + b'"}}\n')
+            error = offender.read_message()
+            assert error["error"]["code"] == -32600
+            assert error["error"]["data"]["limit"] == 4096
+            assert offender.closed_by_server()
+            assert bystander.call("session.hello")["protocol"] == 1
+    finally:
+        daemon.stop()
+
+
+def test_clients_beyond_max_clients_are_told_and_closed(tmp_path):
+    daemon = start_eportd(tmp_path, {"limits": {"max_clients": 2}})
+    try:
+        first = rpc.connect(daemon.socket_path)
+        second = rpc.connect(daemon.socket_path)
+        assert first.call("session.hello") and second.call("session.hello")
+        with rpc.connect(daemon.socket_path) as third:
+            refusal = third.read_message()
+            assert refusal["error"]["data"]["reason"] == "too_many_clients"
+            assert third.closed_by_server()
+        first.close()
+        time.sleep(0.2)
+        with rpc.connect(daemon.socket_path) as fourth:
+            assert fourth.call("session.hello")["protocol"] == 1
+        second.close()
+    finally:
+        daemon.stop()
+
+
+def test_idle_connections_close_but_subscribers_stay(tmp_path):
+    daemon = start_eportd(tmp_path, {"limits": {"idle_timeout_s": 1}})
+    try:
+        with rpc.connect(daemon.socket_path) as idle, rpc.connect(daemon.socket_path) as subscriber:
+            subscriber.call("events.subscribe")
+            idle.call("session.hello")
+            assert idle.closed_by_server(timeout=5)
+            time.sleep(1.5)
+            assert subscriber.call("session.hello")["protocol"] == 1
+    finally:
+        daemon.stop()
