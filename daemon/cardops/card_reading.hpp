@@ -1,0 +1,57 @@
+#pragma once
+// What token.status, cert.check and the expiry monitor read from a card, in one transaction,
+// and how it becomes PROTOCOL.md objects. read_card() runs on the token's worker; the rest is
+// pure and runs wherever the answer is built.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cardops/failure.hpp"
+#include "devices/token_job.hpp"
+#include "drivers/types.hpp"
+#include "x509/certificate_summary.hpp"
+
+namespace eport::cardops {
+
+/// The DER found in one slot.
+struct SlotCertificate {
+  drivers::SlotInfo slot;           ///< slot id and label
+  std::vector<std::uint8_t> der;    ///< the certificate as stored
+};
+
+/// One reading of a card. Fields stay empty when the driver lacks the capability.
+struct CardReading {
+  std::optional<drivers::PinInfo> pin;          ///< user PIN (no try spent)
+  std::optional<drivers::PinInfo> puk;          ///< PUK / SO PIN (no try spent)
+  std::vector<SlotCertificate> certificates;    ///< slots holding a certificate
+  std::optional<Failure> failure;               ///< why reading stopped early, if it did
+};
+
+/// Reads PIN and PUK state (when `with_pins`) and every certificate, through the session's
+/// driver. Overwrites `out` (a read-only job may run twice). Never spends a PIN or PUK try.
+void read_card(devices::TokenSession& session, bool with_pins, CardReading& out);
+
+/// Certificates parsed and summarised at `now`; slots whose bytes are not a certificate go to
+/// `unreadable` as {"slot","label","error"} so that a torn certificate is never shown as valid.
+struct CertificateReport {
+  std::vector<x509::CertificateSummary> summaries;   ///< parsed certificates, slot order
+  nlohmann::json unreadable = nlohmann::json::array();  ///< slots that did not parse
+};
+
+/// Parses and summarises the certificates of a reading.
+CertificateReport summarise_certificates(const CardReading& reading, std::int64_t now_unix,
+                                         const std::vector<int>& warn_days);
+
+/// The Certificate objects of a report, as a JSON array.
+nlohmann::json certificates_json(const CertificateReport& report);
+
+/// cert.check's `worst` over reports: "none" (no certificate), "valid", "expiring", "expired".
+/// A certificate that is not yet valid, or unreadable, counts as "expiring": it needs attention
+/// but is not past its end.
+std::string worst_state(const std::vector<const CertificateReport*>& reports);
+
+}  // namespace eport::cardops

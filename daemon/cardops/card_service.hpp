@@ -1,0 +1,76 @@
+#pragma once
+// Everything eportd needs for cards, built once by main(): the PC/SC watcher, the token
+// registry with its workers, the expiry monitor, the events they publish, and the methods.
+//
+//   CardService cards(service_context, card_drivers);
+//   cards.register_methods(table);
+//   cards.start();          // after the server is ready to publish events
+//   ...
+//   cards.stop();           // before the drivers are unloaded
+
+#include <memory>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cardops/card_context.hpp"
+#include "devices/pcsc_watcher.hpp"
+#include "devices/token_registry.hpp"
+
+namespace eport::cardops {
+
+/// Publishes reader/token events and reads certificates of new tokens for the expiry monitor.
+class RegistryEvents final : public devices::RegistryListener {
+ public:
+  /// `context` is filled in after construction (the registry needs the listener first).
+  explicit RegistryEvents(methods::ServiceContext& service) : service_(service) {}
+  /// Set once the CardContext exists.
+  void attach(CardContext* context) { context_ = context; }
+
+  void on_pcsc_state(bool up, const std::string& detail) override;
+  void on_reader_added(const devices::ReaderInfo& reader) override;
+  void on_reader_removed(const std::string& reader) override;
+  void on_token_added(const devices::Token& token) override;
+  void on_token_removed(const devices::Token& token) override;
+
+ private:
+  methods::ServiceContext& service_;
+  CardContext* context_ = nullptr;
+};
+
+/// Owns the card side of the daemon.
+class CardService {
+ public:
+  /// `card_drivers`: loaded drivers in config order; they must outlive this object.
+  CardService(methods::ServiceContext& service, std::vector<drivers::Driver*> card_drivers,
+              x509::Clock clock = x509::system_clock());
+  /// Stops the watcher, the workers and the monitor.
+  ~CardService();
+  CardService(const CardService&) = delete;
+  CardService& operator=(const CardService&) = delete;
+
+  /// Adds readers.list, tokens.list, token.status, cert.*, pin.*.
+  void register_methods(ipc::MethodTable& table);
+  /// Starts watching readers (when pcsc.enabled) and the expiry timer.
+  void start();
+  /// Stops watching; waiting jobs end as token_removed.
+  void stop();
+
+  /// readers.list's list (for daemon.info / diag.report).
+  nlohmann::json readers_json() const;
+  /// tokens.list's list.
+  nlohmann::json tokens_json() const;
+  /// "up" / "down" as the watcher last saw pcscd; `detail` says why it is down.
+  std::string pcsc_state(std::string* detail = nullptr) const;
+
+ private:
+  methods::ServiceContext& service_;
+  RegistryEvents events_;
+  devices::TokenRegistry registry_;
+  ExpiryMonitor expiry_;
+  CardContext context_;
+  std::unique_ptr<devices::PcscWatcher> watcher_;
+  bool started_ = false;
+};
+
+}  // namespace eport::cardops

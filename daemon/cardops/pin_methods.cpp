@@ -1,0 +1,147 @@
+// pin.reset (admin) and pin.change: the guarded PIN operations.
+//
+// pin.reset reads the PUK counter first (no try spent) and refuses, without sending anything,
+// when the PUK is blocked or on its final try without `force`. Nothing is ever retried.
+#include <memory>
+
+#include <eport/driver.h>
+
+#include "cardops/card_context.hpp"
+#include "cardops/pin_state.hpp"
+#include "ipc/params.hpp"
+
+namespace eport::cardops {
+
+namespace {
+
+/// A secret param, wiped when the holder goes.
+struct Secret {
+  std::string value;
+  ~Secret() { wipe(value); }
+};
+
+std::shared_ptr<Secret> secret_param(const nlohmann::json& params, const std::string& name,
+                                     const std::string& fallback = {}) {
+  auto secret = std::make_shared<Secret>();
+  auto given = ipc::optional_string(params, name);
+  secret->value = given ? *given : fallback;
+  if (given) wipe(*given);
+  if (secret->value.empty()) throw ipc::InvalidParams("'" + name + "' must be a non-empty string");
+  return secret;
+}
+
+/// The result of a PIN job: which failure, or the PIN's state afterwards.
+struct PinOutcome {
+  std::optional<Failure> failure;
+  drivers::PinInfo pin;
+};
+
+void publish_pin_changed(CardContext& context, const std::string& token, const nlohmann::json& pin) {
+  context.service.events.publish("pin.changed", {{"token", token}, {"pin", pin}});
+}
+
+void reset_on_card(devices::TokenSession& s, const Secret& puk, const Secret& new_pin, bool force,
+                   PinOutcome& out) {
+  out = PinOutcome{};
+  auto& driver = s.driver();
+  const auto name = driver.info().name;
+  if (!driver.supports(EPORT_CAP_PIN_RESET))
+    return void(out.failure = from_driver(drivers::Status::Unsupported, "", name, Operation::pin_reset));
+  // 1. The PUK's counter, without spending a try (metadata; unknown when the card cannot say).
+  std::optional<int> puk_left;
+  if (driver.supports(EPORT_CAP_PIN_STATUS)) {
+    auto status = driver.pin_status(s.handle(), s.channel(), drivers::PinKind::Puk);
+    if (status) {
+      puk_left = status.value.tries_left;
+      if (status.value.blocked.value_or(false) || (puk_left && *puk_left <= 0))
+        return void(out.failure = from_driver(drivers::Status::PinBlocked, "", name, Operation::pin_reset));
+    } else if (status.status != drivers::Status::Unsupported && status.status != drivers::Status::NotFound) {
+      return void(out.failure = from_driver(status.status, status.detail, name, Operation::read));
+    }
+  }
+  if (puk_left && *puk_left == 1 && !force) {
+    out.failure = Failure{"puk_final_try",
+                          "The PUK has one try left. Nothing was sent to the card. If the PUK is "
+                          "certainly right, repeat with force: a wrong PUK now blocks it and the "
+                          "card must be replaced.",
+                          {{"puk_tries_left", 1}}};
+    return;
+  }
+  // 2. One RESET RETRY COUNTER. Never retried.
+  auto reset = driver.pin_reset(s.handle(), s.channel(), puk.value, new_pin.value);
+  if (reset) return void(out.pin = reset.value);
+  out.failure = from_driver(reset.status, reset.detail, name, Operation::pin_reset);
+  if (reset.status == drivers::Status::WrongPin) {
+    const auto left = reset.value.tries_left;
+    out.failure->extra["puk_tries_left"] = left ? nlohmann::json(*left) : nlohmann::json(nullptr);
+    if (left && *left <= 1)
+      out.failure->message += *left == 1 ? " Only one PUK try is left." : " The PUK is now blocked.";
+  }
+}
+
+void pin_reset(CardContext& context, const ipc::Request& request, const ipc::Reply& reply) {
+  const auto id = ipc::required_string(request.params, "token");
+  const bool force = ipc::optional_bool(request.params, "force").value_or(false);
+  auto puk = secret_param(request.params, "puk");
+  auto new_pin = secret_param(request.params, "new_pin", context.service.config.get()->pin_default);
+  auto out = std::make_shared<PinOutcome>();
+  run_on_token(
+      context, id, false,
+      [puk, new_pin, force, out](devices::TokenSession& s) { reset_on_card(s, *puk, *new_pin, force, *out); },
+      [&context, id, out, reply] {
+        if (out->failure) return fail(reply, *out->failure);
+        auto pin = pin_state_json(out->pin);
+        publish_pin_changed(context, id, pin);
+        reply.result({{"pin", pin}});
+      },
+      reply);
+}
+
+void pin_change(CardContext& context, const ipc::Request& request, const ipc::Reply& reply) {
+  const auto id = ipc::required_string(request.params, "token");
+  auto old_pin = secret_param(request.params, "old_pin");
+  auto new_pin = secret_param(request.params, "new_pin");
+  // PIV's rule, checked before anything is sent; drivers check their own rules too.
+  if (new_pin->value.size() < 6 || new_pin->value.size() > 8)
+    return fail(reply, from_driver(drivers::Status::InvalidPin, "", "", Operation::pin_change));
+  auto out = std::make_shared<PinOutcome>();
+  run_on_token(
+      context, id, false,
+      [old_pin, new_pin, out](devices::TokenSession& s) {
+        *out = PinOutcome{};
+        auto changed = s.driver().pin_change(s.handle(), s.channel(), drivers::PinKind::User,
+                                             old_pin->value, new_pin->value);
+        if (changed) return void(out->pin = changed.value);
+        out->failure = from_driver(changed.status, changed.detail, s.driver().info().name,
+                                   Operation::pin_change);
+        if (changed.status == drivers::Status::WrongPin) {
+          out->failure->extra["tries_left"] = changed.value.tries_left
+              ? nlohmann::json(*changed.value.tries_left) : nlohmann::json(nullptr);
+          out->pin = changed.value;
+        }
+      },
+      [&context, id, out, reply] {
+        if (out->failure) {
+          // A wrong PIN changed the counter: subscribers learn the new state too.
+          if (out->failure->reason == "wrong_pin") publish_pin_changed(context, id, pin_state_json(out->pin));
+          return fail(reply, *out->failure);
+        }
+        auto pin = pin_state_json(out->pin);
+        publish_pin_changed(context, id, pin);
+        reply.result({{"pin", pin}});
+      },
+      reply);
+}
+
+}  // namespace
+
+void register_pin_methods(ipc::MethodTable& table, CardContext& context) {
+  table.add({"pin.reset", ipc::Role::admin,
+             [&context](const ipc::Request& request, ipc::Reply reply) { pin_reset(context, request, reply); },
+             true, "reset the user PIN to the default with the PUK (admin)"});
+  table.add({"pin.change", ipc::Role::all,
+             [&context](const ipc::Request& request, ipc::Reply reply) { pin_change(context, request, reply); },
+             true, "change the user PIN (card holder)"});
+}
+
+}  // namespace eport::cardops

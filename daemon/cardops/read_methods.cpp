@@ -1,0 +1,180 @@
+// readers.list, tokens.list, token.status, cert.read, cert.check.
+#include <memory>
+#include <mutex>
+
+#include "cardops/card_context.hpp"
+#include "cardops/card_reading.hpp"
+#include "cardops/pin_state.hpp"
+#include "ipc/params.hpp"
+#include "x509/certificate.hpp"
+
+namespace eport::cardops {
+
+namespace {
+
+std::string required_token(const ipc::Request& request) {
+  return ipc::required_string(request.params, "token");
+}
+
+/// Thresholds for one call: `warn_days` as a number or a list, else expiry.warn_days.
+std::vector<int> warn_days_param(const nlohmann::json& params, const std::vector<int>& configured) {
+  if (!params.contains("warn_days") || params["warn_days"].is_null()) return configured;
+  const auto& value = params["warn_days"];
+  std::vector<int> days;
+  auto take = [&days](const nlohmann::json& v) {
+    if (!v.is_number_integer() || v.get<long long>() < 0 || v.get<long long>() > 36500)
+      throw ipc::InvalidParams("warn_days must be a whole number of days (0-36500) or a list of them");
+    days.push_back(v.get<int>());
+  };
+  if (value.is_array()) for (const auto& v : value) take(v);
+  else take(value);
+  return days;
+}
+
+void token_status(CardContext& context, const ipc::Request& request, const ipc::Reply& reply) {
+  const auto id = required_token(request);
+  auto reading = std::make_shared<CardReading>();
+  run_on_token(
+      context, id, true, [reading](devices::TokenSession& s) { read_card(s, true, *reading); },
+      [&context, id, reading, reply] {
+        if (reading->failure) return fail(reply, *reading->failure);
+        auto token = context.registry.token(id);
+        const auto report = summarise_certificates(*reading, context.now_unix(),
+                                                   context.service.config.get()->expiry_warn_days);
+        context.expiry.observe(id, report.summaries);
+        reply.result({{"token", token ? token->to_json() : nlohmann::json(nullptr)},
+                      {"pin", reading->pin ? pin_state_json(*reading->pin) : unknown_pin_state_json()},
+                      {"puk", reading->puk ? pin_state_json(*reading->puk) : nlohmann::json(nullptr)},
+                      {"certificates", certificates_json(report)},
+                      {"unreadable", report.unreadable}});
+      },
+      reply);
+}
+
+void cert_read(CardContext& context, const ipc::Request& request, const ipc::Reply& reply) {
+  const auto id = required_token(request);
+  const auto slot = ipc::required_string(request.params, "slot");
+  struct Read { drivers::Result<std::vector<std::uint8_t>> der; std::string driver; std::string label; };
+  auto read = std::make_shared<Read>();
+  run_on_token(
+      context, id, true,
+      [read, slot](devices::TokenSession& s) {
+        read->driver = s.driver().info().name;
+        read->der = s.driver().cert_read(s.handle(), s.channel(), slot);
+      },
+      [&context, read, slot, reply] {
+        if (read->der.status == drivers::Status::NotFound)
+          return reply.fail("cert_not_found", "Slot " + slot + " holds no certificate.");
+        if (!read->der) return fail(reply, from_driver(read->der.status, read->der.detail, read->driver, Operation::read));
+        auto parsed = x509::Certificate::from_der(read->der.value);
+        if (!parsed)
+          return reply.fail("cert_invalid", "Slot " + slot + " holds data that is not a complete "
+                                            "certificate (" + parsed.message + "). Write the "
+                                            "certificate again.");
+        auto summary = x509::summarise(*parsed.certificate, context.clock(),
+                                       context.service.config.get()->expiry_warn_days);
+        summary.slot = slot;
+        reply.result({{"certificate", summary.to_json()},
+                      {"pem", parsed.certificate->pem()},
+                      {"der_base64", parsed.certificate->der_base64()}});
+      },
+      reply);
+}
+
+/// Collects the per-token answers of cert.check and replies when the last one is in.
+struct CheckGather {
+  std::mutex mutex;
+  std::size_t pending = 0;
+  std::vector<nlohmann::json> entries;       // in token order
+  std::vector<CertificateReport> reports;    // same order
+  ipc::Reply reply;
+  explicit CheckGather(ipc::Reply r) : reply(std::move(r)) {}
+  void finish_one() {
+    std::lock_guard lock(mutex);
+    if (--pending != 0) return;
+    std::vector<const CertificateReport*> all;
+    for (const auto& report : reports) all.push_back(&report);
+    reply.result({{"tokens", entries}, {"worst", worst_state(all)}});
+  }
+};
+
+void cert_check(CardContext& context, const ipc::Request& request, const ipc::Reply& reply) {
+  const auto warn_days = warn_days_param(request.params, context.service.config.get()->expiry_warn_days);
+  std::vector<std::string> ids;
+  if (auto one = ipc::optional_string(request.params, "token")) {
+    if (!context.registry.token(*one))
+      return fail(reply, from_submit(devices::SubmitResult::no_such_token, *one));
+    ids.push_back(*one);
+  } else {
+    for (const auto& token : context.registry.tokens())
+      if (token.state == "ready") ids.push_back(token.id);
+  }
+  auto gather = std::make_shared<CheckGather>(reply);
+  if (ids.empty()) return reply.result({{"tokens", nlohmann::json::array()}, {"worst", "none"}});
+  gather->pending = ids.size();
+  gather->entries.resize(ids.size());
+  gather->reports.resize(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const auto id = ids[i];
+    auto reading = std::make_shared<CardReading>();
+    // Each token answers into its own entry; a failed token is reported, not fatal.
+    auto record = [&context, gather, i, id, reading, warn_days](const std::optional<Failure>& failure) {
+      nlohmann::json entry = {{"token", id}, {"certificates", nlohmann::json::array()}};
+      CertificateReport report;
+      if (failure) {
+        entry["error"] = {{"reason", failure->reason}, {"message", failure->message}};
+      } else {
+        report = summarise_certificates(*reading, context.now_unix(), warn_days);
+        if (warn_days == context.service.config.get()->expiry_warn_days)
+          context.expiry.observe(id, report.summaries);
+        entry["certificates"] = certificates_json(report);
+        entry["unreadable"] = report.unreadable;
+      }
+      {
+        std::lock_guard lock(gather->mutex);
+        gather->entries[i] = std::move(entry);
+        gather->reports[i] = std::move(report);
+      }
+      gather->finish_one();
+    };
+    devices::Job job;
+    job.read_only = true;
+    job.work = [reading](devices::TokenSession& s) { read_card(s, false, *reading); };
+    job.done = [record, reading](const devices::JobOutcome& outcome) {
+      if (outcome.end != devices::JobEnd::completed) return record(from_outcome(outcome));
+      record(reading->failure);
+    };
+    const auto submitted = context.registry.submit(id, job);
+    if (submitted != devices::SubmitResult::queued) record(from_submit(submitted, id));
+  }
+}
+
+}  // namespace
+
+void register_read_methods(ipc::MethodTable& table, CardContext& context) {
+  table.add({"readers.list", ipc::Role::all,
+             [&context](const ipc::Request&, ipc::Reply reply) {
+               auto list = nlohmann::json::array();
+               for (const auto& reader : context.registry.readers()) list.push_back(reader.to_json());
+               reply.result({{"readers", list}});
+             },
+             false, "every PC/SC reader, with its card and token"});
+  table.add({"tokens.list", ipc::Role::all,
+             [&context](const ipc::Request&, ipc::Reply reply) {
+               auto list = nlohmann::json::array();
+               for (const auto& token : context.registry.tokens()) list.push_back(token.to_json());
+               reply.result({{"tokens", list}});
+             },
+             false, "every recognised token"});
+  table.add({"token.status", ipc::Role::all,
+             [&context](const ipc::Request& request, ipc::Reply reply) { token_status(context, request, reply); },
+             false, "PIN and PUK state and certificates of one token (spends no try)"});
+  table.add({"cert.read", ipc::Role::all,
+             [&context](const ipc::Request& request, ipc::Reply reply) { cert_read(context, request, reply); },
+             false, "one certificate as PEM and base64 DER with its summary"});
+  table.add({"cert.check", ipc::Role::all,
+             [&context](const ipc::Request& request, ipc::Reply reply) { cert_check(context, request, reply); },
+             false, "expiry of the certificates of one or every token"});
+}
+
+}  // namespace eport::cardops
