@@ -132,3 +132,50 @@ def test_put_data_without_management_key_auth_is_refused_with_6982(card, piv_too
     delete_9e = "00 DB 3F FF 07 5C 03 5F C1 01 53 00"
     assert t.raw_apdus(select, delete_9e)[1] == 0x6982
     assert t.pkcs15_read_cert("9a") is not None
+
+
+def test_pkcs11_signs_with_9c_which_needs_the_pin_right_before_each_use(make_card, piv_tools):
+    card = make_card("sig9c", certs=["9c:p256:3650"])
+    t = piv_tools(card)
+    data = t.path("data.bin")
+    with open(data, "wb") as f:
+        f.write(b"digital signature slot\n")
+    sig = t.path("sig.bin")
+    mark = card.apdu_mark()
+    res = t.pkcs11("--sign", "--id", "02", "--mechanism", "ECDSA-SHA256", "--login", "--pin",
+                   DEFAULT_PIN, "--signature-format", "openssl", "--input-file", data,
+                   "--output-file", sig)
+    assert res.returncode == 0, res.out
+    exchanges = card.apdus_since(mark)
+    sign_at = max(i for i, ex in enumerate(exchanges) if ex.command[1] == 0x87)
+    before = [ex for ex in exchanges[:sign_at] if ex.command[1] in (0x20, 0x87)]
+    assert before and before[-1].command[1] == 0x20, "no VERIFY right before the 9C signature"
+    pub = t.path("9c.pub")
+    with open(pub, "wb") as f:
+        f.write(openssl("x509", "-inform", "DER", "-noout", "-pubkey",
+                        input=t.pkcs15_read_cert("9c")))
+    assert b"Verified OK" in openssl("dgst", "-sha256", "-verify", pub, "-signature", sig, data,
+                                     check=False)
+
+
+def test_piv_tool_admin_with_an_aes128_management_key(make_card, piv_tools):
+    aes_key = "00112233445566778899aabbccddeeff"
+    card = make_card("aes", management_key=aes_key)
+    t = piv_tools(card)
+    cert = make_cert(t.path("9e.pem"), "/CN=aes admin", 30, key=make_key(t.path("k"), "p256"))
+    mark = card.apdu_mark()
+    t.piv_tool("--admin", "M:9B:08", "-C", "9E", "-i", cert, ext_auth_key=aes_key)
+    sent = [ex.command.hex() for ex in card.apdus_since(mark)]
+    assert any(c.startswith("0087089b") for c in sent), sent
+    assert t.pkcs15_read_cert("9e") == cert_der(cert)
+
+
+def test_a_gzip_certificate_is_decompressed_by_opensc_and_raw_for_yubico_piv_tool(make_card,
+                                                                                  piv_tools):
+    import gzip
+    card = make_card("gz", "--cert-gzip", certs=["9a:rsa2048:3650"])
+    t = piv_tools(card)
+    der = t.pkcs15_read_cert("9a")
+    assert der is not None and der[0] == 0x30
+    raw = t.ykpiv("-a", "read-certificate", "-s", "9a", "-K", "DER").stdout
+    assert raw[:2] == b"\x1f\x8b" and gzip.decompress(raw) == der  # ykpiv 2.2.0 returns it as stored

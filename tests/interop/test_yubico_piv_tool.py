@@ -149,3 +149,34 @@ def test_import_certificate_reads_back_byte_identical_small_and_over_2kb(card, p
     pem = t.ykpiv("-a", "read-certificate", "-s", "9d", check=True).stdout
     with open(large, "rb") as f:
         assert pem.strip() == f.read().strip()
+
+
+def test_generate_p384_gives_a_key_that_signs_for_its_certificate(card, piv_tools):
+    _generate_certify_sign(piv_tools(card), "9d", "ECCP384", "NIST CURVE: P-384")
+
+
+def test_test_decipher_with_a_generated_rsa_key_in_9d(card, piv_tools):
+    t = piv_tools(card)
+    pub = t.path("pub.pem")
+    assert t.ykpiv(_key_opt(), "-a", "generate", "-s", "9d", "-A", "RSA2048", "-o", pub) \
+        .returncode == 0
+    ca_key, ca_cert = make_ca(t.workdir)
+    cert = make_cert(t.path("9d.pem"), "/CN=decipher", 30, pubkey=pub, ca_key=ca_key,
+                     ca_cert=ca_cert)
+    t.yk_import_cert("9d", cert)
+    res = t.ykpiv("-a", "verify-pin", "-P", DEFAULT_PIN, "-a", "test-decipher", "-s", "9d",
+                  "-i", cert)
+    assert res.returncode == 0, res.out
+
+
+def test_init_certificate_days_give_the_validity_tools_read(make_card, piv_tools):
+    import datetime
+    card = make_card("dated", certs=["9a:p256:20", "9c:rsa2048:-5"])
+    t = piv_tools(card)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    for slot, days in (("9a", 20), ("9c", -5)):
+        end = openssl("x509", "-inform", "DER", "-noout", "-enddate", input=t.yk_read_cert(slot))
+        not_after = datetime.datetime.strptime(end.decode().strip().split("=", 1)[1],
+                                               "%b %d %H:%M:%S %Y %Z")
+        delta = not_after.replace(tzinfo=datetime.timezone.utc) - now
+        assert abs(delta.total_seconds() - days * 86400) < 2 * 3600, (slot, delta)
