@@ -92,6 +92,11 @@ CertificateSummary summarise(const Certificate& cert, std::chrono::system_clock:
   return s;
 }
 
+CertificateSummary summarise(const Certificate& cert, const Clock& clock,
+                             const std::vector<int>& warn_days) {
+  return summarise(cert, clock(), warn_days);
+}
+
 nlohmann::json CertificateSummary::to_json() const {
   return nlohmann::json{{"slot", slot},         {"label", label},
                         {"subject", subject},   {"issuer", issuer},

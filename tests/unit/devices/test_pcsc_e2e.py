@@ -242,6 +242,28 @@ def test_a_card_reset_by_another_program_is_reconnected_for_the_next_job(h, prob
         assert "was reset by another program; reconnected: ok" in f.read()
 
 
+
+def test_started_before_pcscd_it_reports_down_then_finds_the_readers(h):
+    h.pcscd.stop()
+    p = Probe(h, FIXTURE_PLUGINS, ["good"])
+    try:
+        assert "pcscd" in p.event("pcsc", up=False)["detail"]
+        assert p.ask("pcsc", "pcsc")["up"] is False
+        card = h.card("a", init=False, insert=False, program=fixture_card("00000004"))
+        card.insert(wait=False)  # the card keeps trying until vpcd listens
+        h.pcscd.start()
+        p.event("pcsc", up=True, timeout=15)
+        names = {p.event("reader.added")["reader"]["name"] for _ in range(2)}
+        assert names == {s.reader for s in h.pcscd.slots()}
+        assert p.event("token.added", timeout=15)["token"]["id"] == "good:00000004"
+    finally:
+        if not h.pcscd.alive():
+            h.pcscd.start()
+        assert p.close() == 0
+        for c in list(h.cards.values()):
+            h.discard(c)
+
+
 PIV_PLUGINS = os.path.join(BUILD, "plugins")
 
 

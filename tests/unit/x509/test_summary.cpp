@@ -90,3 +90,12 @@ TEST_CASE("to_json has every field of PROTOCOL.md's Certificate", "[x509][summar
   CHECK(j["slot"] == "9a");
   CHECK(j.size() == 11);
 }
+
+TEST_CASE("summarise reads the time from the injected clock", "[x509][summary]") {
+  auto key = make_key(KeyKind::p256);
+  const auto cert = cert_for(key.get(), kNow - kDay, kNow + 10 * kDay);
+  const Clock fixed = [] { return at(kNow); };
+  const Clock later = [] { return at(kNow + 11 * kDay); };
+  CHECK(summarise(cert, fixed, kWarn).days_left == 10);
+  CHECK(summarise(cert, later, kWarn).state == ExpiryState::expired);
+}
