@@ -85,6 +85,8 @@ class Card:
         """Starts `eport-vcard run` on the slot's port and waits until pcscd sees the card."""
         if self.alive():
             raise HarnessError(f"card {self.name} is already inserted")
+        if self.proc:  # ended by itself (--drop-after): reap it before starting again
+            self.proc.stop()
         extra = list(run_args)
         for flag, value in (("--drop-after", drop_after), ("--mute-after", mute_after),
                             ("--delay-ms", delay_ms)):

@@ -86,3 +86,14 @@ def test_a_restart_forgets_a_verified_pin(card, piv_tools):
     assert sws[1:] == [0x9000, 0x9000]  # in the same session the PIN counts as verified
     card.restart()
     assert t.pin_status_sw() == 0x63C3
+
+
+def test_a_card_pulled_mid_session_can_be_inserted_again_with_its_state(make_card, piv_tools):
+    card = make_card("pulled", certs=["9a:p256:30"], insert=False)
+    card.insert(drop_after=3)
+    t = piv_tools(card)
+    t.ykpiv("-a", "status")  # the card goes away after 3 APDUs
+    card.remove()
+    assert not card.alive() and not card.present()
+    card.insert()
+    assert t.yk_status()["slots"]["9a"]["Algorithm"] == "ECCP256"
