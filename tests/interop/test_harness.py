@@ -156,4 +156,6 @@ def test_the_harness_eportd_answers_session_hello_on_its_socket(h):
     answer = daemon.call("session.hello", {"client": "harness self-test", "protocol": 1})
     assert answer["result"]["protocol"] == 1
     assert "session.hello" in answer["result"]["methods"]
+    with daemon.client() as client:
+        assert client.call("daemon.info")["pcsc"] == "up"  # it reaches the private pcscd
     assert daemon.stop() == 0
