@@ -15,6 +15,7 @@ number only, so a second vpcd reader in the same pcscd shares (and breaks) the f
 import collections
 import os
 import re
+import signal
 import subprocess
 
 from . import paths
@@ -151,6 +152,11 @@ class Pcscd:
         """Stops pcscd; its namespace and tmpfs go with it."""
         if self.proc:
             self.proc.stop()
+
+    def kill(self):
+        """SIGKILL: pcscd crashes (clients see it vanish without a clean shutdown)."""
+        if self.proc:
+            self.proc.stop(sig=signal.SIGKILL)
 
     def restart(self, timeout=15.0):
         """Stops and starts pcscd on the same ports and socket link (cards reconnect by themselves)."""

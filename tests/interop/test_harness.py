@@ -79,6 +79,10 @@ def test_after_a_pcscd_restart_the_same_socket_path_reaches_the_new_pcscd(h):
     assert h.pcscd.pid != old_pid
     assert h.env()["PCSCLITE_CSOCK_NAME"] == link
     card.wait_present()
+    h.pcscd.kill()  # a crash, then a fresh start on the same port
+    assert not h.pcscd.alive() and h.pcscd.readers_now() == {}
+    h.pcscd.start()
+    card.wait_present()
 
 
 def test_a_card_that_dies_is_reported_with_its_log(h):
