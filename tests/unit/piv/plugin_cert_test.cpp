@@ -173,6 +173,8 @@ TEST_CASE("cert_write stores a certificate over 2 KB that reads back identical",
   const Bytes big = piv_test::make_certificate(2500);
   REQUIRE(card.cert_write("9a", big, kDefaultKey) == EPORT_OK);
   CHECK(piv_test::stored_certificate(slot, kObject9A) == big);
+  // Byte for byte the object yubico-piv-tool writes: {70 DER}{71 01 00}{FE 00}.
+  CHECK(slot.card.state().objects.at(kObject9A) == eport::vcard::certificate_object(big, false));
   Bytes der(16384);
   REQUIRE(card.cert_read("9a", der) == EPORT_OK);
   CHECK(der == big);

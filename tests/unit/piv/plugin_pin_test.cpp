@@ -232,6 +232,22 @@ TEST_CASE("a new PIN outside 6-8 characters is refused before anything is sent",
   CHECK(slot.card.state().puk.remaining == 3);
 }
 
+TEST_CASE("PINs and PUKs never reach the log", "[piv][plugin][pin]") {
+  Plugin plugin;
+  CardSlot slot(piv_test::make_card());
+  OpenCard card(plugin, slot);
+  eport_pin_info info = piv_test::unknown_pin_info();
+  card.pin_reset("31415926", "27182818", info);
+  card.pin_change(EPORT_PIN_USER, "88888888", "16180339", info);
+  card.pin_change(EPORT_PIN_PUK, "12345678", "14142135", info);
+  REQUIRE(!plugin.log().empty());  // the driver does log (APDU counts, refusals)
+  for (const std::string& line : plugin.log()) {
+    for (const char* secret : {"31415926", "27182818", "88888888", "16180339", "12345678", "14142135"}) {
+      CHECK(line.find(secret) == std::string::npos);
+    }
+  }
+}
+
 TEST_CASE("a blocked PUK is reported as blocked", "[piv][plugin][pin]") {
   Plugin plugin;
   CardSlot slot(piv_test::make_card());
