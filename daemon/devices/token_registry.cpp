@@ -138,6 +138,7 @@ void TokenRegistry::on_reader_removed(const std::string& reader) {
 void TokenRegistry::on_card_inserted(const std::string& reader,
                                      const std::vector<std::uint8_t>& atr) {
   reap_retired();
+  on_card_removed(reader);  // a card we still list there is gone (no-op normally)
   std::lock_guard<std::mutex> events(events_mutex_);
   std::shared_ptr<TokenWorker> worker;
   {

@@ -126,6 +126,11 @@ std::int64_t TokenWorker::begin_transaction() {
 }
 
 void TokenWorker::run_job(Job& job) {
+  if (driver_ == nullptr || !handle_.is_open()) {  // a token in state "error"
+    if (job.done)
+      job.done({JobEnd::failed, token_.error.value_or("the card could not be opened")});
+    return;
+  }
   JobOutcome outcome;
   for (int attempt = 1; attempt <= 2; ++attempt) {
     channel_->clear();

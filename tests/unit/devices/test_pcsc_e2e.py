@@ -264,6 +264,19 @@ def test_started_before_pcscd_it_reports_down_then_finds_the_readers(h):
             h.discard(c)
 
 
+
+def test_a_card_that_cannot_be_identified_is_listed_in_state_error(h, probe):
+    card = insert(h, "a", "0102ff")  # 3-byte serial: the fixture driver's identify fails
+    token = probe.event("token.added")["token"]
+    assert token["state"] == "error"
+    assert "identify" in token["error"]
+    assert token["id"] == "good:reader-" + card.reader.replace(" ", "_")
+    reply = probe.ask("pin " + token["id"], "job")
+    assert reply["outcome"] == "completed"  # the token is open: status questions still work
+    h.discard(card)
+    assert probe.event("token.removed")["token"] == token["id"]
+
+
 PIV_PLUGINS = os.path.join(BUILD, "plugins")
 
 
