@@ -1,0 +1,144 @@
+"""Issue 5, certificate side: renewal of the certificate for the key already in the slot (10
+years, signed by a test CA), read back by OpenSSL's and Yubico's tools byte for byte, a
+certificate over 2 KB (command chaining), the backup of the old certificate, and every refusal
+leaving the card as it was."""
+
+import base64
+import datetime
+import hashlib
+import os
+import stat
+
+import pytest
+
+from harness.piv_tools import PivTools
+
+import cards_support as cs
+
+SERIAL = 30000010
+
+
+@pytest.fixture(scope="module")
+def renew(pcsc, daemon, tmp_path_factory):
+    """One card for the module: RSA-2048 in 9A, P-256 in 9C, both with 10-year certificates."""
+    card = pcsc.card("renew", serial=SERIAL, certs=["9a:rsa2048:3650", "9c:p256:3650"])
+    tools = PivTools(pcsc, card, str(tmp_path_factory.mktemp("tools-renew")))
+    tid = cs.wait_token(daemon, card)["id"]
+    yield card, tools, tid
+    pcsc.discard(card)
+
+
+def _slot_pubkey(daemon, certs, tid, slot):
+    """The slot's public key, taken from its certificate as cert.read returns it."""
+    return certs.pubkey_of_pem(cs.call(daemon, "cert.read", {"token": tid, "slot": slot})["pem"])
+
+
+def _write_and_confirm(daemon, tools, card, tid, slot, pem, der, certificate_param=None):
+    old = tools.yk_read_cert(slot)
+    audits = sum(1 for r in cs.audit_records(daemon, 1000) if r["method"] == "cert.write")
+    mark = card.apdu_mark()
+    result = cs.call(daemon, "cert.write", {"token": tid, "slot": slot,
+                                            "certificate": certificate_param or pem})
+    sent = card.apdus_since(mark)
+    assert result["verified"] is True
+    assert result["certificate"]["sha256"].lower() == hashlib.sha256(der).hexdigest()
+    assert result["certificate"]["slot"].lower() == slot
+    # the independent tools read exactly the written DER
+    assert tools.pkcs15_read_cert(slot) == der
+    assert tools.yk_read_cert(slot) == der
+    assert cs.slot_der(daemon, tid, slot) == der
+    # ten years left
+    entry = cs.call(daemon, "cert.check", {"token": tid})["tokens"][0]
+    cert = cs.cert_of(entry, slot)
+    assert 3648 <= cert["days_left"] <= 3650 and cert["state"] == "valid", cert
+    # the backup holds the old certificate, private to the daemon
+    backup = result["backup"]
+    assert backup and os.path.isfile(backup), result
+    assert backup.startswith(os.path.join(daemon.state_dir, "backups") + os.sep), backup
+    assert stat.S_IMODE(os.stat(backup).st_mode) == 0o600
+    with open(backup, "rb") as f:
+        assert f.read() == old
+    after = sum(1 for r in cs.audit_records(daemon, 1000) if r["method"] == "cert.write")
+    assert after == audits + 1
+    return sent
+
+
+def test_a_renewed_certificate_for_the_slot_key_is_written_and_read_back(renew, daemon, certs):
+    card, tools, tid = renew
+    pem, der = certs.issue(_slot_pubkey(daemon, certs, tid, "9a"), days=3650)
+    sent = _write_and_confirm(daemon, tools, card, tid, "9a", pem, der)
+    rng = cs.put_data_range(sent)
+    assert rng, "no PUT DATA in the APDU log:\n" + cs.describe(sent)
+    print(f"cert.write of {len(der)} bytes: {len(sent)} APDUs, PUT DATA at {rng}")
+
+
+def test_a_certificate_over_2kb_is_written_in_a_chain(renew, daemon, certs):
+    card, tools, tid = renew
+    pem, der = certs.issue(_slot_pubkey(daemon, certs, tid, "9c"), days=3650, sans=60)
+    assert len(der) > 2048
+    sent = _write_and_confirm(daemon, tools, card, tid, "9c", pem, der,
+                              certificate_param=cs.der_b64(der))  # base64 DER is accepted too
+    puts = [ex for ex in sent if cs.ins_of(ex) == cs.INS_PUT_DATA]
+    assert len(puts) >= len(der) // 255 + 1, cs.describe(puts)
+    assert all(ex.command[0] == 0x10 for ex in puts[:-1]) and puts[-1].command[0] == 0x00
+
+
+def _refusal(daemon, card, tools, tid, slot, certificate, reason):
+    old = tools.yk_read_cert(slot)
+    audits = sum(1 for r in cs.audit_records(daemon, 1000) if r["method"] == "cert.write")
+    mark = card.apdu_mark()
+    err = cs.call_error(daemon, "cert.write", {"token": tid, "slot": slot,
+                                               "certificate": certificate})
+    assert err.reason == reason, err
+    sent = card.apdus_since(mark)
+    assert not [ex for ex in sent if cs.ins_of(ex) == cs.INS_PUT_DATA], cs.describe(sent)
+    assert tools.yk_read_cert(slot) == old
+    after = sum(1 for r in cs.audit_records(daemon, 1000) if r["method"] == "cert.write")
+    assert after == audits + 1
+    return err
+
+
+def test_garbage_is_refused_as_cert_invalid(renew, daemon):
+    card, tools, tid = renew
+    _refusal(daemon, card, tools, tid, "9a", "this is not a certificate at all", "cert_invalid")
+    _refusal(daemon, card, tools, tid, "9a", base64.b64encode(os.urandom(700)).decode(),
+             "cert_invalid")
+
+
+def test_a_pem_private_key_is_refused_and_not_logged(renew, daemon, certs):
+    card, tools, tid = renew
+    with open(certs.new_key("p256")) as f:
+        key_pem = f.read()
+    _refusal(daemon, card, tools, tid, "9a", key_pem, "cert_invalid")
+    body = "".join(key_pem.strip().splitlines()[1:-1])
+    for chunk in (body[10:50], body[-40:]):
+        assert chunk not in cs.daemon_log(daemon)
+        assert chunk not in cs.audit_file(daemon)
+
+
+def test_a_certificate_for_another_key_is_refused_as_cert_key_mismatch(renew, daemon, certs):
+    card, tools, tid = renew
+    other_pub = certs.pubkey_of_pem(certs.self_signed(certs.new_key("rsa2048"))[0])
+    pem, _ = certs.issue(other_pub, days=3650)
+    _refusal(daemon, card, tools, tid, "9a", pem, "cert_key_mismatch")
+
+
+def test_an_expired_certificate_is_refused_as_cert_not_valid_now(renew, daemon, certs):
+    card, tools, tid = renew
+    pem, _ = certs.issue(_slot_pubkey(daemon, certs, tid, "9a"), days=-1)
+    err = _refusal(daemon, card, tools, tid, "9a", pem, "cert_not_valid_now")
+    now = datetime.datetime.now(datetime.timezone.utc)
+    assert cs.iso_time(err.data["not_after"]) < now and err.data["not_before"], err
+
+
+def test_a_wrong_management_key_is_refused_and_the_certificate_stays(renew, daemon, certs):
+    card, tools, tid = renew
+    pem, _ = certs.issue(_slot_pubkey(daemon, certs, tid, "9a"), days=3650)
+    old = tools.yk_read_cert("9a")
+    err = cs.call_error(daemon, "cert.write", {
+        "token": tid, "slot": "9a", "certificate": pem,
+        "management_key": "0f0e0d0c0b0a09080f0e0d0c0b0a09080f0e0d0c0b0a0908"})
+    assert err.reason == "wrong_management_key", err
+    assert tools.yk_read_cert("9a") == old
+    assert "0f0e0d0c0b0a0908" not in cs.daemon_log(daemon).lower()
+    assert "0f0e0d0c0b0a0908" not in cs.audit_file(daemon).lower()
