@@ -19,6 +19,7 @@
 #include <spdlog/spdlog.h>
 
 #include "audit/audit_log.hpp"
+#include "cardops/card_service.hpp"
 #include "config/loader.hpp"
 #include "config/shared_config.hpp"
 #include "drivers/loader.hpp"
@@ -242,13 +243,21 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
                                   inherited_fd ? service::unix_socket_path(*inherited_fd) : config->socket};
   record_drivers(context, loaded_drivers);
 
+  // Cards: the PC/SC watcher, token registry and workers, and the methods that touch cards.
+  std::vector<drivers::Driver*> card_drivers;
+  for (const auto& driver : loaded_drivers.drivers)
+    if (driver->is_card_driver()) card_drivers.push_back(driver.get());
+  auto cards = std::make_unique<cardops::CardService>(context, card_drivers);
+
   ipc::MethodTable table;
   methods::register_core_methods(table, context);
+  cards->register_methods(table);
   ipc::Dispatcher dispatcher(table, ipc::AccessPolicy(ipc::resolve_group_ids(config->admin_groups)),
                              methods::make_audit_hook(context));
 
   ipc::Server server(server_options(*config, inherited_fd), dispatcher, bus);
   server.listen();
+  cards->start();
   service::Notifier notifier;
   if (auto interval = notifier.watchdog_interval())
     server.every(std::chrono::duration_cast<std::chrono::milliseconds>(*interval), [&notifier] { notifier.watchdog_ping(); });
@@ -260,6 +269,9 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   notifier.ready("serving " + context.socket_path);
   report_ready(ready_fd);
   server.run();
+  // Workers may still answer waiting requests into the server's queue: stop them while the
+  // server exists.
+  cards.reset();
   background.shutdown();  // no more replies may be posted into the server's io_context
   spdlog::info("eportd stopped");
   return 0;
