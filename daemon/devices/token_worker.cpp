@@ -118,7 +118,7 @@ std::int64_t TokenWorker::begin_transaction() {
   if (pcsc_card_reset(code)) {
     // Someone reset the card between our jobs: nothing of ours was interrupted.
     code = card_->reconnect();
-    spdlog::info("the card in '{}' was reset by another program; reconnected: {}", reader_,
+    spdlog::debug("the card in '{}' was reset by another program; reconnected: {}", reader_,
                  code == 0 ? "ok" : pcsc_error_text(code));
     if (code == 0) code = card_->begin_transaction();
   }
@@ -154,7 +154,7 @@ void TokenWorker::run_job(Job& job) {
     report.pcsc_error = channel_->last_error();
     if (report.reset) {
       const PcscCode again = card_->reconnect();
-      spdlog::info("the card in '{}' was reset during a job; reconnected: {}", reader_,
+      spdlog::debug("the card in '{}' was reset during a job; reconnected: {}", reader_,
                    again == 0 ? "ok" : pcsc_error_text(again));
     }
     const AttemptDecision decision = after_attempt(report, job.read_only, attempt);

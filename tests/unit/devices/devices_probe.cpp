@@ -156,6 +156,7 @@ int main(int argc, char** argv) {
   app.add_option("--retry-ms", retry_ms, "pcscd reconnect interval");
   CLI11_PARSE(app, argc, argv);
   spdlog::set_default_logger(spdlog::stderr_color_mt("probe"));
+  spdlog::set_level(spdlog::level::debug);
 
   std::vector<drivers::DriverSpec> specs;
   for (const auto& n : names) specs.push_back({n, json::object()});
