@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -236,7 +237,11 @@ Config load_config(const std::string& path) {
   }
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_config(text.str(), path, directory_of(path));
+  // Messages and diag.report name the file as given; relative paths inside it resolve from
+  // its own directory, wherever eportd was started.
+  std::error_code error;
+  const std::string absolute = std::filesystem::absolute(path, error).lexically_normal().string();
+  return parse_config(text.str(), error ? path : absolute, directory_of(error ? path : absolute));
 }
 
 }  // namespace eport::config

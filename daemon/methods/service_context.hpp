@@ -20,7 +20,7 @@ struct DriverSummary {
   std::string version;                    ///< the plug-in's own version
   std::string abi;                        ///< "1.0": the ABI the plug-in was built with
   std::string library;                    ///< full path of the .so
-  std::string kind;                       ///< "card" or "token_provider"
+  std::string kind;                       ///< "card" or "token-provider"
   std::vector<std::string> capabilities;  ///< e.g. "pin_status", "cert_write"
 };
 
