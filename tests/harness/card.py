@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 from . import paths
 from .procs import HarnessError, Proc, wait_for
@@ -16,6 +17,12 @@ Exchange = collections.namedtuple("Exchange", "time command response masked")
 DEFAULT_PIN = "88888888"
 DEFAULT_PUK = "12345678"
 DEFAULT_MGM_KEY = "010203040506070801020304050607080102030405060708"
+
+#: Seconds a slot stays empty before the next card goes in. A card that drops its connection in
+#: the middle of a session looks absent to clients at once, but pcscd's status thread (400 ms
+#: poll) has not processed the removal yet; a card connecting in that window is accepted by
+#: vpcd and then never reported present (pcscd 1.9.9 + vpcd 0.8, reproducible).
+REINSERT_GAP = 0.5
 
 
 def vcard_program():
@@ -87,6 +94,10 @@ class Card:
             raise HarnessError(f"card {self.name} is already inserted")
         if self.proc:  # ended by itself (--drop-after): reap it before starting again
             self.proc.stop()
+            self._mark_slot_empty()
+        freed = self.pcscd.slot_freed_at.get(self.slot.port)
+        if freed is not None:
+            time.sleep(max(0.0, REINSERT_GAP - (time.monotonic() - freed)))
         extra = list(run_args)
         for flag, value in (("--drop-after", drop_after), ("--mute-after", mute_after),
                             ("--delay-ms", delay_ms)):
@@ -110,6 +121,7 @@ class Card:
         if self.proc:
             self.proc.stop()
             self.proc = None
+            self._mark_slot_empty()
         if wait and self.pcscd.alive():  # with pcscd down there is nobody to notice
             wait_for(f"pcscd to see card {self.name} removed from {self.reader!r}",
                      lambda: not self.pcscd.card_present(self.reader), timeout, interval=0.1)
@@ -119,6 +131,9 @@ class Card:
         """Removes and re-inserts the card with the same run options (a power cycle)."""
         self.remove(timeout=timeout)
         return self.insert(*self.run_args, timeout=timeout)
+
+    def _mark_slot_empty(self):
+        self.pcscd.slot_freed_at[self.slot.port] = time.monotonic()
 
     def alive(self):
         """True while the card process runs."""

@@ -84,6 +84,7 @@ class Pcscd:
         self.opensc_conf = os.path.join(self.workdir, "opensc.conf")
         self.port = None
         self.proc = None
+        self.slot_freed_at = {}  # port -> time.monotonic() when its card last went away
 
     # -- configuration -------------------------------------------------------------------
     def slots(self):
