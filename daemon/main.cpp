@@ -248,6 +248,13 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   for (const auto& driver : loaded_drivers.drivers)
     if (driver->is_card_driver()) card_drivers.push_back(driver.get());
   auto cards = std::make_unique<cardops::CardService>(context, card_drivers);
+  context.readers_view = [&cards] { return cards->readers_json(); };
+  context.tokens_view = [&cards] { return cards->tokens_json(); };
+  context.pcsc_view = [&cards, &config](std::string* detail) {
+    const std::string state = cards->pcsc_state(detail);
+    if (!config->pcsc_enabled && detail) *detail = "PC/SC is disabled in the configuration (pcsc.enabled: false)";
+    return state;
+  };
 
   ipc::MethodTable table;
   methods::register_core_methods(table, context);
@@ -269,10 +276,13 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   notifier.ready("serving " + context.socket_path);
   report_ready(ready_fd);
   server.run();
-  // Workers may still answer waiting requests into the server's queue: stop them while the
-  // server exists.
+  // Background jobs may still read the card side (daemon.info): finish them first; then stop
+  // the card workers while the server still exists, as they may answer waiting requests.
+  background.shutdown();
+  context.readers_view = nullptr;
+  context.tokens_view = nullptr;
+  context.pcsc_view = nullptr;
   cards.reset();
-  background.shutdown();  // no more replies may be posted into the server's io_context
   spdlog::info("eportd stopped");
   return 0;
 }

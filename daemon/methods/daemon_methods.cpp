@@ -8,17 +8,16 @@ void register_daemon_methods(ipc::MethodTable& table, ServiceContext& context) {
              [&context](const ipc::Request&, ipc::Reply reply) {
                // The pcscd probe may block: answer from the background thread.
                context.background.post([&context, reply] {
-                 context.pcsc.refresh();
+                 const std::string pcsc = current_pcsc_state(context);
                  auto drivers = nlohmann::json::array();
                  for (const auto& d : context.drivers)
                    drivers.push_back({{"name", d.name}, {"version", d.version}, {"abi", d.abi}});
-                 // Readers and tokens come from the device watchers (not part of this build yet).
                  reply.result({{"version", daemon_version()},
                                {"uptime_s", uptime_seconds(context)},
                                {"drivers", drivers},
-                               {"readers", nlohmann::json::array()},
-                               {"tokens", nlohmann::json::array()},
-                               {"pcsc", context.pcsc.state()}});
+                               {"readers", current_readers(context)},
+                               {"tokens", current_tokens(context)},
+                               {"pcsc", pcsc}});
                });
              },
              false, "version, uptime, drivers, readers, tokens, pcsc state"});

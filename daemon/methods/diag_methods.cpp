@@ -85,11 +85,15 @@ json build_diag_report(const ServiceContext& context) {
   const auto config = context.config.get();
   std::vector<std::string> problems;
   json report{{"version", daemon_version()}, {"uptime_s", uptime_seconds(context)}, {"pid", ::getpid()}};
-  report["pcsc"] = {{"enabled", context.pcsc.enabled()}, {"state", context.pcsc.state()}};
-  if (context.pcsc.state() != "up") {
-    report["pcsc"]["detail"] = context.pcsc.detail();
-    if (context.pcsc.enabled()) problems.push_back(context.pcsc.detail());
+  std::string pcsc_detail;
+  const std::string pcsc_state = current_pcsc_state(context, &pcsc_detail);
+  report["pcsc"] = {{"enabled", config->pcsc_enabled}, {"state", pcsc_state}};
+  if (pcsc_state != "up") {
+    report["pcsc"]["detail"] = pcsc_detail;
+    if (config->pcsc_enabled) problems.push_back(pcsc_detail);
   }
+  report["readers"] = current_readers(context);
+  report["tokens"] = current_tokens(context);
   report["usb"] = {{"enabled", config->usb_enabled}};
   report["drivers"] = drivers_section(context, *config, problems);
   std::vector<std::string> warnings = config->warnings;
@@ -110,7 +114,6 @@ void register_diag_methods(ipc::MethodTable& table, ServiceContext& context) {
   table.add({"diag.report", ipc::Role::all,
              [&context](const ipc::Request&, ipc::Reply reply) {
                context.background.post([&context, reply] {
-                 context.pcsc.refresh();
                  reply.result(build_diag_report(context));
                });
              },

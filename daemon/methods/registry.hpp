@@ -31,7 +31,8 @@ void register_core_methods(ipc::MethodTable& table, ServiceContext& context);
 /// outcome), built from named fields only so that no secret is written.
 ipc::AuditHook make_audit_hook(ServiceContext& context);
 
-/// The diag.report result (pure except for stat() of the socket and state paths).
+/// The diag.report result (stat()s the socket and audit paths; may probe pcscd: call off the
+/// I/O thread).
 nlohmann::json build_diag_report(const ServiceContext& context);
 
 }  // namespace eport::methods

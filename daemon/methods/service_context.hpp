@@ -3,6 +3,7 @@
 // every register_*_methods() call; there are no singletons.
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -49,7 +50,22 @@ struct ServiceContext {
   std::vector<DriverSummary> drivers;         ///< loaded plug-ins
   std::vector<DriverFailure> driver_failures; ///< plug-ins that failed to load
   std::vector<std::string> warnings;          ///< config and start-up warnings for diag.report
+
+  // Live device state for daemon.info and diag.report, set by main() when the card side is
+  // built (methods do not depend on it). Each must be thread-safe; unset = nothing known.
+  std::function<nlohmann::json()> readers_view;  ///< readers.list's `readers` list
+  std::function<nlohmann::json()> tokens_view;   ///< tokens.list's `tokens` list
+  /// pcscd as the reader watcher sees it ("up"/"down", detail when down); unset = use `pcsc`.
+  std::function<std::string(std::string* detail)> pcsc_view;
 };
+
+/// readers_view() or an empty list.
+nlohmann::json current_readers(const ServiceContext& context);
+/// tokens_view() or an empty list.
+nlohmann::json current_tokens(const ServiceContext& context);
+/// "up"/"down" from the watcher when there is one, else from a (cached) probe. May block
+/// briefly: call off the I/O thread. `detail` receives why it is down.
+std::string current_pcsc_state(const ServiceContext& context, std::string* detail = nullptr);
 
 /// eportd's version, e.g. "0.1.0".
 std::string daemon_version();
