@@ -21,10 +21,16 @@ struct FakeSession : ipc::ClientSession {
   void subscribe(std::set<std::string> topics) override { subscriptions.push_back(topics); }
 };
 
+config::Config without_pcsc() {
+  config::Config config = config::default_config();
+  config.pcsc_enabled = false;
+  return config;
+}
+
 /// A daemon without sockets: the real method table, dispatcher and audit log in a temp dir.
 struct Daemon {
   std::string dir;
-  config::SharedConfig config{config::default_config()};
+  config::SharedConfig config{without_pcsc()};
   events::EventBus bus{16};
   std::unique_ptr<audit::AuditLog> audit;
   methods::BackgroundTasks background;
@@ -119,6 +125,8 @@ TEST_CASE("diag.report lists problems with advice", "[methods]") {
   Daemon d;
   const json result = d.call("diag.report")["result"];
   CHECK(result["pcsc"]["enabled"] == false);
+  CHECK_THAT(result["pcsc"]["detail"].get<std::string>(), Catch::Contains("pcsc.enabled: false"));
+  CHECK(result["readers"].empty());
   CHECK(result["socket"]["exists"] == false);
   CHECK(result["drivers"]["loaded"].size() == 1);
   CHECK(result["ok"] == false);
