@@ -262,7 +262,9 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   ipc::Dispatcher dispatcher(table, ipc::AccessPolicy(ipc::resolve_group_ids(config->admin_groups)),
                              methods::make_audit_hook(context));
 
-  ipc::Server server(server_options(*config, inherited_fd), dispatcher, bus);
+  auto options_for_server = server_options(*config, inherited_fd);
+  options_for_server.socket_path = context.socket_path;  // the handed-over socket's own path
+  ipc::Server server(options_for_server, dispatcher, bus);
   server.listen();
   cards->start();
   service::Notifier notifier;

@@ -1,0 +1,62 @@
+"""eportd under a service manager: SIGHUP reload and systemd socket activation."""
+
+import os
+import signal
+import socket
+import time
+
+import pytest
+
+from harness import paths, rpc
+from harness.procs import Proc, wait_for
+from daemon_support import eportd_binary, isolated_env, start_eportd, write_config
+
+
+def guidance_contact(daemon):
+    with rpc.connect(daemon.socket_path) as client:
+        return client.call("guidance.get")["contact"]["en"]
+
+
+def test_sighup_applies_a_good_config_and_keeps_the_old_one_on_errors(tmp_path):
+    daemon = start_eportd(tmp_path, {"guidance": {"contact": {"en": "first", "zh": "第一"}}})
+    try:
+        assert guidance_contact(daemon) == "first"
+        daemon.extra_config["guidance"] = {"contact": {"en": "second", "zh": "第二"}}
+        daemon.write_config()
+        daemon.proc.send_signal(signal.SIGHUP)
+        wait_for("the reloaded guidance", lambda: guidance_contact(daemon) == "second", 10)
+
+        with open(daemon.config_path, "a") as f:
+            f.write("limits:\n  max_clents: 3\n")
+        daemon.proc.send_signal(signal.SIGHUP)
+        time.sleep(0.5)
+        assert daemon.alive()
+        assert guidance_contact(daemon) == "second"
+        with open(daemon.log_path) as f:
+            log = f.read()
+        assert "max_clents" in log and "reload refused" in log
+    finally:
+        daemon.stop()
+
+
+def test_socket_activation_serves_the_handed_over_socket(tmp_path):
+    activate = paths.tool("systemd-socket-activate")
+    if not activate:
+        pytest.skip("systemd-socket-activate is not installed")
+    sock = tmp_path / "activated.sock"
+    config = write_config(str(tmp_path), f"socket: {tmp_path}/unused.sock\n"
+                                         f"state_dir: {tmp_path}/state\ndrivers: []\n")
+    proc = Proc("socket-activate", [activate, "-l", str(sock), eportd_binary(), "--config", config,
+                                    "--foreground"],
+                env=isolated_env(str(tmp_path)), log_path=str(tmp_path / "eportd.log")).start()
+    try:
+        wait_for("the activation socket", sock.exists, 10)
+        with rpc.connect(str(sock)) as client:  # the first connection starts eportd
+            assert client.call("session.hello")["protocol"] == 1
+            report = client.call("diag.report")
+        assert report["socket"]["path"] == str(sock)
+        # eportd did not bind (or lock) a socket of its own
+        assert not (tmp_path / "unused.sock").exists()
+        assert not (tmp_path / "unused.sock.lock").exists()
+    finally:
+        proc.stop(timeout=5.0)
