@@ -7,7 +7,8 @@
 #include <cerrno>
 #include <cstring>
 #include <deque>
-#include <fstream>
+#include <algorithm>
+#include <sstream>
 #include <stdexcept>
 
 namespace eport::audit {
@@ -43,22 +44,50 @@ bool AuditLog::append(const AuditRecord& record) {
   return ::fsync(fd_) == 0;
 }
 
+namespace {
+
+/// The text of the last `limit` lines of `fd`, read backwards in blocks so that a log of years
+/// costs no more than the records asked for.
+std::string last_lines(int fd, std::size_t limit) {
+  constexpr off_t kBlock = 64 * 1024;
+  struct stat info{};
+  if (::fstat(fd, &info) != 0) return {};
+  off_t start = info.st_size;
+  std::string text;
+  std::size_t newlines = 0;
+  while (start > 0 && newlines <= limit) {
+    const off_t size = std::min(kBlock, start);
+    start -= size;
+    std::string block(static_cast<std::size_t>(size), '\0');
+    const ssize_t n = ::pread(fd, block.data(), block.size(), start);
+    if (n != size) return text;
+    newlines += static_cast<std::size_t>(std::count(block.begin(), block.end(), '\n'));
+    text.insert(0, block);
+  }
+  return text;
+}
+
+}  // namespace
+
 std::vector<nlohmann::json> AuditLog::tail(std::size_t limit) const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  std::ifstream in(path_);
-  std::deque<std::string> lines;
+  std::string text;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return {};
+    text = last_lines(fd, limit);
+    ::close(fd);
+  }
+  std::deque<nlohmann::json> records;
+  std::istringstream in(text);
   std::string line;
   while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    lines.push_back(std::move(line));
-    if (lines.size() > limit) lines.pop_front();
+    auto record = nlohmann::json::parse(line, nullptr, false);
+    if (record.is_discarded() || !record.is_object()) continue;  // e.g. a line cut by a crash
+    records.push_back(std::move(record));
+    if (records.size() > limit) records.pop_front();
   }
-  std::vector<nlohmann::json> records;
-  for (const auto& text : lines) {
-    auto record = nlohmann::json::parse(text, nullptr, false);
-    if (!record.is_discarded()) records.push_back(std::move(record));
-  }
-  return records;
+  return {records.begin(), records.end()};
 }
 
 }  // namespace eport::audit

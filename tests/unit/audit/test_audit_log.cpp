@@ -98,3 +98,14 @@ TEST_CASE("tail returns the last records, oldest first", "[audit]") {
 TEST_CASE("an audit log in a missing directory fails with advice", "[audit]") {
   CHECK_THROWS_WITH(AuditLog("/nonexistent-dir/audit.log"), Catch::Contains("state_dir"));
 }
+
+TEST_CASE("tail finds the last records of a log larger than one read block", "[audit]") {
+  TempDir dir;
+  AuditLog log(dir.path + "/audit.log");
+  for (int i = 0; i < 600; ++i) log.append(sample("m" + std::to_string(i), "ok"));
+  const auto last = log.tail(2);
+  REQUIRE(last.size() == 2);
+  CHECK(last[0]["method"] == "m598");
+  CHECK(last[1]["method"] == "m599");
+  CHECK(log.tail(500).front()["method"] == "m100");
+}
