@@ -365,3 +365,23 @@ def tlv_header(data, pos):
         k = length & 0x7F
         length, pos = int.from_bytes(data[pos:pos + k], "big"), pos + k
     return tag, pos, length
+
+
+def der_facts(der):
+    """The facts of a DER certificate as openssl reads them (same keys as yk_facts slots)."""
+    import hashlib
+    out = openssl("x509", "-inform", "DER", "-noout", "-startdate", "-enddate", "-subject",
+                  input=der).decode()
+    fields = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+    return {"sha256": hashlib.sha256(der).hexdigest(), "not_before": _yk_time(fields["notBefore"]),
+            "not_after": _yk_time(fields["notAfter"]), "algorithm": None,
+            "subject": fields["subject"].replace(" = ", "=")}
+
+
+def ykpiv_der(tools, slot):
+    """The certificate DER as yubico-piv-tool reads it; yubico-piv-tool 2.2.0 hands out a
+    gzip-compressed certificate still compressed, so it is inflated here."""
+    data = tools.yk_read_cert(slot)
+    if data and data[:2] == b"\x1f\x8b":
+        return gzip.decompress(data)
+    return data

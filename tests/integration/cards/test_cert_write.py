@@ -74,7 +74,7 @@ def test_a_renewed_certificate_for_the_slot_key_is_written_and_read_back(renew, 
 
 def test_a_certificate_over_2kb_is_written_in_a_chain(renew, daemon, certs):
     card, tools, tid = renew
-    pem, der = certs.issue(_slot_pubkey(daemon, certs, tid, "9c"), days=3650, sans=60)
+    pem, der = certs.issue(_slot_pubkey(daemon, certs, tid, "9c"), days=3650, sans=40)
     assert len(der) > 2048
     sent = _write_and_confirm(daemon, tools, card, tid, "9c", pem, der,
                               certificate_param=cs.der_b64(der))  # base64 DER is accepted too

@@ -24,7 +24,8 @@ def plan(pcsc, daemon, certs, tmp_path_factory):
     chain lies inside cert.write. Keeps the card's state from before that write."""
     card = pcsc.card("pulled", serial=SERIAL, certs=["9a:rsa2048:3650"])
     tools = PivTools(pcsc, card, str(tmp_path_factory.mktemp("tools-pulled")))
-    card.remove()
+    tid = cs.wait_token(daemon, card)["id"]
+    _pull(card, daemon, tid)
     pristine = card.state_path + ".pristine"
     shutil.copy2(card.state_path, pristine)
     open(card.apdu_log_path, "a").close()
@@ -36,7 +37,7 @@ def plan(pcsc, daemon, certs, tmp_path_factory):
     old = cs.pem_der(old_pem)
     pem, new = certs.issue(certs.pubkey_of_pem(old_pem), days=3650, sans=12)
     # the same APDUs again from a clean insertion, this time with the write
-    card.remove()
+    _pull(card, daemon, tid)
     shutil.copy2(pristine, card.state_path)
     mark = card.apdu_mark()
     card.insert()
@@ -68,7 +69,7 @@ def test_a_card_pulled_during_cert_write(where, plan, pcsc, daemon):
     if index >= len(points):
         pytest.skip("the chain is too short for this position")
     k = points[index]
-    card.remove()
+    _pull(card, daemon, tid)
     shutil.copy2(plan["pristine"], card.state_path)
     backups_before = _backups(daemon, tid)
     mark = card.apdu_mark()
@@ -93,7 +94,7 @@ def test_a_card_pulled_during_cert_write(where, plan, pcsc, daemon):
     if data.get("backup") is not None:
         assert data["backup"] == new_backups[0]
     # re-inserted without the drop: old or new, complete
-    card.remove()
+    _pull(card, daemon, tid)
     card.insert()
     cs.wait_token(daemon, card)
     held = tools.yk_read_cert("9a")
@@ -108,6 +109,12 @@ def test_a_card_pulled_during_cert_write(where, plan, pcsc, daemon):
     else:  # torn: eportd must not call it a valid certificate
         assert cert is None, f"torn certificate reported as {cert}"
         assert [u["slot"].lower() for u in status.get("unreadable", [])] == ["9a"], status
+
+
+def _pull(card, daemon, tid):
+    """Takes the card out (or reaps it when it pulled itself) and waits until eportd knows."""
+    card.remove()
+    cs.wait_token_gone(daemon, tid)
 
 
 def _backups(daemon, tid):

@@ -63,7 +63,7 @@ def kind(request, pcsc, daemon, certs, tmp_path_factory):
             old = tools.yk_read_cert("9a")
             pub = certs.pubkey_of_pem(cs.openssl("x509", "-inform", "DER", input=old).decode())
             pem, der = certs.issue(pub, subject=f"/CN={name}/O=Example",
-                                   sans=60 if spec.get("big") else 0)
+                                   sans=40 if spec.get("big") else 0)
             if spec.get("big"):
                 assert len(der) > 2048, len(der)
                 cs.import_with_ykpiv(tools, "9a", certs.write_pem(pem))
@@ -105,6 +105,12 @@ def test_token_status_shows_the_facts_yubico_piv_tool_shows(kind, daemon):
     assert set(got) == set(yk["slots"]), (answer["certificates"], yk["raw"])
     for slot, facts in yk["slots"].items():
         cert = got[slot]
+        if not facts["sha256"]:
+            # yubico-piv-tool 2.2.0 shows "Invalid cert data" for a gzip-compressed certificate:
+            # take the facts from the DER that OpenSC (pkcs15-tool) reads instead
+            assert kind.spec.get("gzip") or kind.spec.get("extra"), yk["raw"]
+            facts = dict(cs.der_facts(kind.tools.pkcs15_read_cert(slot)),
+                         algorithm=cert["key"])
         assert cert["sha256"].lower() == facts["sha256"], (slot, cert, yk["raw"])
         assert cs.iso_time(cert["not_after"]) == facts["not_after"], (slot, cert, yk["raw"])
         assert cs.iso_time(cert["not_before"]) == facts["not_before"], (slot, cert, yk["raw"])
@@ -129,7 +135,8 @@ def test_cert_read_returns_the_der_other_tools_read(kind, daemon):
     for slot in kind.spec["states"]:
         answer = cs.call(daemon, "cert.read", {"token": kind.tid, "slot": slot})
         der = base64.b64decode(answer["der_base64"])
-        assert der == kind.tools.yk_read_cert(slot)
+        assert der == cs.ykpiv_der(kind.tools, slot)
+        assert der == kind.tools.pkcs15_read_cert(slot)
         assert cs.pem_der(answer["pem"]) == der
         assert answer["certificate"]["slot"].lower() == slot
         assert answer["certificate"]["state"] == kind.spec["states"][slot]
@@ -170,13 +177,13 @@ def test_readers_list_shows_the_card_and_its_token(kind, daemon):
     assert other and all(not r["card_present"] and r["token"] is None for r in other), readers
 
 
-def test_daemon_info_counts_the_reader_and_token(kind, daemon):
+def test_daemon_info_lists_the_reader_and_token(kind, daemon):
     info = cs.call(daemon, "daemon.info")
     assert info["pcsc"] == "up"
-    tokens = info["tokens"]
-    ids = [t["id"] if isinstance(t, dict) else t for t in tokens] if isinstance(tokens, list) \
-        else None
-    assert ids == [kind.tid] or tokens == 1, info
+    ids = [t["id"] if isinstance(t, dict) else t for t in info["tokens"]]
+    assert ids == [kind.tid], info
+    names = [r["name"] if isinstance(r, dict) else r for r in info["readers"]]
+    assert kind.card.reader in names, info
 
 
 def test_cert_check_of_every_token_includes_this_one(kind, daemon):
