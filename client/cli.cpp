@@ -50,6 +50,8 @@ void add_admin_subcommands(CLI::App& app, Lang lang, Options& o) {
     renew->add_flag("--reset-pin", o.reset_pin, T("cli.opt.reset_pin"));
     renew->add_flag("-y,--yes", o.yes, T("cli.opt.yes"));
     renew->add_flag("--force", o.force, T("cli.opt.force"));
+    renew->add_option("--management-key-file", o.management_key_file, T("cli.opt.mgm_key_file"))
+        ->check(CLI::ExistingFile);
     renew->add_flag("--puk-stdin", o.puk_stdin, T("cli.opt.puk_stdin"));
     renew->footer(T("cli.renew.examples"));
     auto* change = app.add_subcommand("change-pin", T("cli.change_pin"));

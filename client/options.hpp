@@ -24,6 +24,7 @@ struct Options {
     bool reset_pin = false;           ///< renew --reset-pin
     bool yes = false;                 ///< renew --yes: no confirmation question
     bool force = false;               ///< renew --force: accept a certificate not valid now
+    std::string management_key_file;  ///< renew --management-key-file: hex key in a file, never an argument
     int audit_limit = 20;             ///< audit -n
     std::string method;               ///< call METHOD
     std::string params;               ///< call [JSON]

@@ -4,7 +4,9 @@
 #include "cert_preview.hpp"
 #include "format.hpp"
 
+#include <cctype>
 #include <ctime>
+#include <fstream>
 
 namespace eport::client {
 
@@ -41,6 +43,16 @@ void show_preview(const Context& ctx, const json& old_cert, const json& new_cert
                 << "\n";
 }
 
+// The management key from a file (hex; spaces, new lines and ':' ignored), never from argv.
+std::string read_management_key(const std::string& path) {
+    std::ifstream in(path);
+    std::string key;
+    char c;
+    while (in.get(c))
+        if (std::isxdigit(static_cast<unsigned char>(c))) key += c;
+    return key;
+}
+
 }  // namespace
 
 int cmd_renew(const Context& ctx) {
@@ -57,8 +69,21 @@ int cmd_renew(const Context& ctx) {
     if (!confirmed(ctx)) return ctx.report({"cancelled", tr(ctx.lang, "cancelled"), tr(ctx.lang, "renew.cancel_todo")}, exit_cancelled);
     json params = {{"token", ctx.opt.token}, {"slot", ctx.opt.slot}, {"certificate", preview.pem}};
     if (ctx.opt.force) params["force"] = true;
+    std::string key;
+    if (!ctx.opt.management_key_file.empty()) {
+        key = read_management_key(ctx.opt.management_key_file);
+        params["management_key"] = key;
+        wipe(key);
+    }
     ctx.progress(tr(ctx.lang, "renew.progress"));
-    json written = rpc->call("cert.write", params);
+    json written;
+    try {
+        written = rpc->call("cert.write", params);
+    } catch (...) {
+        if (params.contains("management_key")) wipe(params["management_key"].get_ref<std::string&>());
+        throw;
+    }
+    if (params.contains("management_key")) wipe(params["management_key"].get_ref<std::string&>());
     json doc = {{"token", ctx.opt.token},
                 {"slot", ctx.opt.slot},
                 {"previous", old_cert},

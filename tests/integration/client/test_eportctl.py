@@ -17,7 +17,7 @@ import time
 import pytest
 
 from eportctl_support import PtySession, base_env, eportctl_path, run
-from harness import DEFAULT_PIN, DEFAULT_PUK, wait_for
+from harness import DEFAULT_MGM_KEY, DEFAULT_PIN, DEFAULT_PUK, wait_for
 from harness.piv_tools import cert_der, make_ca, make_cert, openssl
 
 CARD_METHODS = ("tokens.list", "readers.list", "token.status", "cert.check", "pin.reset", "cert.write")
@@ -272,12 +272,20 @@ def renewed_cert(tmp_path, piv_tools, card, days=3650):
     return new, tools
 
 
+def key_file(tmp_path):
+    """The cards' default management key in a file, as --management-key-file wants it."""
+    path = tmp_path / "mgm.key"
+    path.write_text(DEFAULT_MGM_KEY + "\n")
+    path.chmod(0o600)
+    return str(path)
+
+
 def test_renew_with_yes_and_reset_pin(daemon, make_card, piv_tools, tmp_path):
     card = make_card("c", certs=["9a:rsa2048:20"])
     token = token_id(daemon, card)
     new, tools = renewed_cert(tmp_path, piv_tools, card)
     code, doc = ctl_json(daemon, "renew", token, "--slot", "9a", "--cert", new, "--yes", "--reset-pin",
-                         "--puk-stdin", input=DEFAULT_PUK + "\n")
+                         "--management-key-file", key_file(tmp_path), "--puk-stdin", input=DEFAULT_PUK + "\n")
     assert code == 0, doc
     assert doc["verified"] is True and doc["slot"] == "9a"
     assert 3648 <= doc["certificate"]["days_left"] <= 3650
@@ -300,7 +308,11 @@ def test_renew_shows_old_and_new_side_by_side_and_asks(daemon, make_card, piv_to
     s.send("n")
     assert s.wait() == 4
     assert pin_state(daemon, token)["certificates"][0]["sha256"] == before
-    s = PtySession(["renew", token, "--cert", new, "--yes"], socket=daemon.socket_path)
+    code, doc = ctl_json(daemon, "renew", token, "--cert", new, "--yes")  # no key: refused, explained
+    assert code == 1 and doc["error"]["reason"] == "management_key_required"
+    assert "--management-key-file" in doc["error"]["advice"]
+    s = PtySession(["renew", token, "--cert", new, "--yes", "--management-key-file", key_file(tmp_path)],
+                   socket=daemon.socket_path)
     assert s.wait() == 0, s.text()
     assert "[y/N]" not in s.text() and "Writing certificate" in s.text()
     assert pin_state(daemon, token)["certificates"][0]["sha256"] != before
