@@ -177,6 +177,11 @@ def commands(exchanges):
     return [ex.command for ex in exchanges]
 
 
+def headers(exchanges):
+    """CLA INS P1 P2 of each exchange (what was sent, without data that may be random)."""
+    return [ex.command[:4] for ex in exchanges]
+
+
 def describe(exchanges):
     """Readable dump of exchanges for a failure message."""
     return "\n".join(f"  {ex.command.hex()[:60]} -> {ex.response.hex()[-4:]}" for ex in exchanges)
@@ -323,6 +328,15 @@ def der_b64(der):
 def slot_der(daemon, tid, slot):
     """DER of the certificate in slot as cert.read returns it."""
     return base64.b64decode(call(daemon, "cert.read", {"token": tid, "slot": slot})["der_base64"])
+
+
+def management_key_config(directory, **options):
+    """eportd config whose PIV driver reads the card management key from a 0600 file."""
+    path = os.path.join(directory, "piv-management-key")
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+        f.write(DEFAULT_MGM_KEY + "\n")
+    options["management_key_file"] = path
+    return {"drivers": [{"name": "piv", "options": options}]}
 
 
 def import_with_ykpiv(tools, slot, path, key_format="PEM"):

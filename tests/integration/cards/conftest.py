@@ -33,9 +33,14 @@ def stop_daemon(pcsc, daemon, failed=False):
 
 
 @pytest.fixture(scope="module")
-def daemon(pcsc, request):
-    """One eportd shared by the tests of a module (tests that restart it restart this one)."""
-    d = start_daemon(pcsc, getattr(request.module, "EPORTD_CONFIG", None))
+def daemon(pcsc, request, tmp_path_factory):
+    """One eportd shared by the tests of a module (tests that restart it restart this one).
+    A module's EPORTD_CONFIG (a dict, or a function of a scratch directory returning one) is
+    merged into the harness config."""
+    config = getattr(request.module, "EPORTD_CONFIG", None)
+    if callable(config):
+        config = config(str(tmp_path_factory.mktemp("eportd-config")))
+    d = start_daemon(pcsc, config)
     yield d
     stop_daemon(pcsc, d, request.session.testsfailed > 0)
 

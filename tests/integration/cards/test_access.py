@@ -39,7 +39,7 @@ def test_a_non_admin_gets_not_authorized_and_the_card_sees_nothing(guarded, daem
     params = {"pin.reset": {"token": tid, "puk": "12345678", "force": True},
               "cert.write": {"token": tid, "slot": "9a", "certificate": pem,
                              "allow_key_mismatch": True, "force": True}}[method]
-    audits = len(cs.audit_records(daemon, 1000))
+    audits = len(_guarded_records(daemon))
     cs.settle(card)
     mark = card.apdu_mark()
     response = cs.unprivileged_call(daemon, method, params)
@@ -49,8 +49,14 @@ def test_a_non_admin_gets_not_authorized_and_the_card_sees_nothing(guarded, daem
     assert response["error"]["data"].get("required") == "admin", response
     cs.settle(card)
     assert card.apdus_since(mark) == [], "the card was touched for a refused call"
-    records = cs.audit_records(daemon, 1000)
+    records = _guarded_records(daemon)
     assert len(records) == audits + 1, records[audits:]
     assert records[-1]["method"] == method and records[-1]["outcome"] == "refused", records[-1]
     assert records[-1]["uid"] == 65534
     assert "12345678" not in cs.audit_file(daemon)
+
+
+def _guarded_records(daemon):
+    """Audit records of the guarded methods (audit.tail itself is audited too)."""
+    return [r for r in cs.audit_records(daemon, 1000)
+            if r["method"] in ("pin.reset", "pin.change", "cert.write")]

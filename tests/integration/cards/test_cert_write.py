@@ -18,6 +18,11 @@ import cards_support as cs
 SERIAL = 30000010
 
 
+def EPORTD_CONFIG(directory):  # noqa: N802 (read by conftest's daemon fixture)
+    """The help desk's setup: the management key in a file named in the PIV driver's options."""
+    return cs.management_key_config(directory)
+
+
 @pytest.fixture(scope="module")
 def renew(pcsc, daemon, tmp_path_factory):
     """One card for the module: RSA-2048 in 9A, P-256 in 9C, both with 10-year certificates."""

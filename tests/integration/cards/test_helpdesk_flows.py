@@ -8,6 +8,7 @@ import pytest
 from harness.piv_tools import PivTools
 
 import cards_support as cs
+from harness import DEFAULT_MGM_KEY
 
 PUK = "12345678"
 
@@ -51,7 +52,8 @@ def test_extension_flow_expired_certificate_renewed_for_10_years_and_pin_reset(d
     pem, der = certs.issue(certs.pubkey_of_pem(old["pem"]), days=3650,
                            subject="/CN=Example Trading Co operator/O=Example Trading Co")
 
-    written = cs.call(daemon, "cert.write", {"token": tid, "slot": "9a", "certificate": pem})
+    written = cs.call(daemon, "cert.write", {"token": tid, "slot": "9a", "certificate": pem,
+                                             "management_key": DEFAULT_MGM_KEY})
     assert written["verified"] is True and written["certificate"]["state"] == "valid"
     reset = cs.call(daemon, "pin.reset", {"token": tid, "puk": PUK})
     assert reset["pin"]["is_default"] is True
