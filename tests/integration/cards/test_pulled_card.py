@@ -82,8 +82,6 @@ def test_a_card_pulled_during_cert_write(where, plan, pcsc, daemon):
     assert cs.headers(sent) == cs.headers(plan["write"][:k]), cs.describe(sent)
     assert "error" in response, f"cert.write answered a result with the card pulled: {response}"
     data = response["error"].get("data") or {}
-    assert data.get("reason") in ("token_removed", "driver_error", "write_verify_failed",
-                                  "no_such_token"), response
     # still serving
     hello = cs.call(daemon, "session.hello", {"client": "e2e", "protocol": 1})
     assert hello["protocol"] == 1
@@ -113,6 +111,11 @@ def test_a_card_pulled_during_cert_write(where, plan, pcsc, daemon):
     else:  # torn: eportd must not call it a valid certificate
         assert cert is None, f"torn certificate reported as {cert}"
         assert [u["slot"].lower() for u in status.get("unreadable", [])] == ["9a"], status
+
+    # PROTOCOL.md: token_removed = "the card was pulled during the operation". Right after a
+    # pull pcscd answers SCardTransmit with SCARD_E_NOT_TRANSACTED, not SCARD_W_REMOVED_CARD.
+    # checked last: the card-safety checks above matter more
+    assert data.get("reason") == "token_removed", response
 
 
 def _pull(card, daemon, tid):
