@@ -34,13 +34,13 @@ Level pin_level(const json& pin) {
     return Level::info;
 }
 
-std::string pin_text(Lang lang, const json& pin) {
+std::string pin_text(Lang lang, const json& pin, bool is_puk) {
     if (!pin.is_object()) return tr(lang, "pin.state.none");
     std::string state = str(pin, "state", "unknown");
     std::string text = tr(lang, ("pin.state." + state).c_str());
     std::string tries = tries_text(lang, pin);
     if (!tries.empty()) text += tr(lang, "list.sep") + tries;
-    if (pin.contains("is_default") && pin["is_default"] == true) text += tr(lang, "list.sep") + tr(lang, "pin.default");
+    if (pin.contains("is_default") && pin["is_default"] == true) text += tr(lang, "list.sep") + tr(lang, is_puk ? "puk.default" : "pin.default");
     return text;
 }
 
@@ -82,7 +82,7 @@ std::string render_status(Lang lang, const Style& style, const json& status, std
     out += "  " + style.mark(pin_level(pin)) + " " + tr(lang, "status.pin") + pin_text(lang, pin) + "\n";
     const json puk = status.value("puk", json());
     if (puk.is_object())
-        out += "  " + style.mark(pin_level(puk)) + " " + tr(lang, "status.puk") + pin_text(lang, puk) + "\n";
+        out += "  " + style.mark(pin_level(puk)) + " " + tr(lang, "status.puk") + pin_text(lang, puk, true) + "\n";
     const json certs = status.value("certificates", json::array());
     if (!certs.is_array() || certs.empty()) out += "  " + style.mark(Level::info) + " " + tr(lang, "status.no_certs") + "\n";
     for (const auto& c : certs)

@@ -14,8 +14,9 @@ namespace eport::client {
 /// How serious a PinState is: ok, low/final try (warn), blocked (bad), unknown (info).
 Level pin_level(const nlohmann::json& pin);
 
-/// A PinState in words: "blocked (0 of 3 tries left)", "OK, 3 of 3 tries left, still the default PIN".
-std::string pin_text(Lang lang, const nlohmann::json& pin);
+/// A PinState in words: "blocked (0 of 3 tries left)", "OK, 3 of 3 tries left, still the default PIN";
+/// `is_puk` names the default as the default PUK.
+std::string pin_text(Lang lang, const nlohmann::json& pin, bool is_puk = false);
 
 /// How serious a certificate state is ("valid", "expiring", "expired", "not_yet_valid").
 Level cert_level(const std::string& state);

@@ -34,6 +34,7 @@ const std::vector<MessageEntry>& output_messages() {
         {"pin.tries_of", "{left} of {max} tries left", "剩余 {left}/{max} 次"},
         {"pin.tries", "{left} tries left", "剩余 {left} 次"},
         {"pin.default", "still the default PIN (88888888)", "仍为初始密码（88888888）"},
+        {"puk.default", "still the issuer's default PUK", "仍为发卡时的初始 PUK 码"},
         // status
         {"status.readers", "Readers", "读卡器"},
         {"status.no_readers", "No reader found. Connect a card reader or USBKey.", "未发现读卡器。请连接读卡器或 USBKey。"},

@@ -83,6 +83,8 @@ const std::vector<MessageEntry>& doctor_messages() {
          "套接字 {path} 属于 {group} 组，而不是 {expected} 组：{expected} 组成员无法连接。"},
         {"doctor.socket.restart.todo", "Restart eportd as root: systemctl restart eportd.socket eportd",
          "请以 root 身份重启 eportd：systemctl restart eportd.socket eportd"},
+        {"doctor.verdict.cards", "The set-up is fine, but some cards need attention: see \"What to do\" above.",
+         "本机环境正常，但有卡需要处理：请见上方“处理建议”。"},
         {"doctor.verdict.ok", "Everything looks fine.", "一切正常。"},
         {"doctor.verdict.bad", "Some checks failed: see the advice above.", "部分检查未通过：请按上面的建议处理。"},
     };

@@ -50,10 +50,13 @@ int print_items(const Context& ctx, const std::vector<CheckItem>& items, const s
         if (!i.advice.empty()) ctx.out << "      " << ctx.style.paint(Level::info, "→ ") << i.advice << "\n";
     }
     print_advice(ctx, findings, guidance);
-    ctx.out << "\n"
-            << (code == exit_ok ? ctx.style.mark(Level::ok) + " " + tr(ctx.lang, "doctor.verdict.ok")
-                                : ctx.style.mark(Level::bad) + " " + tr(ctx.lang, "doctor.verdict.bad"))
-            << "\n";
+    bool cards_need_care = false;
+    for (const auto& f : findings)
+        cards_need_care = cards_need_care || (f.problem != Problem::pin_default && f.problem != Problem::pin_final_try);
+    ctx.out << "\n";
+    if (code != exit_ok) ctx.out << ctx.style.mark(Level::bad) << " " << tr(ctx.lang, "doctor.verdict.bad") << "\n";
+    else if (cards_need_care) ctx.out << ctx.style.mark(Level::warn) << " " << tr(ctx.lang, "doctor.verdict.cards") << "\n";
+    else ctx.out << ctx.style.mark(Level::ok) << " " << tr(ctx.lang, "doctor.verdict.ok") << "\n";
     return code;
 }
 

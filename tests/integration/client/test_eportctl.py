@@ -373,9 +373,12 @@ def test_doctor_all_good(daemon, make_card):
     items = {i["id"]: i for i in doc["items"]}
     for key in ("eportd", "admin", "pcscd", "readers", "cards", "plugins"):
         assert items[key]["status"] == "ok", items[key]
-    assert code == 0 or any(i["status"] == "fail" for i in doc["items"])
+    assert code == 0 and doc["ok"] is True, doc["items"]
+    assert not [i for i in doc["items"] if i["status"] == "fail"]
     r = ctl(daemon, "doctor")
+    assert r.returncode == 0
     assert "eportd answers on" in r.stdout and "pcscd is running" in r.stdout
+    assert "the PIN is still the default 88888888" in r.stdout  # advice for the card holder
 
 
 def test_doctor_with_pcscd_stopped(daemon, pcsc):
