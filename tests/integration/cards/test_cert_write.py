@@ -11,6 +11,7 @@ import stat
 
 import pytest
 
+from harness import DEFAULT_MGM_KEY
 from harness.piv_tools import PivTools
 
 import cards_support as cs
@@ -147,3 +148,12 @@ def test_a_wrong_management_key_is_refused_and_the_certificate_stays(renew, daem
     assert tools.yk_read_cert("9a") == old
     assert "0f0e0d0c0b0a0908" not in cs.daemon_log(daemon).lower()
     assert "0f0e0d0c0b0a0908" not in cs.audit_file(daemon).lower()
+
+
+def test_no_management_key_and_no_certificate_write_secret_reaches_log_or_audit(renew, daemon):
+    text = (cs.daemon_log(daemon) + cs.audit_file(daemon)).lower()
+    assert DEFAULT_MGM_KEY not in text
+    assert DEFAULT_MGM_KEY[:16] not in text
+    records = [r for r in cs.audit_records(daemon, 1000) if r["method"] == "cert.write"]
+    assert records and all(set(r) >= {"time", "uid", "method", "token", "outcome"} for r in records)
+    assert {r["outcome"] for r in records} == {"ok", "error"}, records

@@ -5,10 +5,10 @@ and certificate extension (an expired certificate renewed for 10 years, then the
 
 import pytest
 
+from harness import DEFAULT_MGM_KEY
 from harness.piv_tools import PivTools
 
 import cards_support as cs
-from harness import DEFAULT_MGM_KEY
 
 PUK = "12345678"
 
