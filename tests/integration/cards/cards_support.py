@@ -27,6 +27,9 @@ INS_SELECT = 0xA4
 
 #: Slot -> PIV object tag (low byte of 5FC1xx).
 SLOT_OBJECT = {"9a": 0x05, "9c": 0x0A, "9d": 0x0B, "9e": 0x01}
+#: Slot -> the label PROTOCOL.md's Certificate carries.
+SLOT_LABEL = {"9a": "PIV Authentication", "9c": "Digital Signature", "9d": "Key Management",
+              "9e": "Card Authentication"}
 
 
 # -- eportd ------------------------------------------------------------------------------------

@@ -60,3 +60,14 @@ def _guarded_records(daemon):
     """Audit records of the guarded methods (audit.tail itself is audited too)."""
     return [r for r in cs.audit_records(daemon, 1000)
             if r["method"] in ("pin.reset", "pin.change", "cert.write")]
+
+
+def test_a_write_without_any_management_key_is_refused_before_authenticating(guarded, daemon):
+    card, tid, pem = guarded
+    mark = card.apdu_mark()
+    err = cs.call_error(daemon, "cert.write", {"token": tid, "slot": "9a", "certificate": pem})
+    assert err.reason == "management_key_required", err
+    sent = card.apdus_since(mark)
+    assert not [ex for ex in sent if cs.ins_of(ex) in (cs.INS_GENERAL_AUTH, cs.INS_PUT_DATA)], \
+        cs.describe(sent)
+    assert cs.call(daemon, "cert.read", {"token": tid, "slot": "9a"})["pem"] == pem

@@ -66,6 +66,8 @@ def _write_and_confirm(daemon, tools, card, tid, slot, pem, der, certificate_par
         assert f.read() == old
     after = sum(1 for r in cs.audit_records(daemon, 1000) if r["method"] == "cert.write")
     assert after == audits + 1
+    # the read-back Certificate is PROTOCOL.md's Certificate, label included (checked last)
+    assert result["certificate"]["label"] == cs.SLOT_LABEL[slot], result["certificate"]
     return sent
 
 
@@ -157,3 +159,25 @@ def test_no_management_key_and_no_certificate_write_secret_reaches_log_or_audit(
     records = [r for r in cs.audit_records(daemon, 1000) if r["method"] == "cert.write"]
     assert records and all(set(r) >= {"time", "uid", "method", "token", "outcome"} for r in records)
     assert {r["outcome"] for r in records} == {"ok", "error"}, records
+
+
+def test_a_first_certificate_for_a_key_generated_by_ykpiv_is_written(renew, daemon, certs):
+    card, tools, tid = renew
+    pub = certs.fresh("9d", "pub")
+    res = tools.ykpiv("-k" + DEFAULT_MGM_KEY, "-a", "generate", "-s", "9d", "-A", "ECCP256",
+                      "-o", pub)
+    assert res.returncode == 0, res.out
+    pem, der = certs.issue(pub, days=3650)
+    result = cs.call(daemon, "cert.write", {"token": tid, "slot": "9d", "certificate": pem})
+    assert result["verified"] is True and result["backup"] is None, result
+    assert tools.pkcs15_read_cert("9d") == der
+    assert tools.yk_read_cert("9d") == der
+    assert cs.cert_of(cs.status(daemon, tid), "9d")["sha256"] == \
+        hashlib.sha256(der).hexdigest()
+
+
+def test_a_slot_without_a_key_is_refused_unless_allowed(renew, daemon, certs):
+    card, tools, tid = renew
+    pem, _ = certs.issue(certs.pubkey_of_pem(certs.self_signed(certs.new_key())[0]), days=3650)
+    err = _refusal(daemon, card, tools, tid, "9e", pem, "cert_key_mismatch")
+    assert "allow_key_mismatch" in err.message, err.message

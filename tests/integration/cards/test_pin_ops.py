@@ -154,3 +154,34 @@ def test_no_pin_or_puk_is_written_to_the_audit_file_or_the_log(fresh, daemon):
     records = cs.audit_records(daemon, 1000)
     mine = [r for r in records if r["method"] in ("pin.reset", "pin.change") and r["token"] == tid]
     assert [r["outcome"] for r in mine[-3:]] == ["error", "ok", "ok"], mine[-3:]
+
+
+def test_a_new_pin_against_the_rules_is_refused_by_pin_reset_without_a_puk_try(fresh, daemon):
+    card, tools, tid = fresh
+    cs.block_pin_with_ykpiv(tools)
+    mark = card.apdu_mark()
+    err = cs.call_error(daemon, "pin.reset", {"token": tid, "puk": PUK, "new_pin": "123"})
+    assert err.reason == "invalid_pin", err
+    sent = card.apdus_since(mark)
+    assert not [ex for ex in sent if cs.ins_of(ex) == cs.INS_RESET_RETRY], cs.describe(sent)
+    assert cs.puk_tries_from_state(card) == 3 and tools.yk_pin_tries() == 0
+
+
+def test_a_puk_longer_than_any_piv_puk_is_refused_without_a_try_and_says_why(fresh, daemon):
+    card, tools, tid = fresh
+    mark = card.apdu_mark()
+    err = cs.call_error(daemon, "pin.reset", {"token": tid, "puk": "1234567890123"})
+    sent = card.apdus_since(mark)
+    assert not [ex for ex in sent if cs.ins_of(ex) == cs.INS_RESET_RETRY], cs.describe(sent)
+    assert cs.puk_tries_from_state(card) == 3
+    # a PIV PUK has at most 8 characters: the caller must learn that, not "driver_error"
+    assert err.code == -32602 or err.reason in ("wrong_puk", "invalid_pin"), err
+
+
+def test_pin_change_on_a_blocked_pin_says_pin_blocked(fresh, daemon):
+    card, tools, tid = fresh
+    cs.block_pin_with_ykpiv(tools)
+    err = cs.call_error(daemon, "pin.change", {"token": tid, "old_pin": "88888888",
+                                               "new_pin": "31415926"})
+    assert err.reason == "pin_blocked", err
+    assert cs.puk_tries_from_state(card) == 3

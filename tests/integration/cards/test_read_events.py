@@ -178,3 +178,18 @@ def test_pcscd_killed_and_restarted_brings_the_tokens_back(pcsc, daemon, make_ca
         _event(sub, "token.added", timeout=30, token=tid)
     assert cs.wait_token(daemon, card, timeout=30)["id"] == tid
     assert cs.status(daemon, tid)["pin"]["tries_left"] == 3
+
+
+def test_bad_slot_and_unknown_token_are_refused_with_their_errors(pcsc, daemon, make_card):
+    card = make_card("badargs", serial=20000008, certs=["9a:p256:3650"])
+    tid = cs.wait_token(daemon, card)["id"]
+    err = cs.call_error(daemon, "token.status", {"token": "piv:ffffffff"})
+    assert err.reason == "no_such_token", err
+    err = cs.call_error(daemon, "cert.read", {"token": "piv:ffffffff", "slot": "9a"})
+    assert err.reason == "no_such_token", err
+    assert cs.call(daemon, "cert.read", {"token": tid, "slot": "9A"})["certificate"]["slot"]
+    mark = card.apdu_mark()
+    err = cs.call_error(daemon, "cert.read", {"token": tid, "slot": "zz"})
+    assert card.apdus_since(mark) == []
+    # not a PIV slot: invalid params (-32602) naming the slots, not a driver failure
+    assert err.code == -32602, err

@@ -117,6 +117,7 @@ def test_token_status_shows_the_facts_yubico_piv_tool_shows(kind, daemon):
         assert cert["key"] == cs.YK_ALGORITHM.get(facts["algorithm"], facts["algorithm"]), cert
         assert facts["subject"].split("CN=")[1].split(",")[0].strip() in cert["subject"], cert
         assert cert["state"] == kind.spec["states"][slot], cert
+        assert cert["label"] == cs.SLOT_LABEL[slot], cert
         left = (facts["not_after"] - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
         assert abs(cert["days_left"] - left / 86400) <= 1.0, (cert, left)
 
@@ -144,6 +145,15 @@ def test_cert_read_returns_the_der_other_tools_read(kind, daemon):
             assert der == kind.expected_der[slot]
     if kind.spec.get("big"):
         assert len(cs.slot_der(daemon, kind.tid, "9a")) > 2048
+
+
+def test_cert_read_gives_the_same_certificate_object_as_token_status(kind, daemon):
+    listed = {c["slot"].lower(): c for c in cs.status(daemon, kind.tid)["certificates"]}
+    for slot in kind.spec["states"]:
+        read = cs.call(daemon, "cert.read", {"token": kind.tid, "slot": slot})["certificate"]
+        for field in ("slot", "label", "subject", "issuer", "serial", "not_before", "not_after",
+                      "state", "key", "sha256"):
+            assert read[field] == listed[slot][field], (field, read, listed[slot])
 
 
 def test_cert_read_of_an_empty_slot_says_cert_not_found(kind, daemon):
