@@ -20,8 +20,9 @@ SERIAL = 30000010
 
 
 def EPORTD_CONFIG(directory):  # noqa: N802 (read by conftest's daemon fixture)
-    """The help desk's setup: the management key in a file named in the PIV driver's options."""
-    return cs.management_key_config(directory)
+    """The help desk's setup: the management key in a file named in the PIV driver's options.
+    No certificate cache, so that the APDU sequence of each call does not depend on timing."""
+    return cs.management_key_config(directory, cert_cache_ms=0)
 
 
 @pytest.fixture(scope="module")
@@ -181,3 +182,30 @@ def test_a_slot_without_a_key_is_refused_unless_allowed(renew, daemon, certs):
     pem, _ = certs.issue(certs.pubkey_of_pem(certs.self_signed(certs.new_key())[0]), days=3650)
     err = _refusal(daemon, card, tools, tid, "9e", pem, "cert_key_mismatch")
     assert "allow_key_mismatch" in err.message, err.message
+
+
+def test_a_write_and_a_status_at_the_same_time_do_not_interleave(renew, daemon, certs):
+    card, tools, tid = renew
+    pem, der = certs.issue(_slot_pubkey(daemon, certs, tid, "9a"), days=3650)
+    mark = card.apdu_mark()
+    cs.status(daemon, tid)
+    status_alone = cs.headers(card.apdus_since(mark))
+    mark = card.apdu_mark()
+    cs.call(daemon, "cert.write", {"token": tid, "slot": "9a", "certificate": pem})
+    write_alone = cs.headers(card.apdus_since(mark))
+
+    pem, der = certs.issue(_slot_pubkey(daemon, certs, tid, "9a"), days=3650)
+    writer, reader = daemon.client(timeout=30.0), daemon.client(timeout=30.0)
+    try:
+        mark = card.apdu_mark()
+        w = writer.request("cert.write", {"token": tid, "slot": "9a", "certificate": pem})
+        r = reader.request("token.status", {"token": tid})
+        written, status = writer.response(w), reader.response(r)
+    finally:
+        writer.close()
+        reader.close()
+    assert "result" in written and "result" in status, (written, status)
+    got = cs.headers(card.apdus_since(mark))
+    assert got in (write_alone + status_alone, status_alone + write_alone), \
+        cs.describe(card.apdus_since(mark))
+    assert tools.yk_read_cert("9a") == der
