@@ -180,9 +180,11 @@ def commands(exchanges):
     return [ex.command for ex in exchanges]
 
 
-def headers(exchanges):
-    """CLA INS P1 P2 of each exchange (what was sent, without data that may be random)."""
-    return [ex.command[:4] for ex in exchanges]
+def headers(exchanges, responses=True):
+    """CLA INS P1 P2 of each exchange (what was sent, without data that may be random);
+    responses=False leaves out GET RESPONSE, whose count follows the objects' lengths."""
+    return [ex.command[:4] for ex in exchanges
+            if responses or ins_of(ex) != INS_GET_RESPONSE]
 
 
 def describe(exchanges):
