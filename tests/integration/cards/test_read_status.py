@@ -199,3 +199,12 @@ def test_daemon_info_lists_the_reader_and_token(kind, daemon):
 def test_cert_check_of_every_token_includes_this_one(kind, daemon):
     answer = cs.call(daemon, "cert.check")
     assert kind.tid in [e["token"] for e in answer["tokens"]], answer
+
+
+def test_diag_report_lists_the_reader_and_token(kind, daemon):
+    report = cs.call(daemon, "diag.report")
+    assert report["pcsc"]["state"] == "up", report["pcsc"]
+    tokens = [t["id"] if isinstance(t, dict) else t for t in report["tokens"]]
+    assert tokens == [kind.tid], report["tokens"]
+    readers = [r["name"] if isinstance(r, dict) else r for r in report["readers"]]
+    assert kind.card.reader in readers, report["readers"]
