@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 
+from harness import DEFAULT_MGM_KEY
 from harness.piv_tools import PivTools
 
 import cards_support as cs
@@ -130,3 +131,27 @@ def _backups(daemon, tid):
     for dirpath, _, files in os.walk(root):
         found += [os.path.join(dirpath, f) for f in files]
     return found
+
+
+def test_a_torn_certificate_left_by_another_program_is_unreadable_not_valid(plan, pcsc, daemon):
+    """What a write cut short on a card without atomic chaining would leave: the object holds
+    the first part of a certificate. Written here with yubico-piv-tool's write-object."""
+    card, tools, tid = plan["card"], plan["tools"], plan["tid"]
+    if not card.alive():
+        card.insert()
+    cs.wait_token(daemon, card)
+    torn = plan["new"][:len(plan["new"]) // 2]
+    body = bytes([0x70, 0x82]) + len(torn).to_bytes(2, "big") + torn + bytes.fromhex("710100fe00")
+    path = os.path.join(tools.workdir, "torn.bin")
+    with open(path, "wb") as f:
+        f.write(body)
+    res = tools.ykpiv("-k" + DEFAULT_MGM_KEY, "-a", "write-object", "--id", str(0x5FC105),
+                      "-f", "binary", "-i", path)
+    assert res.returncode == 0, res.out
+    status = cs.status(daemon, tid)
+    assert cs.cert_of(status, "9a") is None, status
+    assert [u["slot"].lower() for u in status["unreadable"]] == ["9a"], status
+    check = cs.call(daemon, "cert.check", {"token": tid})
+    assert check["worst"] != "valid", check
+    err = cs.call_error(daemon, "cert.read", {"token": tid, "slot": "9a"})
+    assert err.reason == "cert_invalid", err
