@@ -1,5 +1,7 @@
 #include "rpc_client.hpp"
 
+#include <openssl/crypto.h>
+
 #include <cerrno>
 #include <cstring>
 #include <poll.h>
@@ -22,6 +24,21 @@ RpcError::RpcError(const json& error)
 
 ConnectError::ConnectError(const std::string& what, std::string p, int e)
     : std::runtime_error(what), path(std::move(p)), err(e) {}
+
+namespace {
+
+// Requests may carry a PUK, PIN or management key: overwrite every copy this client made.
+void cleanse(std::string& s) {
+    if (!s.empty()) OPENSSL_cleanse(&s[0], s.size());
+}
+
+void cleanse(json& j) {
+    if (j.is_string()) cleanse(j.get_ref<std::string&>());
+    else if (j.is_structured())
+        for (auto& v : j) cleanse(v);
+}
+
+}  // namespace
 
 RpcClient::RpcClient(const std::string& path) : path_(path) {
     sockaddr_un addr{};
@@ -85,9 +102,15 @@ json RpcClient::call(const std::string& method, const json& params) {
     const long id = next_id_++;
     json req = {{"jsonrpc", "2.0"}, {"id", id}, {"method", method}};
     if (!params.is_null()) req["params"] = params;
-    send_line(req.dump() + "\n");
-    // Wiping the request is not possible for every copy nlohmann makes; at least do not keep it.
-    req = nullptr;
+    std::string line = req.dump() + "\n";
+    cleanse(req);
+    try {
+        send_line(line);
+    } catch (...) {
+        cleanse(line);
+        throw;
+    }
+    cleanse(line);
     for (;;) {
         auto msg = read_message(timeout_);
         if (!msg) throw ConnectError("no answer from eportd in time", path_, ETIMEDOUT);

@@ -9,6 +9,19 @@ namespace eport::client {
 /// Overwrites a secret in memory (OPENSSL_cleanse) and empties the string.
 void wipe(std::string& secret);
 
+/// Wipes the referenced secret when the scope ends, however it ends.
+class WipeOnExit {
+public:
+    /// Guards `secret` (which must outlive the guard).
+    explicit WipeOnExit(std::string& secret) : secret_(secret) {}
+    ~WipeOnExit() { wipe(secret_); }
+    WipeOnExit(const WipeOnExit&) = delete;
+    WipeOnExit& operator=(const WipeOnExit&) = delete;
+
+private:
+    std::string& secret_;
+};
+
 /// Where secrets and answers come from; an interface so that flows can be tested without a terminal.
 class Prompter {
 public:

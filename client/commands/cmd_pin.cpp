@@ -41,6 +41,7 @@ json reset_with_puk(const Context& ctx, RpcClient& rpc, const std::string& token
                     bool& cancelled) {
     for (;;) {
         json params = {{"token", token}, {"puk", puk}};
+        WipeOnExit guard(params["puk"].get_ref<std::string&>());
         if (force) params["force"] = true;
         try {
             ctx.progress(tr(ctx.lang, "unlock.progress"));
@@ -125,7 +126,10 @@ int cmd_change_pin(const Context& ctx) {
     json result;
     try {
         ctx.progress(tr(ctx.lang, "pin.progress"));
-        result = rpc->call("pin.change", {{"token", ctx.opt.token}, {"old_pin", *old_pin}, {"new_pin", *new_pin}});
+        json params = {{"token", ctx.opt.token}, {"old_pin", *old_pin}, {"new_pin", *new_pin}};
+        WipeOnExit old_guard(params["old_pin"].get_ref<std::string&>());
+        WipeOnExit new_guard(params["new_pin"].get_ref<std::string&>());
+        result = rpc->call("pin.change", params);
     } catch (...) {
         wipe_all();
         throw;

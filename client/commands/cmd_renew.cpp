@@ -69,21 +69,12 @@ int cmd_renew(const Context& ctx) {
     if (!confirmed(ctx)) return ctx.report({"cancelled", tr(ctx.lang, "cancelled"), tr(ctx.lang, "renew.cancel_todo")}, exit_cancelled);
     json params = {{"token", ctx.opt.token}, {"slot", ctx.opt.slot}, {"certificate", preview.pem}};
     if (ctx.opt.force) params["force"] = true;
-    std::string key;
-    if (!ctx.opt.management_key_file.empty()) {
-        key = read_management_key(ctx.opt.management_key_file);
-        params["management_key"] = key;
-        wipe(key);
-    }
+    std::string no_key;
+    if (!ctx.opt.management_key_file.empty())
+        params["management_key"] = read_management_key(ctx.opt.management_key_file);  // moved, not copied
+    WipeOnExit guard(params.contains("management_key") ? params["management_key"].get_ref<std::string&>() : no_key);
     ctx.progress(tr(ctx.lang, "renew.progress"));
-    json written;
-    try {
-        written = rpc->call("cert.write", params);
-    } catch (...) {
-        if (params.contains("management_key")) wipe(params["management_key"].get_ref<std::string&>());
-        throw;
-    }
-    if (params.contains("management_key")) wipe(params["management_key"].get_ref<std::string&>());
+    json written = rpc->call("cert.write", params);
     json doc = {{"token", ctx.opt.token},
                 {"slot", ctx.opt.slot},
                 {"previous", old_cert},
