@@ -445,3 +445,60 @@ def test_doctor_when_the_socket_is_closed_to_the_user(daemon):
                        capture_output=True, text=True, env=base_env(), timeout=60)
     assert r.returncode == 3
     assert "permission denied" in r.stdout and "eport group" in r.stdout
+
+
+# -- terminal presentation, change-pin on a terminal, help ---------------------------------------
+
+def test_terminal_gets_colours_and_symbols_and_no_color_turns_colours_off(daemon, make_card):
+    make_card("c", certs=["9a:rsa2048:3650"])
+    tokens_of(daemon, 1)
+    s = PtySession(["status"], socket=daemon.socket_path)
+    assert s.wait() == 0
+    assert "\033[" in s.text() and "✔" in s.text()
+    s = PtySession(["status"], socket=daemon.socket_path, env={"NO_COLOR": "1"})
+    assert s.wait() == 0
+    assert "\033[" not in s.text() and "✔" in s.text()
+
+
+def test_change_pin_on_a_terminal_hides_both_pins(daemon, make_card, piv_tools):
+    card = make_card("c", certs=["9a:rsa2048:3650"])
+    token = token_id(daemon, card)
+    s = PtySession(["change-pin", token], socket=daemon.socket_path)
+    s.expect("Current PIN (not shown): ")
+    s.send(DEFAULT_PIN)
+    s.expect("New PIN, 6 to 8 characters (not shown): ")
+    s.send("13572468")
+    s.expect("New PIN again: ")
+    s.send("13572468")
+    assert s.wait() == 0, s.text()
+    assert DEFAULT_PIN not in s.text().replace("(88888888)", "") and "13572468" not in s.text()
+    assert "PIN changed." in s.text()
+    assert piv_tools(card).ykpiv("-a", "verify-pin", "-P", "13572468").returncode == 0
+
+
+def test_change_pin_with_two_different_new_pins_sends_nothing(daemon, make_card):
+    card = make_card("c", certs=["9a:rsa2048:3650"])
+    token = token_id(daemon, card)
+    mark = card.apdu_mark()
+    s = PtySession(["change-pin", token], socket=daemon.socket_path)
+    s.expect("Current PIN (not shown): ")
+    s.send(DEFAULT_PIN)
+    s.expect("(not shown): ", timeout=10)
+    s.send("11112222")
+    s.expect("New PIN again: ")
+    s.send("33334444")
+    assert s.wait() == 1
+    assert "The two new PINs differ" in s.text()
+    verifies = [x for x in card.apdus_since(mark) if x.command[1:2] in (b"\x20", b"\x24")
+                and len(x.command) > 5]
+    assert verifies == []  # no VERIFY or CHANGE REFERENCE DATA with a PIN reached the card
+
+
+def test_help_and_version(daemon):
+    r = run(["--help"])
+    assert r.returncode == 0
+    for needle in ("status", "unlock", "renew", "doctor", "Help desk, step by step"):
+        assert needle in r.stdout
+    assert "服务台操作步骤" in run(["--help"], env={"LANG": "zh_CN.UTF-8"}).stdout
+    assert run(["--version"]).stdout.startswith("eportctl ")
+    assert run(["frobnicate"]).returncode == 64

@@ -88,3 +88,14 @@ TEST_CASE("an event renders as one line with its topic and token", "[client][for
     CHECK(line == "2026-11-26T18:00:00Z  token.added  piv:1 (Virtual PCD 00 00)");
     CHECK(line.find('\n') == std::string::npos);
 }
+
+#include "terminal.hpp"
+
+TEST_CASE("a secret guard empties the secret when its scope ends", "[client][secret]") {
+    std::string puk = "12345678";
+    {
+        WipeOnExit guard(puk);
+        CHECK(puk == "12345678");
+    }
+    CHECK(puk.empty());
+}
