@@ -358,13 +358,6 @@ def block_pin_with_ykpiv(tools, tries=3):
     assert tools.yk_pin_tries() == 0
 
 
-def vcard_show(card):
-    """`eport-vcard show` text of the card's state file."""
-    from harness.card import vcard_program
-    return subprocess.run([vcard_program(), "show", "--state", card.state_path],
-                          capture_output=True, text=True, timeout=30).stdout
-
-
 def puk_tries_from_state(card):
     """PUK tries left as the card's state file says (the card's own counter)."""
     with open(card.state_path) as f:
