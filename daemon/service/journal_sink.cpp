@@ -1,6 +1,10 @@
 #include "service/journal_sink.hpp"
 
 #include <sys/uio.h>
+
+// Without this, sd_journal_sendv() stamps CODE_FILE/LINE/FUNC of this sink into every entry;
+// the fields we add come from the caller's spdlog source location instead.
+#define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
 
 #include <cctype>
