@@ -102,3 +102,17 @@ def test_background_mode_returns_once_the_socket_serves(tmp_path):
     finally:
         os.kill(pid, signal.SIGTERM)
         wait_for("background eportd to stop", lambda: not sock.exists(), 10)
+
+
+def test_socket_gets_the_configured_mode_and_group(tmp_path):
+    daemon = start_eportd(tmp_path, {"socket_mode": "0640", "socket_group": "root",
+                                     "access": {"admin_groups": ["root"]}})
+    try:
+        info = os.stat(daemon.socket_path)
+        assert stat.S_IMODE(info.st_mode) == 0o640
+        assert info.st_gid == 0
+        report = daemon.call("diag.report")["result"]
+        assert report["socket"]["group"] == "root" and report["socket"]["mode"] == "0640"
+        assert report["config"]["warnings"] == []
+    finally:
+        daemon.stop()

@@ -60,3 +60,37 @@ def test_socket_activation_serves_the_handed_over_socket(tmp_path):
         assert not (tmp_path / "unused.sock.lock").exists()
     finally:
         proc.stop(timeout=5.0)
+
+
+def test_readiness_watchdog_and_stopping_reach_the_service_manager(tmp_path):
+    """A fake service manager: eportd sends READY=1 once serving, WATCHDOG=1 at half the
+    WatchdogSec interval, and STOPPING=1 on SIGTERM."""
+    notify_path = str(tmp_path / "notify.sock")
+    manager = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    manager.bind(notify_path)
+    manager.settimeout(10)
+    env = isolated_env(str(tmp_path))
+    env["NOTIFY_SOCKET"] = notify_path
+    env["WATCHDOG_USEC"] = "400000"
+    config = write_config(str(tmp_path), f"socket: {tmp_path}/n.sock\nstate_dir: {tmp_path}/state\n"
+                                         "drivers: []\n")
+    proc = Proc("eportd", [eportd_binary(), "--config", config, "--foreground"], env=env,
+                log_path=str(tmp_path / "eportd.log")).start()
+    try:
+        messages = []
+
+        def received(word):
+            while not any(word in m for m in messages):
+                messages.append(manager.recv(4096).decode())
+            return True
+
+        assert received("READY=1")
+        assert os.path.exists(f"{tmp_path}/n.sock")  # ready means serving
+        started = time.monotonic()
+        assert received("WATCHDOG=1")
+        assert time.monotonic() - started < 2
+        proc.send_signal(signal.SIGTERM)
+        assert received("STOPPING=1")
+    finally:
+        proc.stop(timeout=5.0)
+        manager.close()
