@@ -23,6 +23,19 @@ json statuses_for(RpcClient& rpc, const json& tokens) {
     return out;
 }
 
+// With no reader at all, the usual cause is pcscd: say so instead of only "no reader".
+void explain_no_readers(const Context& ctx, RpcClient& rpc) {
+    json info;
+    try {
+        info = rpc.call("daemon.info");
+    } catch (const RpcError&) {
+        return;
+    }
+    if (!info.is_object() || info.value("pcsc", std::string("up")) != "down") return;
+    auto e = explain_reason(ctx.lang, "pcsc_unavailable", json::object(), "");
+    ctx.out << "  " << ctx.style.mark(Level::bad) << " " << e.what << "\n      " << e.todo << "\n";
+}
+
 }  // namespace
 
 int cmd_status(const Context& ctx) {
@@ -49,7 +62,10 @@ int cmd_status(const Context& ctx) {
     }
     if (ctx.opt.token.empty()) {
         ctx.out << ctx.style.bold(tr(ctx.lang, "status.readers")) << "\n";
-        if (readers.empty()) ctx.out << "  " << ctx.style.mark(Level::warn) << " " << tr(ctx.lang, "status.no_readers") << "\n";
+        if (readers.empty()) {
+            ctx.out << "  " << ctx.style.mark(Level::warn) << " " << tr(ctx.lang, "status.no_readers") << "\n";
+            explain_no_readers(ctx, *rpc);
+        }
         for (const auto& r : readers)
             ctx.out << "  " << ctx.style.mark(r.value("card_present", false) ? Level::ok : Level::info) << " "
                     << r.value("name", std::string()) << " — "

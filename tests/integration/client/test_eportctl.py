@@ -393,6 +393,8 @@ def test_doctor_with_pcscd_stopped(daemon, pcsc):
         assert code == 1 and "systemctl start pcscd.socket" in pcscd["advice"]
         r = ctl(daemon, "doctor", env={"LANG": "zh_CN.UTF-8"})
         assert "pcscd 未运行" in r.stdout
+        r = ctl(daemon, "status")
+        assert "No reader found" in r.stdout and "pcscd" in r.stdout and "systemctl start pcscd.socket" in r.stdout
     finally:
         pcsc.pcscd.start()
 
