@@ -211,3 +211,28 @@ def test_a_write_and_a_status_at_the_same_time_do_not_interleave(renew, daemon, 
         + " ".join(h.hex() for h in write_alone) + "\nstatus alone: "
         + " ".join(h.hex() for h in status_alone))
     assert tools.yk_read_cert("9a") == der
+
+
+@pytest.mark.parametrize("alg,key", [
+    ("aes128", "00112233445566778899aabbccddeeff"),
+    ("aes256", "00112233445566778899aabbccddeeff0f1e2d3c4b5a69788796a5b4c3d2e1f0"),
+])
+def test_renewal_on_a_card_with_an_aes_management_key(alg, key, pcsc, daemon, certs, tmp_path):
+    serial = 30000011 if alg == "aes128" else 30000012
+    card = pcsc.card(f"aes-{alg}", "--management-alg", alg, serial=serial, management_key=key,
+                     certs=["9a:p256:3650"])
+    try:
+        tools = PivTools(pcsc, card, str(tmp_path / "tools"))
+        tid = cs.wait_token(daemon, card)["id"]
+        pem, der = certs.issue(_slot_pubkey(daemon, certs, tid, "9a"), days=3650)
+        err = cs.call_error(daemon, "cert.write", {"token": tid, "slot": "9a",
+                                                   "certificate": pem})
+        # the configured key file holds the default 3DES key: the wrong length for this card
+        assert err.reason == "wrong_management_key", err
+        result = cs.call(daemon, "cert.write", {"token": tid, "slot": "9a", "certificate": pem,
+                                                "management_key": key})
+        assert result["verified"] is True
+        assert tools.yk_read_cert("9a") == der
+        assert key not in cs.daemon_log(daemon).lower()
+    finally:
+        pcsc.discard(card)
