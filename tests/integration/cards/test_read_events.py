@@ -141,9 +141,11 @@ def test_token_status_apdu_count_on_a_fresh_card_and_on_a_repeat(pcsc, daemon, m
     record_property("apdus_fresh", len(first))
     record_property("apdus_repeat", len(repeat))
     print(f"token.status APDUs: fresh {len(first)}, repeat {len(repeat)}")
-    # docs/drivers/piv.md: 10 on a fresh eport-vcard card with one P-256 certificate in 9A
-    assert len(first) == 10, cs.describe(first)
-    assert len(repeat) == 10, cs.describe(repeat)
+    # docs/drivers/piv.md: 10 on a fresh eport-vcard card with one P-256 certificate in 9A, and
+    # 10 on a repeat call (measured: 10 and 10). More is a regression; fewer would be welcome.
+    assert len(first) <= 10, cs.describe(first)
+    assert len(repeat) <= 10, cs.describe(repeat)
+    assert first[0].command.startswith(cs.SELECT_PIV)
 
 
 def test_the_token_id_survives_reinsertion_and_an_eportd_restart(pcsc, daemon, make_card):
