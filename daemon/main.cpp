@@ -33,6 +33,7 @@
 #include "service/reload.hpp"
 #include "service/socket_activation.hpp"
 #include "service/strict_modes.hpp"
+#include "usb/usb_watcher.hpp"
 
 namespace {
 
@@ -196,7 +197,7 @@ ipc::ServerOptions server_options(const config::Config& config, std::optional<in
 
 /// SIGHUP: re-read the config, take over what can change while running, log the rest.
 void reload(const Options& options, config::SharedConfig& shared, ipc::Dispatcher& dispatcher,
-            ipc::Server& server, const service::Notifier& notifier) {
+            ipc::Server& server, events::EventBus& bus, const service::Notifier& notifier) {
   notifier.reloading();
   const auto running = shared.get();
   auto result = service::reload_config(
@@ -216,6 +217,7 @@ void reload(const Options& options, config::SharedConfig& shared, ipc::Dispatche
     spdlog::set_level(spdlog::level::from_str(result.plan->next.log_level));
     dispatcher.set_policy(ipc::AccessPolicy(ipc::resolve_group_ids(result.plan->next.admin_groups)));
     server.set_limits(server_options(result.plan->next, std::nullopt));
+    bus.set_queue_capacity(result.plan->next.limits.event_queue_size);
     shared.set(std::move(result.plan->next));
   }
   notifier.ready("serving " + server.socket_path());
@@ -255,6 +257,14 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
     if (!config->pcsc_enabled && detail) *detail = "PC/SC is disabled in the configuration (pcsc.enabled: false)";
     return state;
   };
+  // USB: one libusb event thread when usb.enabled (ARCHITECTURE.md "Threads"); a reload does not
+  // start or stop it, so diag.report says what runs, not what the file now says.
+  usb::UsbWatcher usb_watcher([&bus](const std::string& topic, const nlohmann::json& params) { bus.publish(topic, params); });
+  const bool usb_on = config->usb_enabled;
+  if (usb_on) usb_watcher.start();
+  context.usb_view = [&usb_watcher, usb_on](const nlohmann::json& readers) {
+    return usb::usb_report(usb_on, usb_watcher.status(), readers);
+  };
 
   ipc::MethodTable table;
   methods::register_core_methods(table, context);
@@ -270,7 +280,7 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   service::Notifier notifier;
   if (auto interval = notifier.watchdog_interval())
     server.every(std::chrono::duration_cast<std::chrono::milliseconds>(*interval), [&notifier] { notifier.watchdog_ping(); });
-  server.on_signal(SIGHUP, [&] { reload(options, shared, dispatcher, server, notifier); });
+  server.on_signal(SIGHUP, [&] { reload(options, shared, dispatcher, server, bus, notifier); });
   server.on_stopping([&notifier] { notifier.stopping(); });
 
   spdlog::info("eportd {} ready on {} ({} method(s), {} driver(s))", methods::daemon_version(),
@@ -284,6 +294,8 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   context.readers_view = nullptr;
   context.tokens_view = nullptr;
   context.pcsc_view = nullptr;
+  context.usb_view = nullptr;
+  usb_watcher.stop();
   cards.reset();
   spdlog::info("eportd stopped");
   return 0;

@@ -97,10 +97,15 @@ void EventBus::publish(const std::string& topic, nlohmann::json params) {
 }
 
 std::shared_ptr<Subscription> EventBus::subscribe(std::set<std::string> topics, Subscription::Wake wake) {
-  auto sub = std::make_shared<Subscription>(std::move(topics), capacity_, std::move(wake));
   std::lock_guard<std::mutex> lock(mutex_);
+  auto sub = std::make_shared<Subscription>(std::move(topics), capacity_, std::move(wake));
   subscribers_.push_back(sub);
   return sub;
+}
+
+void EventBus::set_queue_capacity(std::size_t capacity) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  capacity_ = capacity ? capacity : 1;
 }
 
 std::size_t EventBus::subscribers() const {

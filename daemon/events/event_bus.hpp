@@ -78,6 +78,8 @@ class EventBus {
 
   /// Live subscribers.
   std::size_t subscribers() const;
+  /// Queue capacity for subscriptions made from now on (config reload).
+  void set_queue_capacity(std::size_t capacity);
 
  private:
   std::size_t capacity_;

@@ -95,3 +95,13 @@ TEST_CASE("publishing from many threads loses nothing below the bound", "[events
   for (auto& thread : threads) thread.join();
   CHECK(sub->drain(10000).size() == 4000);
 }
+
+TEST_CASE("a new queue capacity applies to later subscriptions", "[events]") {
+  EventBus bus(2);
+  auto before = bus.subscribe({}, nullptr);
+  bus.set_queue_capacity(5);
+  auto after = bus.subscribe({}, nullptr);
+  for (int i = 0; i < 10; ++i) bus.publish("usb.attached");
+  CHECK(before->queued() == 2);
+  CHECK(after->queued() == 5);
+}
