@@ -94,7 +94,8 @@ json build_diag_report(const ServiceContext& context) {
   }
   report["readers"] = current_readers(context);
   report["tokens"] = current_tokens(context);
-  report["usb"] = {{"enabled", config->usb_enabled}};
+  report["usb"] = context.usb_view ? context.usb_view(pcsc_state == "up" ? report["readers"] : json())
+                                   : json{{"enabled", config->usb_enabled}};
   report["drivers"] = drivers_section(context, *config, problems);
   std::vector<std::string> warnings = config->warnings;
   warnings.insert(warnings.end(), context.warnings.begin(), context.warnings.end());

@@ -57,6 +57,9 @@ struct ServiceContext {
   std::function<nlohmann::json()> tokens_view;   ///< tokens.list's `tokens` list
   /// pcscd as the reader watcher sees it ("up"/"down", detail when down); unset = use `pcsc`.
   std::function<std::string(std::string* detail)> pcsc_view;
+  /// diag.report's `usb` section given readers.list's list (null when PC/SC is not up); set by
+  /// main() from the USB watcher. Unset = only `{enabled}` from the configuration.
+  std::function<nlohmann::json(const nlohmann::json& readers)> usb_view;
 };
 
 /// readers_view() or an empty list.
