@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -223,6 +224,33 @@ void reload(const Options& options, config::SharedConfig& shared, ipc::Dispatche
   notifier.ready("serving " + server.socket_path());
 }
 
+/// daemon.info and diag.report read readers, tokens and pcscd's state from the card side.
+void attach_card_views(methods::ServiceContext& context, const cardops::CardService& cards, bool pcsc_enabled) {
+  context.readers_view = [&cards] { return cards.readers_json(); };
+  context.tokens_view = [&cards] { return cards.tokens_json(); };
+  context.pcsc_view = [&cards, pcsc_enabled](std::string* detail) {
+    const std::string state = cards.pcsc_state(detail);
+    if (!pcsc_enabled && detail) *detail = "PC/SC is disabled in the configuration (pcsc.enabled: false)";
+    return state;
+  };
+}
+
+/// Drops every view into parts that are about to stop.
+void detach_views(methods::ServiceContext& context) {
+  context.readers_view = nullptr;
+  context.tokens_view = nullptr;
+  context.pcsc_view = nullptr;
+  context.usb_view = nullptr;
+}
+
+/// Watchdog pings, SIGHUP reload and STOPPING=1 for systemd (all harmless without it).
+void connect_service_manager(ipc::Server& server, const service::Notifier& notifier, std::function<void()> reload_now) {
+  if (auto interval = notifier.watchdog_interval())
+    server.every(std::chrono::duration_cast<std::chrono::milliseconds>(*interval), [&notifier] { notifier.watchdog_ping(); });
+  server.on_signal(SIGHUP, std::move(reload_now));
+  server.on_stopping([&notifier] { notifier.stopping(); });
+}
+
 int serve(const Options& options, config::Config loaded, int ready_fd) {
   spdlog::set_level(spdlog::level::from_str(loaded.log_level));
   service::enforce_strict_modes(options.config_file, loaded.plugin_dir);
@@ -250,13 +278,7 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   for (const auto& driver : loaded_drivers.drivers)
     if (driver->is_card_driver()) card_drivers.push_back(driver.get());
   auto cards = std::make_unique<cardops::CardService>(context, card_drivers);
-  context.readers_view = [&cards] { return cards->readers_json(); };
-  context.tokens_view = [&cards] { return cards->tokens_json(); };
-  context.pcsc_view = [&cards, &config](std::string* detail) {
-    const std::string state = cards->pcsc_state(detail);
-    if (!config->pcsc_enabled && detail) *detail = "PC/SC is disabled in the configuration (pcsc.enabled: false)";
-    return state;
-  };
+  attach_card_views(context, *cards, config->pcsc_enabled);
   // USB: one libusb event thread when usb.enabled (ARCHITECTURE.md "Threads"); a reload does not
   // start or stop it, so diag.report says what runs, not what the file now says.
   usb::UsbWatcher usb_watcher([&bus](const std::string& topic, const nlohmann::json& params) { bus.publish(topic, params); });
@@ -278,10 +300,7 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   server.listen();
   cards->start();
   service::Notifier notifier;
-  if (auto interval = notifier.watchdog_interval())
-    server.every(std::chrono::duration_cast<std::chrono::milliseconds>(*interval), [&notifier] { notifier.watchdog_ping(); });
-  server.on_signal(SIGHUP, [&] { reload(options, shared, dispatcher, server, bus, notifier); });
-  server.on_stopping([&notifier] { notifier.stopping(); });
+  connect_service_manager(server, notifier, [&] { reload(options, shared, dispatcher, server, bus, notifier); });
 
   spdlog::info("eportd {} ready on {} ({} method(s), {} driver(s))", methods::daemon_version(),
                context.socket_path, table.size(), context.drivers.size());
@@ -291,10 +310,7 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   // Background jobs may still read the card side (daemon.info): finish them first; then stop
   // the card workers while the server still exists, as they may answer waiting requests.
   background.shutdown();
-  context.readers_view = nullptr;
-  context.tokens_view = nullptr;
-  context.pcsc_view = nullptr;
-  context.usb_view = nullptr;
+  detach_views(context);
   usb_watcher.stop();
   cards.reset();
   spdlog::info("eportd stopped");
