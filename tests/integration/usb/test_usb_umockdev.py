@@ -153,3 +153,22 @@ def test_usb_disabled_starts_nothing_and_says_so(tmp_path, usb_fixture):
     assert usb["enabled"] is False
     assert usb["devices"] == []
     assert usb["hotplug"] is False
+
+
+def test_hotplug_publishes_attached_and_detached_when_a_reader_comes_and_goes():
+    program = paths.built("eport-usb-hotplug-probe")
+    if not program:
+        pytest.skip("eport-usb-hotplug-probe is not built (needs libumockdev-dev: pkg-config umockdev-1.0)")
+    wrapper = shutil.which("umockdev-wrapper")
+    assert wrapper, "umockdev-wrapper is missing although umockdev-run is installed"
+    out = subprocess.run([wrapper, program], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout.splitlines()[-1])
+    assert result["hotplug"] is True
+    assert [e["event"] for e in result["events"]] == ["usb.attached", "usb.detached"], result
+    assert result["events"][0]["params"] == {"vid": "076b", "pid": "3021", "name": "OMNIKEY CardMan 3121",
+                                             "bus": 1, "address": 5}
+    assert result["devices_while_attached"] == 1
+    assert result["devices_after_detach"] == 0
+    # each event arrives as soon as its uevent, not after a polling period
+    assert result["attached_ms"] < 1000 and result["detached_ms"] < 1000, result
