@@ -1,10 +1,15 @@
 #pragma once
 // What the card methods share, and the one way they run work on a token's worker.
 
+#include <chrono>
 #include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
 #include <memory>
 #include <string>
 
+#include "cardops/deadline_timer.hpp"
 #include "cardops/expiry_monitor.hpp"
 #include "cardops/failure.hpp"
 #include "devices/token_registry.hpp"
@@ -14,23 +19,54 @@
 
 namespace eport::cardops {
 
+/// Slot labels per token, as the driver last listed them (for cert.read / cert.write answers,
+/// which do not list slots). Thread-safe.
+class SlotLabels {
+ public:
+  /// Remembers the slots of a listing.
+  void remember(const std::string& token, const std::vector<drivers::SlotInfo>& slots);
+  /// The label of a slot, "" when never listed.
+  std::string label(const std::string& token, const std::string& slot) const;
+  /// The token left.
+  void forget(const std::string& token);
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::string, std::map<std::string, std::string>> labels_;
+};
+
 /// References to what main() owns; no singletons.
 struct CardContext {
   methods::ServiceContext& service;   ///< config, events, audit
   devices::TokenRegistry& registry;   ///< tokens and their workers
   ExpiryMonitor& expiry;              ///< cert.expiring / cert.expired bookkeeping
   x509::Clock clock;                  ///< wall clock (injected for tests)
+  DeadlineTimer& timer;               ///< answers `timeout` for a card that hangs
+  SlotLabels& labels;                 ///< slot labels for answers
+  std::chrono::seconds card_timeout{30};  ///< longest wait for one card operation
 
   /// Now, in seconds since the epoch.
   std::int64_t now_unix() const { return x509::to_unix_seconds(clock()); }
 };
 
-/// Runs `work` on `token`'s worker inside a card transaction. When the job could not be queued
-/// or did not complete, `reply` gets the protocol error; otherwise `finish` runs (on the
-/// worker's thread, after the transaction) and answers.
+/// How a card job ended for a method: nullopt = the work ran to its end (its own captured
+/// results say what the card answered), else why it did not.
+using JobResult = std::optional<Failure>;
+
+/// Runs `work` on `token`'s worker inside a card transaction; `then` runs exactly once: after
+/// the work, or when the job could not be queued, the card left, pcscd failed, or the card did
+/// not answer within `card_timeout` (reason `timeout`; the worker may still be blocked then).
+void submit_card_job(CardContext& context, const std::string& token, bool read_only,
+                     std::function<void(devices::TokenSession&)> work,
+                     std::function<void(const JobResult&)> then);
+
+/// submit_card_job for one request: a failure answers `reply`; otherwise `finish` answers.
 void run_on_token(CardContext& context, const std::string& token, bool read_only,
                   std::function<void(devices::TokenSession&)> work, std::function<void()> finish,
                   const ipc::Reply& reply);
+
+/// The `slot` param: two hex digits ("9a"), lower-cased; anything else is -32602.
+std::string slot_param(const nlohmann::json& params);
 
 /// Answers `reply` with an application error.
 void fail(const ipc::Reply& reply, const Failure& failure);

@@ -37,6 +37,7 @@ void read_card(devices::TokenSession& session, bool with_pins, CardReading& out)
   if (!can(session, EPORT_CAP_CERT_LIST) || !can(session, EPORT_CAP_CERT_READ)) return;
   auto slots = driver.cert_list(token, channel);
   if (!slots) return void(out.failure = driver_failure(session, slots.status, slots.detail));
+  out.slots = slots.value;
   for (const auto& slot : slots.value) {
     if (slot.has_certificate && !*slot.has_certificate) continue;
     auto der = driver.cert_read(token, channel, slot.slot);

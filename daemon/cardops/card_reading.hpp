@@ -27,6 +27,7 @@ struct SlotCertificate {
 struct CardReading {
   std::optional<drivers::PinInfo> pin;          ///< user PIN (no try spent)
   std::optional<drivers::PinInfo> puk;          ///< PUK / SO PIN (no try spent)
+  std::vector<drivers::SlotInfo> slots;         ///< every slot the driver listed
   std::vector<SlotCertificate> certificates;    ///< slots holding a certificate
   std::optional<Failure> failure;               ///< why reading stopped early, if it did
 };

@@ -32,6 +32,7 @@ void RegistryEvents::on_token_added(const devices::Token& token) {
   job.work = [reading](devices::TokenSession& s) { read_card(s, false, *reading); };
   job.done = [context, id, reading](const devices::JobOutcome& outcome) {
     if (outcome.end != devices::JobEnd::completed || reading->failure) return;
+    context->labels.remember(id, reading->slots);
     auto report = summarise_certificates(*reading, context->now_unix(),
                                          context->service.config.get()->expiry_warn_days);
     context->expiry.observe(id, report.summaries);
@@ -40,7 +41,10 @@ void RegistryEvents::on_token_added(const devices::Token& token) {
 }
 
 void RegistryEvents::on_token_removed(const devices::Token& token) {
-  if (context_) context_->expiry.forget(token.id);
+  if (context_) {
+    context_->expiry.forget(token.id);
+    context_->labels.forget(token.id);
+  }
   service_.events.publish("token.removed", {{"token", token.id}});
 }
 
@@ -54,7 +58,7 @@ CardService::CardService(methods::ServiceContext& service, std::vector<drivers::
                 service.events.publish(topic, std::move(params));
               },
               [clock] { return x509::to_unix_seconds(clock()); }),
-      context_{service, registry_, expiry_, clock} {
+      context_{service, registry_, expiry_, clock, timer_, labels_} {
   events_.attach(&context_);
 }
 
@@ -78,6 +82,7 @@ void CardService::stop() {
   if (watcher_) watcher_->stop();
   watcher_.reset();
   expiry_.stop();
+  timer_.stop();
 }
 
 nlohmann::json CardService::readers_json() const {

@@ -66,6 +66,8 @@ class CardService {
  private:
   methods::ServiceContext& service_;
   RegistryEvents events_;
+  DeadlineTimer timer_;
+  SlotLabels labels_;
   devices::TokenRegistry registry_;
   ExpiryMonitor expiry_;
   CardContext context_;

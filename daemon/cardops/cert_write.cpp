@@ -5,6 +5,7 @@
 // `allow_key_mismatch`), the old certificate is backed up to disk, the new one is written and
 // read back; a read-back that differs puts the old certificate back.
 #include <string.h>  // explicit_bzero
+#include <unistd.h>
 
 #include <cctype>
 #include <memory>
@@ -109,6 +110,11 @@ void write_on_card(devices::TokenSession& s, const WriteRequest& request,
   if ((out.failure = check_key(s, request, cert))) return;
   // Back up what the slot holds now.
   auto old = driver.cert_read(s.handle(), s.channel(), request.slot);
+  if (old.status == drivers::Status::BadArgs) {
+    out.failure = Failure{"", "'" + request.slot + "' is not a certificate slot of this card (PIV: "
+                              "9a, 9c, 9d, 9e, 82-95).", nlohmann::json::object(), -32602};
+    return;
+  }
   if (!old && old.status != drivers::Status::NotFound) return driver_fail(old.status, old.detail);
   if (old) {
     std::string error;
@@ -121,7 +127,16 @@ void write_on_card(devices::TokenSession& s, const WriteRequest& request,
   }
   // Write, then read back what the card really holds.
   auto written = driver.cert_write(s.handle(), s.channel(), request.slot, request.der, request.management_key);
-  if (!written) return driver_fail(written.status, written.detail);
+  if (!written) {
+    // Refused before any PUT DATA: the backup describes a write that never started.
+    if (out.backup && (written.status == drivers::Status::MgmtKeyRequired ||
+                       written.status == drivers::Status::WrongMgmtKey ||
+                       written.status == drivers::Status::BadArgs)) {
+      ::unlink(out.backup->c_str());
+      out.backup.reset();
+    }
+    return driver_fail(written.status, written.detail);
+  }
   auto back = driver.cert_read(s.handle(), s.channel(), request.slot);
   if (back && back.value == request.der) return void(out.read_back = back.value);
   if (!back && back.status != drivers::Status::NotFound && back.status != drivers::Status::CardError)
@@ -146,7 +161,7 @@ void write_on_card(devices::TokenSession& s, const WriteRequest& request,
 void cert_write(CardContext& context, const ipc::Request& request, const ipc::Reply& reply) {
   auto write = std::make_shared<WriteRequest>();
   write->token = ipc::required_string(request.params, "token");
-  write->slot = ipc::required_string(request.params, "slot");
+  write->slot = slot_param(request.params);
   const auto text = ipc::required_string(request.params, "certificate");
   const bool force = ipc::optional_bool(request.params, "force").value_or(false);
   write->allow_key_mismatch = ipc::optional_bool(request.params, "allow_key_mismatch").value_or(false);
@@ -181,6 +196,7 @@ void cert_write(CardContext& context, const ipc::Request& request, const ipc::Re
                                              context.service.config.get()->expiry_warn_days)
                            : x509::CertificateSummary{};
         result.slot = write->slot;
+        result.label = context.labels.label(write->token, write->slot);
         reply.result({{"certificate", result.to_json()},
                       {"verified", true},
                       {"backup", out->backup ? nlohmann::json(*out->backup) : nlohmann::json(nullptr)}});

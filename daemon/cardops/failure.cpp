@@ -35,6 +35,15 @@ Failure from_driver(Status status, const std::string& detail, const std::string&
     case Status::CardRemoved:
       return {"token_removed", "The card was removed during the operation. Re-insert it and check "
                                "its state."};
+    case Status::BadArgs: {
+      // The driver refused the caller's values before sending anything (a slot this card does
+      // not have, a PUK longer than the card takes): a params error, no try spent.
+      Failure failure{"", "Invalid params for this card: " +
+                              (detail.empty() ? std::string(drivers::describe(status)) : detail) +
+                              ". Nothing was sent to the card."};
+      failure.code = -32602;
+      return failure;
+    }
     case Status::Timeout:
       return {"timeout", "The card did not answer in time. Re-insert it and try again."};
     default:

@@ -36,6 +36,10 @@ struct PinOutcome {
   drivers::PinInfo pin;
 };
 
+/// PIV's rule for a new PIN (6 to 8 characters), checked before anything is sent so that no
+/// APDU goes out for a PIN the card would refuse; drivers check their own rules too.
+bool fits_pin_rules(const std::string& pin) { return pin.size() >= 6 && pin.size() <= 8; }
+
 void publish_pin_changed(CardContext& context, const std::string& token, const nlohmann::json& pin) {
   context.service.events.publish("pin.changed", {{"token", token}, {"pin", pin}});
 }
@@ -70,6 +74,11 @@ void reset_on_card(devices::TokenSession& s, const Secret& puk, const Secret& ne
   // 2. One RESET RETRY COUNTER. Never retried.
   auto reset = driver.pin_reset(s.handle(), s.channel(), puk.value, new_pin.value);
   if (reset) return void(out.pin = reset.value);
+  if (reset.status == drivers::Status::BadArgs) {
+    out.failure = Failure{"", "The PUK is longer than this card accepts (PIV: at most 8 characters). "
+                              "Nothing was sent; no try was spent.", nlohmann::json::object(), -32602};
+    return;
+  }
   out.failure = from_driver(reset.status, reset.detail, name, Operation::pin_reset);
   if (reset.status == drivers::Status::WrongPin) {
     const auto left = reset.value.tries_left;
@@ -84,6 +93,8 @@ void pin_reset(CardContext& context, const ipc::Request& request, const ipc::Rep
   const bool force = ipc::optional_bool(request.params, "force").value_or(false);
   auto puk = secret_param(request.params, "puk");
   auto new_pin = secret_param(request.params, "new_pin", context.service.config.get()->pin_default);
+  if (!fits_pin_rules(new_pin->value))
+    return fail(reply, from_driver(drivers::Status::InvalidPin, "", "", Operation::pin_reset));
   auto out = std::make_shared<PinOutcome>();
   run_on_token(
       context, id, false,
@@ -101,8 +112,7 @@ void pin_change(CardContext& context, const ipc::Request& request, const ipc::Re
   const auto id = ipc::required_string(request.params, "token");
   auto old_pin = secret_param(request.params, "old_pin");
   auto new_pin = secret_param(request.params, "new_pin");
-  // PIV's rule, checked before anything is sent; drivers check their own rules too.
-  if (new_pin->value.size() < 6 || new_pin->value.size() > 8)
+  if (!fits_pin_rules(new_pin->value))
     return fail(reply, from_driver(drivers::Status::InvalidPin, "", "", Operation::pin_change));
   auto out = std::make_shared<PinOutcome>();
   run_on_token(
@@ -112,6 +122,12 @@ void pin_change(CardContext& context, const ipc::Request& request, const ipc::Re
         auto changed = s.driver().pin_change(s.handle(), s.channel(), drivers::PinKind::User,
                                              old_pin->value, new_pin->value);
         if (changed) return void(out->pin = changed.value);
+        if (changed.status == drivers::Status::BadArgs) {
+          out->failure = Failure{"", "The old PIN is longer than this card accepts (PIV: at most 8 "
+                                     "characters). Nothing was sent; no try was spent.",
+                                 nlohmann::json::object(), -32602};
+          return;
+        }
         out->failure = from_driver(changed.status, changed.detail, s.driver().info().name,
                                    Operation::pin_change);
         if (changed.status == drivers::Status::WrongPin) {

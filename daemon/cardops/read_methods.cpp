@@ -38,6 +38,7 @@ void token_status(CardContext& context, const ipc::Request& request, const ipc::
       context, id, true, [reading](devices::TokenSession& s) { read_card(s, true, *reading); },
       [&context, id, reading, reply] {
         if (reading->failure) return fail(reply, *reading->failure);
+        context.labels.remember(id, reading->slots);
         auto token = context.registry.token(id);
         const auto report = summarise_certificates(*reading, context.now_unix(),
                                                    context.service.config.get()->expiry_warn_days);
@@ -53,7 +54,7 @@ void token_status(CardContext& context, const ipc::Request& request, const ipc::
 
 void cert_read(CardContext& context, const ipc::Request& request, const ipc::Reply& reply) {
   const auto id = required_token(request);
-  const auto slot = ipc::required_string(request.params, "slot");
+  const auto slot = slot_param(request.params);
   struct Read { drivers::Result<std::vector<std::uint8_t>> der; std::string driver; std::string label; };
   auto read = std::make_shared<Read>();
   run_on_token(
@@ -62,9 +63,12 @@ void cert_read(CardContext& context, const ipc::Request& request, const ipc::Rep
         read->driver = s.driver().info().name;
         read->der = s.driver().cert_read(s.handle(), s.channel(), slot);
       },
-      [&context, read, slot, reply] {
+      [&context, id, read, slot, reply] {
         if (read->der.status == drivers::Status::NotFound)
           return reply.fail("cert_not_found", "Slot " + slot + " holds no certificate.");
+        if (read->der.status == drivers::Status::BadArgs)
+          return reply.error(-32602, "'" + slot + "' is not a certificate slot of this card "
+                                     "(PIV: 9a, 9c, 9d, 9e, 82-95).");
         if (!read->der) return fail(reply, from_driver(read->der.status, read->der.detail, read->driver, Operation::read));
         auto parsed = x509::Certificate::from_der(read->der.value);
         if (!parsed)
@@ -74,6 +78,7 @@ void cert_read(CardContext& context, const ipc::Request& request, const ipc::Rep
         auto summary = x509::summarise(*parsed.certificate, context.clock(),
                                        context.service.config.get()->expiry_warn_days);
         summary.slot = slot;
+        summary.label = context.labels.label(id, slot);
         reply.result({{"certificate", summary.to_json()},
                       {"pem", parsed.certificate->pem()},
                       {"der_base64", parsed.certificate->der_base64()}});
@@ -124,6 +129,7 @@ void cert_check(CardContext& context, const ipc::Request& request, const ipc::Re
       if (failure) {
         entry["error"] = {{"reason", failure->reason}, {"message", failure->message}};
       } else {
+        context.labels.remember(id, reading->slots);
         report = summarise_certificates(*reading, context.now_unix(), warn_days);
         if (warn_days == context.service.config.get()->expiry_warn_days)
           context.expiry.observe(id, report.summaries);
@@ -137,15 +143,9 @@ void cert_check(CardContext& context, const ipc::Request& request, const ipc::Re
       }
       gather->finish_one();
     };
-    devices::Job job;
-    job.read_only = true;
-    job.work = [reading](devices::TokenSession& s) { read_card(s, false, *reading); };
-    job.done = [record, reading](const devices::JobOutcome& outcome) {
-      if (outcome.end != devices::JobEnd::completed) return record(from_outcome(outcome));
-      record(reading->failure);
-    };
-    const auto submitted = context.registry.submit(id, job);
-    if (submitted != devices::SubmitResult::queued) record(from_submit(submitted, id));
+    submit_card_job(
+        context, id, true, [reading](devices::TokenSession& s) { read_card(s, false, *reading); },
+        [record, reading](const JobResult& result) { record(result ? result : reading->failure); });
   }
 }
 

@@ -3,6 +3,10 @@
 #include <PCSC/pcsclite.h>
 #include <PCSC/winscard.h>
 
+#include <chrono>
+#include <thread>
+
+#include "devices/pcsc_error.hpp"
 #include "devices/pcsc_handles.hpp"
 
 namespace eport::devices {
@@ -38,7 +42,26 @@ drivers::Status PcscCardChannel::transmit(const std::vector<std::uint8_t>& comma
     return drivers::Status::CardRemoved;
   }
   if (rv == SCARD_E_TIMEOUT) return drivers::Status::Timeout;
+  if (card_gone_after_failure()) {
+    removed_seen_ = true;
+    return drivers::Status::CardRemoved;
+  }
   return drivers::Status::Transmit;
+}
+
+bool PcscCardChannel::card_gone_after_failure() {
+  // A card pulled in the middle of a command first shows as a failed transmission
+  // (SCARD_E_NOT_TRANSACTED from vpcd and most readers); pcscd notices the removal on its next
+  // presence poll (400 ms). Ask for up to ~1.2 s, so that the caller hears "removed" rather
+  // than "communication failed". Only this error path waits.
+  for (int i = 0; i < 12; ++i) {  // 12 x 100 ms: three of pcscd's presence polls
+    PcscCode code = 0;
+    card_.atr(code);
+    if (pcsc_card_gone(code)) return true;
+    if (pcsc_card_reset(code)) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
 }
 
 void PcscCardChannel::clear() {

@@ -36,6 +36,9 @@ class PcscCardChannel final : public drivers::CardChannel {
   std::uint64_t apdu_count() const { return apdu_count_; }
 
  private:
+  /// After a failed transmission: did the card leave? (waits for pcscd to notice, ~1 s max)
+  bool card_gone_after_failure();
+
   PcscCard& card_;
   std::vector<std::uint8_t> buffer_;
   bool reset_seen_ = false;
