@@ -114,7 +114,7 @@ void Connection::queue_write(std::string text) {
 void Connection::write_next() {
   if (writing_ || stopped_) return;
   if (outbox_.empty()) {
-    if (closing_) return manager_.stop(shared_from_this());
+    if (closing_) return linger();
     drain_events();
     if (outbox_.empty()) {
       read();  // resumes reading if it was paused for a full outbox
@@ -133,6 +133,30 @@ void Connection::write_next() {
                              self->outbox_.pop_front();
                              self->write_next();
                            });
+}
+
+void Connection::linger() {
+  // Closing with unread input makes the kernel send a reset, which can destroy the error we just
+  // wrote before the client reads it. So: stop sending, swallow input until the client closes,
+  // but give it at most two seconds.
+  if (stopped_) return;
+  boost::system::error_code ignored;
+  socket_.shutdown(Socket::shutdown_send, ignored);
+  idle_timer_.expires_after(std::chrono::seconds(2));
+  idle_timer_.async_wait([weak = std::weak_ptr<Connection>(shared_from_this())](const boost::system::error_code& error) {
+    if (error) return;
+    if (auto self = weak.lock(); self && !self->stopped_) self->manager_.stop(self);
+  });
+  discard_input();
+}
+
+void Connection::discard_input() {
+  socket_.async_read_some(boost::asio::buffer(read_buffer_),
+                          [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
+                            if (self->stopped_) return;
+                            if (error) return self->manager_.stop(self);
+                            self->discard_input();
+                          });
 }
 
 void Connection::drain_events() {

@@ -55,6 +55,8 @@ class Connection : public ClientSession, public std::enable_shared_from_this<Con
   void queue_write(std::string text);
   void write_next();
   void drain_events();
+  void linger();
+  void discard_input();
   void arm_idle_timer();
   void on_idle_timer();
   Reply::Sink make_sink();

@@ -54,3 +54,19 @@ def test_idle_connections_close_but_subscribers_stay(tmp_path):
             assert subscriber.call("session.hello")["protocol"] == 1
     finally:
         daemon.stop()
+
+
+def test_a_huge_line_still_gets_its_error_before_the_close(tmp_path):
+    """The daemon swallows the rest of an over-limit line, so the client is not reset before it
+    can read the error."""
+    daemon = start_eportd(tmp_path, {"limits": {"max_message_bytes": 4096}})
+    try:
+        for _ in range(3):
+            with rpc.connect(daemon.socket_path) as client:
+                client.send_raw(b'{"jsonrpc":"2.0","id":1,"method":"x","params":{"p":"'
+                                + b"a" * (4 * 1024 * 1024) + b'"}}\n')
+                error = client.read_message()
+                assert error["error"]["code"] == -32600
+                assert client.closed_by_server()
+    finally:
+        daemon.stop()
