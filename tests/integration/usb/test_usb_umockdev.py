@@ -172,3 +172,40 @@ def test_hotplug_publishes_attached_and_detached_when_a_reader_comes_and_goes():
     assert result["devices_after_detach"] == 0
     # each event arrives as soon as its uevent, not after a polling period
     assert result["attached_ms"] < 1000 and result["detached_ms"] < 1000, result
+
+
+def test_doctor_names_usb_devices_that_pcscd_does_not_show_as_readers(tmp_path, usb_fixture):
+    """A private pcscd with only vpcd readers: the mocked OMNIKEY and Watchdata key have no
+    reader, so diag.report lists them in without_reader and `eportctl doctor` fails its usb item."""
+    from harness.pcscd import namespace_unavailable
+    from harness.stack import Harness
+    reason = namespace_unavailable()
+    if reason:
+        pytest.skip(reason)
+    eportctl = paths.built("eportctl")
+    if not eportctl:
+        pytest.skip("eportctl is not built in this build tree")
+    with Harness() as h:
+        daemon = Eportd(str(tmp_path), drivers=[], config={})
+        daemon.env = h.pcscd.env()
+        daemon.write_config()
+        argv = [UMOCKDEV_RUN, "-d", usb_fixture, "--", paths.built("eportd"), "--config",
+                daemon.config_path, "--socket", daemon.socket_path, "--foreground"]
+        daemon.proc = Proc("eportd", argv, env=daemon.env, log_path=daemon.log_path).start()
+        try:
+            wait_for("eportd under umockdev", lambda: daemon.proc.alive() and daemon._connectable(), 20,
+                     detail=lambda: daemon.proc.log_tail())
+            wait_for("pcscd up in diag.report",
+                     lambda: daemon.call("diag.report")["result"]["pcsc"]["state"] == "up", 20)
+            usb = daemon.call("diag.report")["result"]["usb"]
+            env = {k: v for k, v in daemon.env.items() if not k.startswith(("LC_", "LANG"))}
+            env["LANG"] = "C.UTF-8"
+            doctor = subprocess.run([eportctl, "--socket", daemon.socket_path, "--json", "doctor"],
+                                    capture_output=True, text=True, timeout=60, env=env)
+        finally:
+            daemon.stop()
+    assert {d["vid"]: d["reader_seen"] for d in usb["devices"]} == {"076b": False, "163c": False}, usb
+    assert sorted(d["vid"] for d in usb["without_reader"]) == ["076b", "163c"]
+    items = {i["id"]: i for i in json.loads(doctor.stdout)["items"]}
+    assert items["usb"]["status"] == "fail", items["usb"]
+    assert "OMNIKEY CardMan 3121 [076b:3021]" in items["usb"]["text"], items["usb"]
