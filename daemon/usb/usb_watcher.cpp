@@ -1,6 +1,7 @@
 #include "usb/usb_watcher.hpp"
 
 #include <libusb.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -142,6 +143,7 @@ struct UsbWatcher::Impl {
   }
 
   void run() {
+    pthread_setname_np(pthread_self(), "eportd-usb");  // visible in top -H / ps -L
     while (!stopping.load()) {
       // Blocks until an event or libusb_interrupt_event_handler(); eportd does not poll.
       libusb_handle_events_completed(context.get(), nullptr);
