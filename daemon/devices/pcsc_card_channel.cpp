@@ -6,6 +6,8 @@
 #include <chrono>
 #include <thread>
 
+#include <spdlog/spdlog.h>
+
 #include "devices/pcsc_error.hpp"
 #include "devices/pcsc_handles.hpp"
 
@@ -54,13 +56,18 @@ bool PcscCardChannel::card_gone_after_failure() {
   // (SCARD_E_NOT_TRANSACTED from vpcd and most readers); pcscd notices the removal on its next
   // presence poll (400 ms). Ask for up to ~1.2 s, so that the caller hears "removed" rather
   // than "communication failed". Only this error path waits.
-  for (int i = 0; i < 12; ++i) {  // 12 x 100 ms: three of pcscd's presence polls
-    PcscCode code = 0;
-    card_.atr(code);
+  LONG code = 0;
+  for (int i = 0; i < 30; ++i) {  // 30 x 100 ms: several of pcscd's presence polls
+    DWORD state = 0, protocol = 0, name_len = 0, atr_len = MAX_ATR_SIZE;
+    BYTE atr[MAX_ATR_SIZE];
+    code = SCardStatus(card_.get(), nullptr, &name_len, &state, &protocol, atr, &atr_len);
     if (pcsc_card_gone(code)) return true;
-    if (pcsc_card_reset(code)) return false;
+    if (code == SCARD_S_SUCCESS && (state & (SCARD_ABSENT | SCARD_SWALLOWED)) == SCARD_ABSENT) return true;
+    if (pcsc_card_reset(code)) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+  spdlog::warn("card transmission failed (PC/SC 0x{:08x}); the card is still present (0x{:08x})",
+               static_cast<unsigned long>(last_error_), static_cast<unsigned long>(code));
   return false;
 }
 
