@@ -30,9 +30,19 @@ drivers::Status PcscCardChannel::transmit(const std::vector<std::uint8_t>& comma
   ++apdu_count_;
   const LONG rv = SCardTransmit(card_.get(), pci, command.data(), static_cast<DWORD>(command.size()),
                                 nullptr, buffer_.data(), &len);
-  if (rv == SCARD_S_SUCCESS) {
+  if (rv == SCARD_S_SUCCESS && len >= 2) {
     response.assign(buffer_.begin(), buffer_.begin() + len);
     return drivers::Status::Ok;
+  }
+  if (rv == SCARD_S_SUCCESS) {
+    // No status word: the reader lost the card mid-command (vpcd answers an empty response
+    // when the card's connection closes). Treat it as a failed transmission.
+    last_error_ = SCARD_F_COMM_ERROR;
+    if (card_gone_after_failure()) {
+      removed_seen_ = true;
+      return drivers::Status::CardRemoved;
+    }
+    return drivers::Status::Transmit;
   }
   last_error_ = rv;
   if (pcsc_card_reset(rv)) {
