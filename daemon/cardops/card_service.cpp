@@ -53,7 +53,7 @@ CardService::CardService(methods::ServiceContext& service, std::vector<drivers::
     : service_(service),
       events_(service),
       registry_(std::move(card_drivers), events_),
-      expiry_(service.config.get()->expiry_warn_days,
+      expiry_([&service] { return service.config.get()->expiry_warn_days; },
               [&service](const std::string& topic, nlohmann::json params) {
                 service.events.publish(topic, std::move(params));
               },

@@ -11,7 +11,7 @@ constexpr std::int64_t kDay = 86400;
 constexpr std::int64_t kMaxSleep = kDay;  // re-check at least daily (clock changes, DST-free)
 }  // namespace
 
-ExpiryMonitor::ExpiryMonitor(std::vector<int> warn_days, PublishFn publish, NowFn now)
+ExpiryMonitor::ExpiryMonitor(WarnDaysFn warn_days, PublishFn publish, NowFn now)
     : warn_days_(std::move(warn_days)), publish_(std::move(publish)), now_(std::move(now)) {}
 
 ExpiryMonitor::~ExpiryMonitor() { stop(); }
@@ -30,10 +30,11 @@ void ExpiryMonitor::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void ExpiryMonitor::update(const std::string& token, Known& known, std::int64_t now) {
+void ExpiryMonitor::update(const std::string& token, Known& known, std::int64_t now,
+                           const std::vector<int>& warn_days) {
   auto& summary = known.summary;
   summary.days_left = x509::days_left(summary.not_after_unix, now);
-  summary.state = x509::classify(summary.not_before_unix, summary.not_after_unix, now, warn_days_);
+  summary.state = x509::classify(summary.not_before_unix, summary.not_after_unix, now, warn_days);
   nlohmann::json params = {{"token", token}, {"certificate", summary.to_json()}};
   if (summary.state == x509::ExpiryState::expired) {
     if (!known.expired_told) publish_("cert.expired", params);
@@ -42,7 +43,7 @@ void ExpiryMonitor::update(const std::string& token, Known& known, std::int64_t 
   }
   known.expired_told = false;  // a renewed certificate with the same hash cannot be; keep simple
   if (summary.state == x509::ExpiryState::not_yet_valid) return;
-  auto bucket = x509::threshold_bucket(summary.days_left, warn_days_);
+  auto bucket = x509::threshold_bucket(summary.days_left, warn_days);
   if (bucket && (!known.bucket || *bucket < *known.bucket)) {
     params["threshold_days"] = *bucket;
     publish_("cert.expiring", params);
@@ -53,6 +54,7 @@ void ExpiryMonitor::update(const std::string& token, Known& known, std::int64_t 
 void ExpiryMonitor::observe(const std::string& token,
                             const std::vector<x509::CertificateSummary>& certificates) {
   const auto now = now_();
+  const auto warn_days = warn_days_();
   {
     std::lock_guard lock(mutex_);
     auto previous = std::move(known_[token]);
@@ -62,7 +64,7 @@ void ExpiryMonitor::observe(const std::string& token,
       auto it = previous.find(summary.sha256);
       Known known = it != previous.end() ? it->second : Known{};
       known.summary = summary;
-      update(token, known, now);
+      update(token, known, now, warn_days);
       current[summary.sha256] = std::move(known);
     }
     ++generation_;
@@ -77,12 +79,14 @@ void ExpiryMonitor::forget(const std::string& token) {
 
 void ExpiryMonitor::tick() {
   const auto now = now_();
+  const auto warn_days = warn_days_();
   std::lock_guard lock(mutex_);
   for (auto& [token, certificates] : known_)
-    for (auto& [hash, known] : certificates) update(token, known, now);
+    for (auto& [hash, known] : certificates) update(token, known, now, warn_days);
 }
 
 std::optional<std::int64_t> ExpiryMonitor::next_change() const {
+  const auto warn_days = warn_days_();
   std::lock_guard lock(mutex_);
   const auto now = now_();
   std::optional<std::int64_t> next;
@@ -95,7 +99,7 @@ std::optional<std::int64_t> ExpiryMonitor::next_change() const {
       consider(end + 1);  // expired just after notAfter (inclusive)
       consider(known.summary.not_before_unix);
       // days_left <= t from the moment (end - now) < (t + 1) days.
-      for (int t : warn_days_) consider(end - (static_cast<std::int64_t>(t) + 1) * kDay + 1);
+      for (int t : warn_days) consider(end - (static_cast<std::int64_t>(t) + 1) * kDay + 1);
     }
   return next;
 }

@@ -28,12 +28,17 @@ namespace eport::cardops {
 using PublishFn = std::function<void(const std::string& topic, nlohmann::json params)>;
 /// Seconds since the epoch, now (injected for tests).
 using NowFn = std::function<std::int64_t()>;
+/// The thresholds in force (expiry.warn_days; a SIGHUP reload may change them).
+using WarnDaysFn = std::function<std::vector<int>()>;
 
 /// Threshold bookkeeping; thread-safe.
 class ExpiryMonitor {
  public:
-  /// `warn_days`: expiry.warn_days.
-  ExpiryMonitor(std::vector<int> warn_days, PublishFn publish, NowFn now);
+  /// `warn_days`: reads expiry.warn_days when needed, so a reload takes effect.
+  ExpiryMonitor(WarnDaysFn warn_days, PublishFn publish, NowFn now);
+  /// Fixed thresholds (tests).
+  ExpiryMonitor(std::vector<int> warn_days, PublishFn publish, NowFn now)
+      : ExpiryMonitor([days = std::move(warn_days)] { return days; }, std::move(publish), std::move(now)) {}
   /// Stops the timer thread.
   ~ExpiryMonitor();
   ExpiryMonitor(const ExpiryMonitor&) = delete;
@@ -59,10 +64,10 @@ class ExpiryMonitor {
     std::optional<int> bucket;  // threshold bucket last told (nullopt: none told)
     bool expired_told = false;
   };
-  void update(const std::string& token, Known& known, std::int64_t now);
+  void update(const std::string& token, Known& known, std::int64_t now, const std::vector<int>& warn_days);
   void run();
 
-  const std::vector<int> warn_days_;
+  const WarnDaysFn warn_days_;
   PublishFn publish_;
   NowFn now_;
   mutable std::mutex mutex_;
