@@ -107,6 +107,9 @@ def test_probe_serves_the_socket_systemd_passed_and_reports_ready(tmp_path, noti
         seen = notify.wait_for("READY=1")
         assert "STATUS=probe ready" in seen[-1]
         notify.wait_for("STOPPING=1")
+        # The probe exits by itself after STOPPING: wait for that, or stop() races it with a
+        # SIGTERM (seen once in CI: returncode -15).
+        proc.wait(timeout=10)
     finally:
         output = stop(proc)
     assert proc.returncode == 0, output
