@@ -13,9 +13,13 @@ import time
 ATR = bytes.fromhex("3b8880010000000000000000")  # T=1, no historical bytes of note
 
 
-def _read_exact(sock, n):
+def read_exact(sock, n):
+    """Reads exactly n bytes of vpcd's framing (shared by the test cards written in Python)."""
     buf = b""
     while len(buf) < n:
+        # vpcd sends length and payload in two writes: without an immediate ACK (QUICKACK
+        # resets itself, so set it before every read) each APDU waits ~40 ms (see PIV.md)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
         chunk = sock.recv(n - len(buf))
         if not chunk:
             raise ConnectionError("vpcd closed the connection")
@@ -28,8 +32,8 @@ def serve(host, port):
     with socket.create_connection((host, port)) as sock:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         while True:
-            (length,) = struct.unpack(">H", _read_exact(sock, 2))
-            payload = _read_exact(sock, length)
+            (length,) = struct.unpack(">H", read_exact(sock, 2))
+            payload = read_exact(sock, length)
             if length == 1:
                 if payload[0] == 0x04:
                     sock.sendall(struct.pack(">H", len(ATR)) + ATR)

@@ -7,27 +7,18 @@ Usage: python3 fixture_card.py --serial 0001e240 [--apdu-log FILE] --vpcd 127.0.
 """
 
 import argparse
+import os
 import socket
 import struct
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from harness.fakecard import read_exact  # noqa: E402  (vpcd framing, shared)
+
 ATR = bytes.fromhex("3b8880010000000000000000")
 SELECT = bytes.fromhex("00a4040005f045504f52")
 CONTROL = {0x00: "power-off", 0x01: "power-on", 0x02: "reset"}
-
-
-def read_exact(sock, n):
-    buf = b""
-    while len(buf) < n:
-        # vpcd sends length and payload in two writes: without an immediate ACK (QUICKACK
-        # resets itself, so set it before every read) each APDU waits ~40 ms (see PIV.md)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
-        chunk = sock.recv(n - len(buf))
-        if not chunk:
-            raise ConnectionError("vpcd closed the connection")
-        buf += chunk
-    return buf
 
 
 def answer(apdu, serial):
