@@ -2,7 +2,6 @@
 
 #include <string.h>  // explicit_bzero
 
-#include <atomic>
 #include <cctype>
 
 #include "ipc/params.hpp"
@@ -12,9 +11,21 @@ namespace eport::cardops {
 void submit_card_job(CardContext& context, const std::string& token, bool read_only,
                      std::function<void(devices::TokenSession&)> work,
                      std::function<void(const JobResult&)> then) {
-  auto fired = std::make_shared<std::atomic<bool>>(false);
-  auto once = [fired, then = std::move(then)](const JobResult& result) {
-    if (!fired->exchange(true)) then(result);
+  // The deadline timer keeps `once` for card_timeout: after the first call the continuation
+  // (and the reply and card data it holds) is released at once, not 30 s later.
+  struct Pending {
+    std::mutex mutex;
+    std::function<void(const JobResult&)> then;
+  };
+  auto pending = std::make_shared<Pending>();
+  pending->then = std::move(then);
+  auto once = [pending](const JobResult& result) {
+    std::function<void(const JobResult&)> then;
+    {
+      std::lock_guard lock(pending->mutex);
+      then.swap(pending->then);
+    }
+    if (then) then(result);
   };
   devices::Job job;
   job.read_only = read_only;
