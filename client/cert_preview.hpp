@@ -10,8 +10,8 @@ namespace eport::client {
 
 /// A certificate file read and summarised like PROTOCOL.md's Certificate object.
 struct CertificatePreview {
-    nlohmann::json summary;  ///< subject, issuer, serial, not_before, not_after, days_left, state, key, sha256
-    std::string pem;         ///< the certificate as PEM, ready for cert.write
+  nlohmann::json summary;  ///< subject, issuer, serial, not_before, not_after, days_left, state, key, sha256
+  std::string pem;         ///< the certificate as PEM, ready for cert.write
 };
 
 /// Reads a PEM or DER certificate from `path`; throws std::runtime_error when it is not one.

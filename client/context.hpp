@@ -21,23 +21,23 @@ enum Exit : int { exit_ok = 0, exit_failed = 1, exit_unreachable = 3, exit_cance
 
 /// The state of one eportctl run, built by main and passed to each command.
 struct Context {
-    const Options& opt;   ///< parsed command line
-    Lang lang;            ///< output language
-    Style style;          ///< colours and symbols for stdout
-    std::ostream& out;    ///< results
-    std::ostream& err;    ///< errors, progress and warnings
-    Prompter& prompter;   ///< where secrets and confirmations come from
+  const Options& opt;  ///< parsed command line
+  Lang lang;           ///< output language
+  Style style;         ///< colours and symbols for stdout
+  std::ostream& out;   ///< results
+  std::ostream& err;   ///< errors, progress and warnings
+  Prompter& prompter;  ///< where secrets and confirmations come from
 
-    /// Opens a connection to eportd at opt.socket; throws ConnectError.
-    std::unique_ptr<RpcClient> connect() const;
-    /// Tells the user that a long step is running ("Writing certificate…") on stderr.
-    void progress(const std::string& text) const;
-    /// Prints one JSON document on stdout (--json mode).
-    void print_json(const nlohmann::json& doc) const;
-    /// Reports an explained error (human text on stderr, or JSON on stdout) and returns `code`.
-    int report(const Explanation& e, int code) const;
-    /// Prints a warning line on stderr.
-    void warn(const std::string& text) const;
+  /// Opens a connection to eportd at opt.socket; throws ConnectError.
+  std::unique_ptr<RpcClient> connect() const;
+  /// Tells the user that a long step is running ("Writing certificate…") on stderr.
+  void progress(const std::string& text) const;
+  /// Prints one JSON document on stdout (--json mode).
+  void print_json(const nlohmann::json& doc) const;
+  /// Reports an explained error (human text on stderr, or JSON on stdout) and returns `code`.
+  int report(const Explanation& e, int code) const;
+  /// Prints a warning line on stderr.
+  void warn(const std::string& text) const;
 };
 
 /// The guidance texts from eportd's guidance.get, or the built-in ones when it has none.

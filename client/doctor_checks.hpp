@@ -12,20 +12,20 @@ namespace eport::client {
 
 /// One line of the doctor checklist.
 struct CheckItem {
-    std::string id;      ///< stable id for --json ("eportd", "pcscd", "readers", ...)
-    std::string status;  ///< "ok", "warn", "fail" or "skip"
-    std::string text;    ///< what was found, in the user's language
-    std::string advice;  ///< what to do (empty when nothing is to be done)
+  std::string id;      ///< stable id for --json ("eportd", "pcscd", "readers", ...)
+  std::string status;  ///< "ok", "warn", "fail" or "skip"
+  std::string text;    ///< what was found, in the user's language
+  std::string advice;  ///< what to do (empty when nothing is to be done)
 };
 
 /// What doctor learned from eportd (any part may be null when it could not be asked).
 struct DoctorFacts {
-    nlohmann::json hello;    ///< session.hello result
-    nlohmann::json info;     ///< daemon.info result
-    nlohmann::json diag;     ///< diag.report result
-    nlohmann::json readers;  ///< readers.list's readers
-    nlohmann::json tokens;   ///< tokens.list's tokens
-    nlohmann::json drivers;  ///< drivers.list's drivers
+  nlohmann::json hello;    ///< session.hello result
+  nlohmann::json info;     ///< daemon.info result
+  nlohmann::json diag;     ///< diag.report result
+  nlohmann::json readers;  ///< readers.list's readers
+  nlohmann::json tokens;   ///< tokens.list's tokens
+  nlohmann::json drivers;  ///< drivers.list's drivers
 };
 
 /// "up", "down" or "" (unknown) from diag.report or daemon.info, whatever shape they use.

@@ -28,7 +28,8 @@ std::string cert_text(Lang lang, const nlohmann::json& cert, std::optional<int> 
 std::string date_only(const std::string& iso);
 
 /// A token.status result as a block of lines: the card, its PIN and PUK, each certificate.
-std::string render_status(Lang lang, const Style& style, const nlohmann::json& status, std::optional<int> warn_days);
+std::string render_status(Lang lang, const Style& style, const nlohmann::json& status,
+                          std::optional<int> warn_days);
 
 /// readers.list's readers as a table.
 std::string render_readers(Lang lang, const nlohmann::json& readers);

@@ -23,9 +23,9 @@ Lang detect_lang(const EnvLookup& env);
 
 /// One catalogue entry: a stable key and its text in both languages.
 struct MessageEntry {
-    const char* key;  ///< stable identifier, e.g. "pin.blocked"
-    const char* en;   ///< English text; may hold {name} placeholders
-    const char* zh;   ///< Simplified Chinese text with the same placeholders
+  const char* key;  ///< stable identifier, e.g. "pin.blocked"
+  const char* en;   ///< English text; may hold {name} placeholders
+  const char* zh;   ///< Simplified Chinese text with the same placeholders
 };
 
 /// Every entry of the catalogue (for lookups and for the test that checks completeness).

@@ -8,18 +8,18 @@
 #include <iostream>
 
 int main(int argc, char** argv) {
-    using namespace eport::client;
-    const EnvLookup env = [](const char* name) -> const char* { return std::getenv(name); };
-    Options opts;
-    if (auto code = parse_command_line(argc, argv, env, opts, std::cout, std::cerr)) return *code;
-    // Unbuffered: lines must be out before a prompt appears on /dev/tty, and watch streams.
-    std::cout << std::unitbuf;
-    Lang lang = opts.lang.empty() ? detect_lang(env) : parse_lang(opts.lang).value_or(Lang::en);
-    TerminalPrompter prompter(opts.puk_stdin || opts.pins_stdin);
-    Context ctx{opts, lang, make_style(stdout_is_terminal(), env), std::cout, std::cerr, prompter};
-    try {
-        return run_command(ctx);
-    } catch (const std::exception& e) {
-        return ctx.report({"internal", e.what(), tr(lang, "error.internal.todo")}, exit_failed);
-    }
+  using namespace eport::client;
+  const EnvLookup env = [](const char* name) -> const char* { return std::getenv(name); };
+  Options opts;
+  if (auto code = parse_command_line(argc, argv, env, opts, std::cout, std::cerr)) return *code;
+  // Unbuffered: lines must be out before a prompt appears on /dev/tty, and watch streams.
+  std::cout << std::unitbuf;
+  Lang lang = opts.lang.empty() ? detect_lang(env) : parse_lang(opts.lang).value_or(Lang::en);
+  TerminalPrompter prompter(opts.puk_stdin || opts.pins_stdin);
+  Context ctx{opts, lang, make_style(stdout_is_terminal(), env), std::cout, std::cerr, prompter};
+  try {
+    return run_command(ctx);
+  } catch (const std::exception& e) {
+    return ctx.report({"internal", e.what(), tr(lang, "error.internal.todo")}, exit_failed);
+  }
 }

@@ -11,23 +11,23 @@ inline constexpr const char* kDefaultSocket = "/run/eportd/eportd.sock";
 
 /// Global options and the chosen subcommand with its arguments.
 struct Options {
-    std::string command;              ///< subcommand name ("status", "check", ...)
-    std::string socket;               ///< --socket, else $EPORTCTL_SOCKET, else kDefaultSocket
-    bool json = false;                ///< --json: machine-readable output
-    std::string lang;                 ///< --lang as given ("" = from the locale)
-    std::string token;                ///< TOKEN argument (optional for status/check)
-    std::optional<int> warn_days;     ///< check --warn-days
-    bool puk_stdin = false;           ///< unlock --puk-stdin
-    bool pins_stdin = false;          ///< change-pin --stdin
-    std::string slot = "9a";          ///< renew --slot
-    std::string cert_file;            ///< renew --cert
-    bool reset_pin = false;           ///< renew --reset-pin
-    bool yes = false;                 ///< renew --yes: no confirmation question
-    bool force = false;               ///< renew --force: accept a certificate not valid now
-    std::string management_key_file;  ///< renew --management-key-file: hex key in a file, never an argument
-    int audit_limit = 20;             ///< audit -n
-    std::string method;               ///< call METHOD
-    std::string params;               ///< call [JSON]
+  std::string command;              ///< subcommand name ("status", "check", ...)
+  std::string socket;               ///< --socket, else $EPORTCTL_SOCKET, else kDefaultSocket
+  bool json = false;                ///< --json: machine-readable output
+  std::string lang;                 ///< --lang as given ("" = from the locale)
+  std::string token;                ///< TOKEN argument (optional for status/check)
+  std::optional<int> warn_days;     ///< check --warn-days
+  bool puk_stdin = false;           ///< unlock --puk-stdin
+  bool pins_stdin = false;          ///< change-pin --stdin
+  std::string slot = "9a";          ///< renew --slot
+  std::string cert_file;            ///< renew --cert
+  bool reset_pin = false;           ///< renew --reset-pin
+  bool yes = false;                 ///< renew --yes: no confirmation question
+  bool force = false;               ///< renew --force: accept a certificate not valid now
+  std::string management_key_file;  ///< renew --management-key-file: hex key in a file, never an argument
+  int audit_limit = 20;             ///< audit -n
+  std::string method;               ///< call METHOD
+  std::string params;               ///< call [JSON]
 };
 
 }  // namespace eport::client

@@ -13,10 +13,10 @@ namespace eport::client {
 
 /// What went wrong and what to do about it, plus the machine reason for --json.
 struct Explanation {
-    std::string reason;  ///< machine reason: the daemon's, or a local one ("unreachable", ...)
-    std::string what;    ///< what happened, in the user's language
-    std::string todo;    ///< what to do about it, in the user's language
-    nlohmann::json data = nullptr;  ///< the daemon's error.data (extra fields such as puk_tries_left)
+  std::string reason;             ///< machine reason: the daemon's, or a local one ("unreachable", ...)
+  std::string what;               ///< what happened, in the user's language
+  std::string todo;               ///< what to do about it, in the user's language
+  nlohmann::json data = nullptr;  ///< the daemon's error.data (extra fields such as puk_tries_left)
 };
 
 /// Explains a daemon error reason with its extra fields (e.g. puk_tries_left); `message` is the

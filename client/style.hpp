@@ -14,15 +14,15 @@ enum class Level { ok, warn, bad, info };
 
 /// Presentation choices for one run of eportctl.
 struct Style {
-    bool colour = false;   ///< ANSI colours (terminal and NO_COLOR unset)
-    bool symbols = false;  ///< Unicode symbols instead of bracketed words (terminal only)
+  bool colour = false;   ///< ANSI colours (terminal and NO_COLOR unset)
+  bool symbols = false;  ///< Unicode symbols instead of bracketed words (terminal only)
 
-    /// The marker that starts a checklist or status line: "✔" or "[ok]" and so on.
-    std::string mark(Level level) const;
-    /// `text` in the colour of `level` (unchanged without colour).
-    std::string paint(Level level, const std::string& text) const;
-    /// `text` in bold (unchanged without colour).
-    std::string bold(const std::string& text) const;
+  /// The marker that starts a checklist or status line: "✔" or "[ok]" and so on.
+  std::string mark(Level level) const;
+  /// `text` in the colour of `level` (unchanged without colour).
+  std::string paint(Level level, const std::string& text) const;
+  /// `text` in bold (unchanged without colour).
+  std::string bold(const std::string& text) const;
 };
 
 /// Style for stdout: symbols when it is a terminal, colours too unless NO_COLOR is set or TERM=dumb.

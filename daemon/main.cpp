@@ -15,9 +15,9 @@
 #include <optional>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/syslog_sink.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "audit/audit_log.hpp"
 #include "cardops/card_service.hpp"
@@ -53,7 +53,8 @@ struct Options {
 std::string default_plugin_dir() {
   std::error_code error;
   const auto exe = std::filesystem::read_symlink("/proc/self/exe", error);
-  if (!error && exe.parent_path() == std::filesystem::path(EPORT_BUILD_BIN_DIR)) return EPORT_BUILD_PLUGIN_DIR;
+  if (!error && exe.parent_path() == std::filesystem::path(EPORT_BUILD_BIN_DIR))
+    return EPORT_BUILD_PLUGIN_DIR;
   return EPORT_INSTALL_PLUGIN_DIR;
 }
 
@@ -68,8 +69,8 @@ std::optional<config::Config> load(const Options& options) {
   } catch (const config::ConfigError& e) {
     for (const auto& issue : e.issues()) std::cerr << "eportd: " << issue.to_string() << "\n";
     std::cerr << "eportd: the configuration has " << e.issues().size()
-              << " problem(s); fix them and run `eportd --check-config --config "
-              << options.config_file << "` again\n";
+              << " problem(s); fix them and run `eportd --check-config --config " << options.config_file
+              << "` again\n";
     return std::nullopt;
   }
 }
@@ -97,7 +98,8 @@ int check_config(const Options& options) {
     std::cerr << "eportd: " << problem << "\n";
     ++problems;
   }
-  const auto result = drivers::load_drivers(config->plugin_dir, driver_specs(*config), drivers::LoadMode::CheckOnly);
+  const auto result =
+      drivers::load_drivers(config->plugin_dir, driver_specs(*config), drivers::LoadMode::CheckOnly);
   for (const auto& failure : result.failures) {
     std::cerr << "eportd: " << config->source << ":" << driver_line(*config, failure.name)
               << ": key 'drivers': driver '" << failure.name << "' (" << failure.library
@@ -118,7 +120,8 @@ int check_config(const Options& options) {
 /// the returned pipe (or 1 when the child dies first). Call before any thread exists.
 int daemonize() {
   int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
+    throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   if (pid > 0) {
@@ -156,8 +159,7 @@ void setup_logging(bool background) {
   std::shared_ptr<spdlog::sinks::sink> sink;
   if (background)
     sink = std::make_shared<spdlog::sinks::syslog_sink_mt>("eportd", LOG_PID, LOG_DAEMON, false);
-  else
-    sink = service::make_log_sink(service::choose_log_target(service::detect_log_environment()));
+  else sink = service::make_log_sink(service::choose_log_target(service::detect_log_environment()));
   auto logger = std::make_shared<spdlog::logger>("eportd", sink);
   spdlog::set_default_logger(logger);
 }
@@ -175,7 +177,8 @@ void make_state_dir(const std::string& dir) {
 void record_drivers(methods::ServiceContext& context, const drivers::LoadResult& loaded) {
   for (const auto& driver : loaded.drivers) {
     const auto& info = driver->info();
-    context.drivers.push_back({info.name, info.version, info.abi, info.library, info.kind, info.capabilities});
+    context.drivers.push_back(
+        {info.name, info.version, info.abi, info.library, info.kind, info.capabilities});
     spdlog::info("driver {} {} loaded from {}", info.name, info.version, info.library);
   }
   for (const auto& failure : loaded.failures) {
@@ -225,7 +228,8 @@ void reload(const Options& options, config::SharedConfig& shared, ipc::Dispatche
 }
 
 /// daemon.info and diag.report read readers, tokens and pcscd's state from the card side.
-void attach_card_views(methods::ServiceContext& context, const cardops::CardService& cards, bool pcsc_enabled) {
+void attach_card_views(methods::ServiceContext& context, const cardops::CardService& cards,
+                       bool pcsc_enabled) {
   context.readers_view = [&cards] { return cards.readers_json(); };
   context.tokens_view = [&cards] { return cards.tokens_json(); };
   context.pcsc_view = [&cards, pcsc_enabled](std::string* detail) {
@@ -244,9 +248,11 @@ void detach_views(methods::ServiceContext& context) {
 }
 
 /// Watchdog pings, SIGHUP reload and STOPPING=1 for systemd (all harmless without it).
-void connect_service_manager(ipc::Server& server, const service::Notifier& notifier, std::function<void()> reload_now) {
+void connect_service_manager(ipc::Server& server, const service::Notifier& notifier,
+                             std::function<void()> reload_now) {
   if (auto interval = notifier.watchdog_interval())
-    server.every(std::chrono::duration_cast<std::chrono::milliseconds>(*interval), [&notifier] { notifier.watchdog_ping(); });
+    server.every(std::chrono::duration_cast<std::chrono::milliseconds>(*interval),
+                 [&notifier] { notifier.watchdog_ping(); });
   server.on_signal(SIGHUP, std::move(reload_now));
   server.on_stopping([&notifier] { notifier.stopping(); });
 }
@@ -266,11 +272,13 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   if (config->pcsc_enabled && pcsc.state() != "up") spdlog::warn("{}", pcsc.detail());
 
   const auto inherited_fd = service::take_activated_socket();
-  auto loaded_drivers = drivers::load_drivers(config->plugin_dir, driver_specs(*config), drivers::LoadMode::Full);
+  auto loaded_drivers =
+      drivers::load_drivers(config->plugin_dir, driver_specs(*config), drivers::LoadMode::Full);
 
   methods::BackgroundTasks background;
-  methods::ServiceContext context{shared, bus, audit_log, background, pcsc,
-                                  inherited_fd ? service::unix_socket_path(*inherited_fd) : config->socket};
+  methods::ServiceContext context{
+      shared,     bus,  audit_log,
+      background, pcsc, inherited_fd ? service::unix_socket_path(*inherited_fd) : config->socket};
   record_drivers(context, loaded_drivers);
 
   // Cards: the PC/SC watcher, token registry and workers, and the methods that touch cards.
@@ -281,7 +289,8 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   attach_card_views(context, *cards, config->pcsc_enabled);
   // USB: one libusb event thread when usb.enabled (ARCHITECTURE.md "Threads"); a reload does not
   // start or stop it, so diag.report says what runs, not what the file now says.
-  usb::UsbWatcher usb_watcher([&bus](const std::string& topic, const nlohmann::json& params) { bus.publish(topic, params); });
+  usb::UsbWatcher usb_watcher(
+      [&bus](const std::string& topic, const nlohmann::json& params) { bus.publish(topic, params); });
   const bool usb_on = config->usb_enabled;
   if (usb_on) usb_watcher.start();
   context.usb_view = [&usb_watcher, usb_on](const nlohmann::json& readers) {
@@ -300,7 +309,8 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   server.listen();
   cards->start();
   service::Notifier notifier;
-  connect_service_manager(server, notifier, [&] { reload(options, shared, dispatcher, server, bus, notifier); });
+  connect_service_manager(server, notifier,
+                          [&] { reload(options, shared, dispatcher, server, bus, notifier); });
 
   spdlog::info("eportd {} ready on {} ({} method(s), {} driver(s))", methods::daemon_version(),
                context.socket_path, table.size(), context.drivers.size());

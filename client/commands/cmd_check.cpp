@@ -11,88 +11,94 @@ using nlohmann::json;
 namespace {
 
 const char* verdict_key(int code) {
-    switch (code) {
-        case check_all_valid: return "check.verdict.ok";
-        case check_expiring: return "check.verdict.expiring";
-        case check_expired_or_blocked: return "check.verdict.bad";
-        default: return "check.verdict.none";
-    }
+  switch (code) {
+    case check_all_valid: return "check.verdict.ok";
+    case check_expiring: return "check.verdict.expiring";
+    case check_expired_or_blocked: return "check.verdict.bad";
+    default: return "check.verdict.none";
+  }
 }
 
 // cert.check says nothing about PINs: read each token's PIN state too (no try is spent).
 std::vector<json> pin_statuses(RpcClient& rpc, const json& tokens) {
-    std::vector<json> out;
-    for (const auto& entry : tokens) {
-        try {
-            out.push_back(rpc.call("token.status", {{"token", token_id(entry.value("token", json()))}}));
-        } catch (const RpcError&) {
-            out.push_back(json::object());  // the card went away between the two calls
-        }
+  std::vector<json> out;
+  for (const auto& entry : tokens) {
+    try {
+      out.push_back(rpc.call("token.status", {{"token", token_id(entry.value("token", json()))}}));
+    } catch (const RpcError&) {
+      out.push_back(json::object());  // the card went away between the two calls
     }
-    return out;
+  }
+  return out;
 }
 
 void print_human(const Context& ctx, const json& tokens, const std::vector<json>& statuses) {
-    for (size_t i = 0; i < tokens.size(); ++i) {
-        const json& entry = tokens[i];
-        ctx.out << ctx.style.bold(trf(ctx.lang, "check.card", {{"id", token_id(entry.value("token", json()))}})) << "\n";
-        if (i < statuses.size() && statuses[i].contains("pin"))
-            ctx.out << "  " << ctx.style.mark(pin_level(statuses[i]["pin"])) << " " << tr(ctx.lang, "status.pin")
-                    << pin_text(ctx.lang, statuses[i]["pin"]) << "\n";
-        const json certs = entry.value("certificates", json::array());
-        if (certs.empty()) ctx.out << "  " << ctx.style.mark(Level::info) << " " << tr(ctx.lang, "status.no_certs") << "\n";
-        for (const auto& c : certs)
-            ctx.out << "  " << ctx.style.mark(cert_level(effective_cert_state(c, ctx.opt.warn_days))) << " "
-                    << cert_text(ctx.lang, c, ctx.opt.warn_days) << "\n";
-    }
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const json& entry = tokens[i];
+    ctx.out << ctx.style.bold(trf(ctx.lang, "check.card", {{"id", token_id(entry.value("token", json()))}}))
+            << "\n";
+    if (i < statuses.size() && statuses[i].contains("pin"))
+      ctx.out << "  " << ctx.style.mark(pin_level(statuses[i]["pin"])) << " " << tr(ctx.lang, "status.pin")
+              << pin_text(ctx.lang, statuses[i]["pin"]) << "\n";
+    const json certs = entry.value("certificates", json::array());
+    if (certs.empty())
+      ctx.out << "  " << ctx.style.mark(Level::info) << " " << tr(ctx.lang, "status.no_certs") << "\n";
+    for (const auto& c : certs)
+      ctx.out << "  " << ctx.style.mark(cert_level(effective_cert_state(c, ctx.opt.warn_days))) << " "
+              << cert_text(ctx.lang, c, ctx.opt.warn_days) << "\n";
+  }
 }
 
 }  // namespace
 
 int cmd_check(const Context& ctx) {
-    json params = json::object();
-    if (!ctx.opt.token.empty()) params["token"] = ctx.opt.token;
-    if (ctx.opt.warn_days) params["warn_days"] = *ctx.opt.warn_days;
-    std::unique_ptr<RpcClient> rpc;
-    json result;
-    try {
-        rpc = ctx.connect();
-        result = rpc->call("cert.check", params);
-    } catch (const ConnectError& e) {
-        return ctx.report(explain_connect_error(ctx.lang, e), check_no_token);
-    } catch (const RpcError& e) {
-        return ctx.report(explain_rpc_error(ctx.lang, e), check_no_token);
-    }
-    const json tokens = result.value("tokens", json::array());
-    std::vector<json> statuses = pin_statuses(*rpc, tokens);
-    int code = check_exit_code(result, statuses, ctx.opt.warn_days);
-    std::vector<Finding> findings;
+  json params = json::object();
+  if (!ctx.opt.token.empty()) params["token"] = ctx.opt.token;
+  if (ctx.opt.warn_days) params["warn_days"] = *ctx.opt.warn_days;
+  std::unique_ptr<RpcClient> rpc;
+  json result;
+  try {
+    rpc = ctx.connect();
+    result = rpc->call("cert.check", params);
+  } catch (const ConnectError& e) {
+    return ctx.report(explain_connect_error(ctx.lang, e), check_no_token);
+  } catch (const RpcError& e) {
+    return ctx.report(explain_rpc_error(ctx.lang, e), check_no_token);
+  }
+  const json tokens = result.value("tokens", json::array());
+  std::vector<json> statuses = pin_statuses(*rpc, tokens);
+  int code = check_exit_code(result, statuses, ctx.opt.warn_days);
+  std::vector<Finding> findings;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    auto f =
+        statuses[i].contains("token")
+            ? findings_for_status(statuses[i], ctx.opt.warn_days)
+            : findings_for_certificates(token_id(tokens[i].value("token", json())),
+                                        tokens[i].value("certificates", json::array()), ctx.opt.warn_days);
+    findings.insert(findings.end(), f.begin(), f.end());
+  }
+  Guidance guidance = findings.empty() ? default_guidance() : fetch_guidance(*rpc);
+  if (ctx.opt.json) {
+    json out_tokens = json::array();
     for (size_t i = 0; i < tokens.size(); ++i) {
-        auto f = statuses[i].contains("token")
-                     ? findings_for_status(statuses[i], ctx.opt.warn_days)
-                     : findings_for_certificates(token_id(tokens[i].value("token", json())),
-                                                 tokens[i].value("certificates", json::array()), ctx.opt.warn_days);
-        findings.insert(findings.end(), f.begin(), f.end());
+      json t = tokens[i];
+      t["pin"] = statuses[i].value("pin", json());
+      out_tokens.push_back(t);
     }
-    Guidance guidance = findings.empty() ? default_guidance() : fetch_guidance(*rpc);
-    if (ctx.opt.json) {
-        json out_tokens = json::array();
-        for (size_t i = 0; i < tokens.size(); ++i) {
-            json t = tokens[i];
-            t["pin"] = statuses[i].value("pin", json());
-            out_tokens.push_back(t);
-        }
-        ctx.print_json({{"exit_code", code},
-                        {"worst", result.value("worst", json())},
-                        {"tokens", out_tokens},
-                        {"findings", findings_json(ctx.lang, findings, guidance)}});
-        return code;
-    }
-    print_human(ctx, tokens, statuses);
-    print_advice(ctx, findings, guidance);
-    ctx.out << "\n" << ctx.style.mark(code == 0 ? Level::ok : code == 1 ? Level::warn : Level::bad) << " "
-            << tr(ctx.lang, verdict_key(code)) << "\n";
+    ctx.print_json({{"exit_code", code},
+                    {"worst", result.value("worst", json())},
+                    {"tokens", out_tokens},
+                    {"findings", findings_json(ctx.lang, findings, guidance)}});
     return code;
+  }
+  print_human(ctx, tokens, statuses);
+  print_advice(ctx, findings, guidance);
+  ctx.out << "\n"
+          << ctx.style.mark(code == 0   ? Level::ok
+                            : code == 1 ? Level::warn
+                                        : Level::bad)
+          << " " << tr(ctx.lang, verdict_key(code)) << "\n";
+  return code;
 }
 
 }  // namespace eport::client

@@ -4,10 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <deque>
-#include <algorithm>
 #include <sstream>
 #include <stdexcept>
 
@@ -32,7 +32,8 @@ AuditLog::~AuditLog() {
 }
 
 bool AuditLog::append(const AuditRecord& record) {
-  const std::string line = to_json(record).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  const std::string line =
+      to_json(record).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   std::lock_guard<std::mutex> lock(mutex_);
   std::size_t done = 0;
   while (done < line.size()) {
@@ -50,7 +51,7 @@ namespace {
 /// costs no more than the records asked for.
 std::string last_lines(int fd, std::size_t limit) {
   constexpr off_t kBlock = 64 * 1024;
-  struct stat info{};
+  struct stat info {};
   if (::fstat(fd, &info) != 0) return {};
   off_t start = info.st_size;
   std::string text;

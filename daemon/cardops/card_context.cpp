@@ -38,12 +38,12 @@ void submit_card_job(CardContext& context, const std::string& token, bool read_o
   if (submitted != devices::SubmitResult::queued) return once(from_submit(submitted, token));
   const auto seconds = context.card_timeout.count();
   context.timer.schedule(context.card_timeout, [once, read_only, seconds] {
-    once(Failure{"timeout",
-                 "The card did not answer within " + std::to_string(seconds) + " s. " +
-                     (read_only ? std::string("Re-insert the card and try again.")
-                                : std::string("The operation may or may not have reached the card: "
-                                              "re-insert the card and check its state before "
-                                              "trying again."))});
+    once(
+        Failure{"timeout", "The card did not answer within " + std::to_string(seconds) + " s. " +
+                               (read_only ? std::string("Re-insert the card and try again.")
+                                          : std::string("The operation may or may not have reached the card: "
+                                                        "re-insert the card and check its state before "
+                                                        "trying again."))});
   });
 }
 

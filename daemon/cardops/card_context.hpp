@@ -4,9 +4,9 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
-#include <memory>
 #include <string>
 
 #include "cardops/deadline_timer.hpp"
@@ -37,12 +37,12 @@ class SlotLabels {
 
 /// References to what main() owns; no singletons.
 struct CardContext {
-  methods::ServiceContext& service;   ///< config, events, audit
-  devices::TokenRegistry& registry;   ///< tokens and their workers
-  ExpiryMonitor& expiry;              ///< cert.expiring / cert.expired bookkeeping
-  x509::Clock clock;                  ///< wall clock (injected for tests)
-  DeadlineTimer& timer;               ///< answers `timeout` for a card that hangs
-  SlotLabels& labels;                 ///< slot labels for answers
+  methods::ServiceContext& service;       ///< config, events, audit
+  devices::TokenRegistry& registry;       ///< tokens and their workers
+  ExpiryMonitor& expiry;                  ///< cert.expiring / cert.expired bookkeeping
+  x509::Clock clock;                      ///< wall clock (injected for tests)
+  DeadlineTimer& timer;                   ///< answers `timeout` for a card that hangs
+  SlotLabels& labels;                     ///< slot labels for answers
   std::chrono::seconds card_timeout{30};  ///< longest wait for one card operation
 
   /// Now, in seconds since the epoch.

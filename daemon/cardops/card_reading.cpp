@@ -13,8 +13,7 @@ bool can(devices::TokenSession& session, std::uint64_t capability) {
   return session.driver().supports(capability);
 }
 
-Failure driver_failure(devices::TokenSession& session, drivers::Status status,
-                       const std::string& detail) {
+Failure driver_failure(devices::TokenSession& session, drivers::Status status, const std::string& detail) {
   return from_driver(status, detail, session.driver().info().name, Operation::read);
 }
 
@@ -56,8 +55,10 @@ CertificateReport summarise_certificates(const CardReading& reading, std::int64_
     if (!parsed) {
       report.unreadable.push_back({{"slot", entry.slot.slot},
                                    {"label", entry.slot.label},
-                                   {"error", "the slot holds data that is not a complete "
-                                             "certificate: " + parsed.message}});
+                                   {"error",
+                                    "the slot holds data that is not a complete "
+                                    "certificate: " +
+                                        parsed.message}});
       continue;
     }
     auto summary = x509::summarise(*parsed.certificate, now, warn_days);

@@ -19,17 +19,17 @@ namespace eport::cardops {
 
 /// The DER found in one slot.
 struct SlotCertificate {
-  drivers::SlotInfo slot;           ///< slot id and label
-  std::vector<std::uint8_t> der;    ///< the certificate as stored
+  drivers::SlotInfo slot;         ///< slot id and label
+  std::vector<std::uint8_t> der;  ///< the certificate as stored
 };
 
 /// One reading of a card. Fields stay empty when the driver lacks the capability.
 struct CardReading {
-  std::optional<drivers::PinInfo> pin;          ///< user PIN (no try spent)
-  std::optional<drivers::PinInfo> puk;          ///< PUK / SO PIN (no try spent)
-  std::vector<drivers::SlotInfo> slots;         ///< every slot the driver listed
-  std::vector<SlotCertificate> certificates;    ///< slots holding a certificate
-  std::optional<Failure> failure;               ///< why reading stopped early, if it did
+  std::optional<drivers::PinInfo> pin;        ///< user PIN (no try spent)
+  std::optional<drivers::PinInfo> puk;        ///< PUK / SO PIN (no try spent)
+  std::vector<drivers::SlotInfo> slots;       ///< every slot the driver listed
+  std::vector<SlotCertificate> certificates;  ///< slots holding a certificate
+  std::optional<Failure> failure;             ///< why reading stopped early, if it did
 };
 
 /// Reads PIN and PUK state (when `with_pins`) and every certificate, through the session's
@@ -39,7 +39,7 @@ void read_card(devices::TokenSession& session, bool with_pins, CardReading& out)
 /// Certificates parsed and summarised at `now`; slots whose bytes are not a certificate go to
 /// `unreadable` as {"slot","label","error"} so that a torn certificate is never shown as valid.
 struct CertificateReport {
-  std::vector<x509::CertificateSummary> summaries;   ///< parsed certificates, slot order
+  std::vector<x509::CertificateSummary> summaries;      ///< parsed certificates, slot order
   nlohmann::json unreadable = nlohmann::json::array();  ///< slots that did not parse
 };
 

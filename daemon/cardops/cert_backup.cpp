@@ -26,7 +26,8 @@ std::string stamp(std::int64_t unix_time) {
 /// Token ids may hold characters a path should not ("/" from a hostile driver): keep it safe.
 std::string path_part(const std::string& text) {
   std::string out;
-  for (char c : text) out += (std::isalnum(static_cast<unsigned char>(c)) || c == ':' || c == '-' || c == '_') ? c : '_';
+  for (char c : text)
+    out += (std::isalnum(static_cast<unsigned char>(c)) || c == ':' || c == '-' || c == '_') ? c : '_';
   return out.empty() ? "_" : out;
 }
 

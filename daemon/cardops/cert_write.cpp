@@ -84,7 +84,8 @@ std::optional<Failure> check_key(devices::TokenSession& s, const WriteRequest& r
   auto spki = driver.slot_public_key(s.handle(), s.channel(), request.slot);
   if (!spki)
     return key_failure("The key in slot " + request.slot + " could not be read (" +
-                       drivers::to_string(spki.status) + "), so the certificate cannot be "
+                       drivers::to_string(spki.status) +
+                       "), so the certificate cannot be "
                        "checked against it. Pass allow_key_mismatch only if you are sure.");
   switch (x509::match_public_key(cert, spki.value)) {
     case x509::KeyMatch::same_key: return std::nullopt;
@@ -96,8 +97,8 @@ std::optional<Failure> check_key(devices::TokenSession& s, const WriteRequest& r
   return key_failure("The card reported a key for slot " + request.slot + " that cannot be read.");
 }
 
-void write_on_card(devices::TokenSession& s, const WriteRequest& request,
-                   const x509::Certificate& cert, WriteOutcome& out) {
+void write_on_card(devices::TokenSession& s, const WriteRequest& request, const x509::Certificate& cert,
+                   WriteOutcome& out) {
   out = WriteOutcome{};
   auto& driver = s.driver();
   const auto name = driver.info().name;
@@ -111,8 +112,11 @@ void write_on_card(devices::TokenSession& s, const WriteRequest& request,
   // Back up what the slot holds now.
   auto old = driver.cert_read(s.handle(), s.channel(), request.slot);
   if (old.status == drivers::Status::BadArgs) {
-    out.failure = Failure{"", "'" + request.slot + "' is not a certificate slot of this card (PIV: "
-                              "9a, 9c, 9d, 9e, 82-95).", nlohmann::json::object(), -32602};
+    out.failure = Failure{"",
+                          "'" + request.slot +
+                              "' is not a certificate slot of this card (PIV: "
+                              "9a, 9c, 9d, 9e, 82-95).",
+                          nlohmann::json::object(), -32602};
     return;
   }
   if (!old && old.status != drivers::Status::NotFound) return driver_fail(old.status, old.detail);
@@ -121,17 +125,18 @@ void write_on_card(devices::TokenSession& s, const WriteRequest& request,
     out.backup = write_backup(request.state_dir, request.token, request.slot, old.value, request.now, error);
     if (!out.backup) {
       out.failure = Failure{"backup_failed", "The old certificate could not be backed up (" + error +
-                            "); nothing was written. Check the state directory."};
+                                                 "); nothing was written. Check the state directory."};
       return;
     }
   }
   // Write, then read back what the card really holds.
-  auto written = driver.cert_write(s.handle(), s.channel(), request.slot, request.der, request.management_key);
+  auto written =
+      driver.cert_write(s.handle(), s.channel(), request.slot, request.der, request.management_key);
   if (!written) {
     // Refused before any PUT DATA: the backup describes a write that never started.
-    if (out.backup && (written.status == drivers::Status::MgmtKeyRequired ||
-                       written.status == drivers::Status::WrongMgmtKey ||
-                       written.status == drivers::Status::BadArgs)) {
+    if (out.backup &&
+        (written.status == drivers::Status::MgmtKeyRequired ||
+         written.status == drivers::Status::WrongMgmtKey || written.status == drivers::Status::BadArgs)) {
       ::unlink(out.backup->c_str());
       out.backup.reset();
     }
@@ -165,7 +170,8 @@ void cert_write(CardContext& context, const ipc::Request& request, const ipc::Re
   const auto text = ipc::required_string(request.params, "certificate");
   const bool force = ipc::optional_bool(request.params, "force").value_or(false);
   write->allow_key_mismatch = ipc::optional_bool(request.params, "allow_key_mismatch").value_or(false);
-  if (auto key = ipc::optional_string(request.params, "management_key")) write->management_key = hex_key(*key);
+  if (auto key = ipc::optional_string(request.params, "management_key"))
+    write->management_key = hex_key(*key);
   write->state_dir = context.service.config.get()->state_dir;
   write->now = context.now_unix();
 
@@ -174,14 +180,15 @@ void cert_write(CardContext& context, const ipc::Request& request, const ipc::Re
   const auto cert = *parsed.certificate;
   write->der = cert.der();
   const auto summary = x509::summarise(cert, context.clock(), context.service.config.get()->expiry_warn_days);
-  if (!force && (summary.state == x509::ExpiryState::expired ||
-                 summary.state == x509::ExpiryState::not_yet_valid))
-    return reply.fail("cert_not_valid_now",
-                      "The certificate is " + std::string(summary.state == x509::ExpiryState::expired
-                                                              ? "expired" : "not yet valid") +
-                          " (valid " + summary.not_before + " to " + summary.not_after +
-                          "). Nothing was written; get a current certificate, or pass force.",
-                      {{"not_before", summary.not_before}, {"not_after", summary.not_after}});
+  if (!force &&
+      (summary.state == x509::ExpiryState::expired || summary.state == x509::ExpiryState::not_yet_valid))
+    return reply.fail(
+        "cert_not_valid_now",
+        "The certificate is " +
+            std::string(summary.state == x509::ExpiryState::expired ? "expired" : "not yet valid") +
+            " (valid " + summary.not_before + " to " + summary.not_after +
+            "). Nothing was written; get a current certificate, or pass force.",
+        {{"not_before", summary.not_before}, {"not_after", summary.not_after}});
   if (!context.registry.token(write->token))
     return fail(reply, from_submit(devices::SubmitResult::no_such_token, write->token));
 
@@ -207,9 +214,10 @@ void cert_write(CardContext& context, const ipc::Request& request, const ipc::Re
 }  // namespace
 
 void register_cert_write_method(ipc::MethodTable& table, CardContext& context) {
-  table.add({"cert.write", ipc::Role::admin,
-             [&context](const ipc::Request& request, ipc::Reply reply) { cert_write(context, request, reply); },
-             true, "write a certificate to a slot, checked, backed up and verified (admin)"});
+  table.add(
+      {"cert.write", ipc::Role::admin,
+       [&context](const ipc::Request& request, ipc::Reply reply) { cert_write(context, request, reply); },
+       true, "write a certificate to a slot, checked, backed up and verified (admin)"});
 }
 
 }  // namespace eport::cardops

@@ -114,8 +114,7 @@ void ExpiryMonitor::run() {
     const auto next = next_change();
     const auto sleep_s = std::clamp<std::int64_t>(next ? *next - now : kMaxSleep, 1, kMaxSleep);
     lock.lock();
-    wake_.wait_for(lock, std::chrono::seconds(sleep_s),
-                   [&] { return stopping_ || generation_ != seen; });
+    wake_.wait_for(lock, std::chrono::seconds(sleep_s), [&] { return stopping_ || generation_ != seen; });
   }
 }
 

@@ -9,32 +9,40 @@ Failure from_driver(Status status, const std::string& detail, const std::string&
   switch (status) {
     case Status::WrongPin:
       if (operation == Operation::pin_reset)
-        return {"wrong_puk", "The PUK is wrong. Check the PUK from the card's documents; do not guess: "
-                             "when the PUK blocks, the card must be replaced."};
-      return {"wrong_pin", "The PIN is wrong. Check it and try again; tries_left says how many "
-                           "tries remain before the PIN blocks."};
+        return {"wrong_puk",
+                "The PUK is wrong. Check the PUK from the card's documents; do not guess: "
+                "when the PUK blocks, the card must be replaced."};
+      return {"wrong_pin",
+              "The PIN is wrong. Check it and try again; tries_left says how many "
+              "tries remain before the PIN blocks."};
     case Status::PinBlocked:
       if (operation == Operation::pin_reset)
-        return {"puk_blocked", "The PUK is blocked: this card can no longer be unlocked and must "
-                               "be replaced. Bring the card, the business license and ID cards to a "
-                               "business site."};
-      return {"pin_blocked", "The PIN is blocked. An administrator can reset it to the default with "
-                             "the PUK (pin.reset, or 'eportctl unlock')."};
+        return {"puk_blocked",
+                "The PUK is blocked: this card can no longer be unlocked and must "
+                "be replaced. Bring the card, the business license and ID cards to a "
+                "business site."};
+      return {"pin_blocked",
+              "The PIN is blocked. An administrator can reset it to the default with "
+              "the PUK (pin.reset, or 'eportctl unlock')."};
     case Status::InvalidPin:
-      return {"invalid_pin", "The new PIN does not fit the card's rules (PIV cards: 6 to 8 "
-                             "characters). Nothing was sent to the card; choose another PIN."};
+      return {"invalid_pin",
+              "The new PIN does not fit the card's rules (PIV cards: 6 to 8 "
+              "characters). Nothing was sent to the card; choose another PIN."};
     case Status::WrongMgmtKey:
-      return {"wrong_management_key", "The card refused the management key. Check the key given "
-                                      "with the call or the driver's management_key_file."};
+      return {"wrong_management_key",
+              "The card refused the management key. Check the key given "
+              "with the call or the driver's management_key_file."};
     case Status::MgmtKeyRequired:
-      return {"management_key_required", "Writing to this card needs its management key: pass "
-                                         "management_key (hex) or configure the driver's "
-                                         "management_key_file."};
+      return {"management_key_required",
+              "Writing to this card needs its management key: pass "
+              "management_key (hex) or configure the driver's "
+              "management_key_file."};
     case Status::Unsupported:
       return {"unsupported", "The driver '" + driver + "' cannot do this on this card."};
     case Status::CardRemoved:
-      return {"token_removed", "The card was removed during the operation. Re-insert it and check "
-                               "its state."};
+      return {"token_removed",
+              "The card was removed during the operation. Re-insert it and check "
+              "its state."};
     case Status::BadArgs: {
       // The driver refused the caller's values before sending anything (a slot this card does
       // not have, a PUK longer than the card takes): a params error, no try spent.
@@ -44,10 +52,8 @@ Failure from_driver(Status status, const std::string& detail, const std::string&
       failure.code = -32602;
       return failure;
     }
-    case Status::Timeout:
-      return {"timeout", "The card did not answer in time. Re-insert it and try again."};
-    default:
-      break;
+    case Status::Timeout: return {"timeout", "The card did not answer in time. Re-insert it and try again."};
+    default: break;
   }
   return {"driver_error",
           "The driver '" + driver + "' failed: " + (detail.empty() ? drivers::describe(status) : detail),
@@ -57,8 +63,7 @@ Failure from_driver(Status status, const std::string& detail, const std::string&
 Failure from_outcome(const devices::JobOutcome& outcome) {
   std::string reason = devices::protocol_reason(outcome);
   if (reason.empty()) reason = "driver_error";
-  Failure failure{reason, outcome.message.empty() ? "The card operation did not complete."
-                                                   : outcome.message};
+  Failure failure{reason, outcome.message.empty() ? "The card operation did not complete." : outcome.message};
   if (reason == "driver_error") failure.extra = {{"driver", ""}, {"detail", outcome.message}};
   return failure;
 }
@@ -66,8 +71,9 @@ Failure from_outcome(const devices::JobOutcome& outcome) {
 Failure from_submit(devices::SubmitResult result, const std::string& token) {
   if (result == devices::SubmitResult::busy)
     return {"busy", "The card " + token + " is busy with other requests. Try again in a moment."};
-  return {"no_such_token", "There is no token '" + token + "'. List the tokens with tokens.list "
-                           "('eportctl tokens'); the card may have been removed."};
+  return {"no_such_token", "There is no token '" + token +
+                               "'. List the tokens with tokens.list "
+                               "('eportctl tokens'); the card may have been removed."};
 }
 
 }  // namespace eport::cardops

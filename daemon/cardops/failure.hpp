@@ -13,10 +13,10 @@ namespace eport::cardops {
 
 /// An application error (-32000) as handlers send it with Reply::fail.
 struct Failure {
-  std::string reason;                                ///< error.data.reason ("" for -32602)
-  std::string message;                               ///< error.message
-  nlohmann::json extra = nlohmann::json::object();   ///< more error.data fields
-  int code = -32000;                                 ///< -32602 when the caller's params were wrong
+  std::string reason;                               ///< error.data.reason ("" for -32602)
+  std::string message;                              ///< error.message
+  nlohmann::json extra = nlohmann::json::object();  ///< more error.data fields
+  int code = -32000;                                ///< -32602 when the caller's params were wrong
 };
 
 /// Which operation failed: the same driver status means different things (a wrong PIN while

@@ -75,8 +75,10 @@ void reset_on_card(devices::TokenSession& s, const Secret& puk, const Secret& ne
   auto reset = driver.pin_reset(s.handle(), s.channel(), puk.value, new_pin.value);
   if (reset) return void(out.pin = reset.value);
   if (reset.status == drivers::Status::BadArgs) {
-    out.failure = Failure{"", "The PUK is longer than this card accepts (PIV: at most 8 characters). "
-                              "Nothing was sent; no try was spent.", nlohmann::json::object(), -32602};
+    out.failure = Failure{"",
+                          "The PUK is longer than this card accepts (PIV: at most 8 characters). "
+                          "Nothing was sent; no try was spent.",
+                          nlohmann::json::object(), -32602};
     return;
   }
   out.failure = from_driver(reset.status, reset.detail, name, Operation::pin_reset);
@@ -119,20 +121,21 @@ void pin_change(CardContext& context, const ipc::Request& request, const ipc::Re
       context, id, false,
       [old_pin, new_pin, out](devices::TokenSession& s) {
         *out = PinOutcome{};
-        auto changed = s.driver().pin_change(s.handle(), s.channel(), drivers::PinKind::User,
-                                             old_pin->value, new_pin->value);
+        auto changed = s.driver().pin_change(s.handle(), s.channel(), drivers::PinKind::User, old_pin->value,
+                                             new_pin->value);
         if (changed) return void(out->pin = changed.value);
         if (changed.status == drivers::Status::BadArgs) {
-          out->failure = Failure{"", "The old PIN is longer than this card accepts (PIV: at most 8 "
-                                     "characters). Nothing was sent; no try was spent.",
+          out->failure = Failure{"",
+                                 "The old PIN is longer than this card accepts (PIV: at most 8 "
+                                 "characters). Nothing was sent; no try was spent.",
                                  nlohmann::json::object(), -32602};
           return;
         }
-        out->failure = from_driver(changed.status, changed.detail, s.driver().info().name,
-                                   Operation::pin_change);
+        out->failure =
+            from_driver(changed.status, changed.detail, s.driver().info().name, Operation::pin_change);
         if (changed.status == drivers::Status::WrongPin) {
-          out->failure->extra["tries_left"] = changed.value.tries_left
-              ? nlohmann::json(*changed.value.tries_left) : nlohmann::json(nullptr);
+          out->failure->extra["tries_left"] =
+              changed.value.tries_left ? nlohmann::json(*changed.value.tries_left) : nlohmann::json(nullptr);
           out->pin = changed.value;
         }
       },
@@ -152,12 +155,14 @@ void pin_change(CardContext& context, const ipc::Request& request, const ipc::Re
 }  // namespace
 
 void register_pin_methods(ipc::MethodTable& table, CardContext& context) {
-  table.add({"pin.reset", ipc::Role::admin,
-             [&context](const ipc::Request& request, ipc::Reply reply) { pin_reset(context, request, reply); },
-             true, "reset the user PIN to the default with the PUK (admin)"});
-  table.add({"pin.change", ipc::Role::all,
-             [&context](const ipc::Request& request, ipc::Reply reply) { pin_change(context, request, reply); },
-             true, "change the user PIN (card holder)"});
+  table.add(
+      {"pin.reset", ipc::Role::admin,
+       [&context](const ipc::Request& request, ipc::Reply reply) { pin_reset(context, request, reply); },
+       true, "reset the user PIN to the default with the PUK (admin)"});
+  table.add(
+      {"pin.change", ipc::Role::all,
+       [&context](const ipc::Request& request, ipc::Reply reply) { pin_change(context, request, reply); },
+       true, "change the user PIN (card holder)"});
 }
 
 }  // namespace eport::cardops

@@ -26,7 +26,8 @@ std::vector<int> warn_days_param(const nlohmann::json& params, const std::vector
       throw ipc::InvalidParams("warn_days must be a whole number of days (0-36500) or a list of them");
     days.push_back(v.get<int>());
   };
-  if (value.is_array()) for (const auto& v : value) take(v);
+  if (value.is_array())
+    for (const auto& v : value) take(v);
   else take(value);
   return days;
 }
@@ -55,7 +56,11 @@ void token_status(CardContext& context, const ipc::Request& request, const ipc::
 void cert_read(CardContext& context, const ipc::Request& request, const ipc::Reply& reply) {
   const auto id = required_token(request);
   const auto slot = slot_param(request.params);
-  struct Read { drivers::Result<std::vector<std::uint8_t>> der; std::string driver; std::string label; };
+  struct Read {
+    drivers::Result<std::vector<std::uint8_t>> der;
+    std::string driver;
+    std::string label;
+  };
   auto read = std::make_shared<Read>();
   run_on_token(
       context, id, true,
@@ -67,14 +72,19 @@ void cert_read(CardContext& context, const ipc::Request& request, const ipc::Rep
         if (read->der.status == drivers::Status::NotFound)
           return reply.fail("cert_not_found", "Slot " + slot + " holds no certificate.");
         if (read->der.status == drivers::Status::BadArgs)
-          return reply.error(-32602, "'" + slot + "' is not a certificate slot of this card "
-                                     "(PIV: 9a, 9c, 9d, 9e, 82-95).");
-        if (!read->der) return fail(reply, from_driver(read->der.status, read->der.detail, read->driver, Operation::read));
+          return reply.error(-32602, "'" + slot +
+                                         "' is not a certificate slot of this card "
+                                         "(PIV: 9a, 9c, 9d, 9e, 82-95).");
+        if (!read->der)
+          return fail(reply, from_driver(read->der.status, read->der.detail, read->driver, Operation::read));
         auto parsed = x509::Certificate::from_der(read->der.value);
         if (!parsed)
-          return reply.fail("cert_invalid", "Slot " + slot + " holds data that is not a complete "
-                                            "certificate (" + parsed.message + "). Write the "
-                                            "certificate again.");
+          return reply.fail("cert_invalid", "Slot " + slot +
+                                                " holds data that is not a complete "
+                                                "certificate (" +
+                                                parsed.message +
+                                                "). Write the "
+                                                "certificate again.");
         auto summary = x509::summarise(*parsed.certificate, context.clock(),
                                        context.service.config.get()->expiry_warn_days);
         summary.slot = slot;
@@ -90,8 +100,8 @@ void cert_read(CardContext& context, const ipc::Request& request, const ipc::Rep
 struct CheckGather {
   std::mutex mutex;
   std::size_t pending = 0;
-  std::vector<nlohmann::json> entries;       // in token order
-  std::vector<CertificateReport> reports;    // same order
+  std::vector<nlohmann::json> entries;     // in token order
+  std::vector<CertificateReport> reports;  // same order
   ipc::Reply reply;
   explicit CheckGather(ipc::Reply r) : reply(std::move(r)) {}
   void finish_one() {
@@ -166,15 +176,18 @@ void register_read_methods(ipc::MethodTable& table, CardContext& context) {
                reply.result({{"tokens", list}});
              },
              false, "every recognised token"});
-  table.add({"token.status", ipc::Role::all,
-             [&context](const ipc::Request& request, ipc::Reply reply) { token_status(context, request, reply); },
-             false, "PIN and PUK state and certificates of one token (spends no try)"});
-  table.add({"cert.read", ipc::Role::all,
-             [&context](const ipc::Request& request, ipc::Reply reply) { cert_read(context, request, reply); },
-             false, "one certificate as PEM and base64 DER with its summary"});
-  table.add({"cert.check", ipc::Role::all,
-             [&context](const ipc::Request& request, ipc::Reply reply) { cert_check(context, request, reply); },
-             false, "expiry of the certificates of one or every token"});
+  table.add(
+      {"token.status", ipc::Role::all,
+       [&context](const ipc::Request& request, ipc::Reply reply) { token_status(context, request, reply); },
+       false, "PIN and PUK state and certificates of one token (spends no try)"});
+  table.add(
+      {"cert.read", ipc::Role::all,
+       [&context](const ipc::Request& request, ipc::Reply reply) { cert_read(context, request, reply); },
+       false, "one certificate as PEM and base64 DER with its summary"});
+  table.add(
+      {"cert.check", ipc::Role::all,
+       [&context](const ipc::Request& request, ipc::Reply reply) { cert_check(context, request, reply); },
+       false, "expiry of the certificates of one or every token"});
 }
 
 }  // namespace eport::cardops

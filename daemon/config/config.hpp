@@ -12,37 +12,37 @@ namespace eport::config {
 
 /// One `drivers:` entry: plug-in `eport-<name>.so` and its options (handed to it as JSON).
 struct DriverSpec {
-  std::string name;                                      ///< plug-in name, e.g. "piv"
-  nlohmann::json options = nlohmann::json::object();     ///< the `options:` map, as JSON
-  int line = 0;                                          ///< line in the config file (for messages)
+  std::string name;                                   ///< plug-in name, e.g. "piv"
+  nlohmann::json options = nlohmann::json::object();  ///< the `options:` map, as JSON
+  int line = 0;                                       ///< line in the config file (for messages)
 };
 
 /// `limits:` — protections against misbehaving clients.
 struct Limits {
-  std::uint32_t max_clients = 256;                 ///< concurrent connections
-  std::uint64_t max_message_bytes = 1024 * 1024;   ///< longest accepted line, without the '\n'
-  std::uint32_t idle_timeout_s = 600;              ///< close idle non-subscribers; 0 = never
-  std::uint32_t event_queue_size = 1024;           ///< events queued per subscriber before dropping
+  std::uint32_t max_clients = 256;                ///< concurrent connections
+  std::uint64_t max_message_bytes = 1024 * 1024;  ///< longest accepted line, without the '\n'
+  std::uint32_t idle_timeout_s = 600;             ///< close idle non-subscribers; 0 = never
+  std::uint32_t event_queue_size = 1024;          ///< events queued per subscriber before dropping
 };
 
 /// The whole configuration after validation; every field holds a usable value.
 struct Config {
-  std::string source;                               ///< file it came from ("" = built-in defaults)
-  std::string socket = "/run/eportd/eportd.sock";   ///< Unix socket path
-  std::uint32_t socket_mode = 0660;                 ///< permission bits of the socket file
-  std::string socket_group = "eport";               ///< group of the socket file ("" = keep)
-  std::string state_dir = "/var/lib/eportd";        ///< audit log and certificate backups
-  std::string plugin_dir;                           ///< "" = the built-in plug-in directory
-  std::vector<DriverSpec> drivers;                  ///< plug-ins to load, in order
-  bool pcsc_enabled = true;                         ///< watch PC/SC readers
-  bool usb_enabled = true;                          ///< watch USB tokens
-  std::string pin_default = "88888888";             ///< PIN set by pin.reset when none is given
-  std::vector<int> expiry_warn_days{90, 30, 7};     ///< thresholds, largest first
+  std::string source;                                    ///< file it came from ("" = built-in defaults)
+  std::string socket = "/run/eportd/eportd.sock";        ///< Unix socket path
+  std::uint32_t socket_mode = 0660;                      ///< permission bits of the socket file
+  std::string socket_group = "eport";                    ///< group of the socket file ("" = keep)
+  std::string state_dir = "/var/lib/eportd";             ///< audit log and certificate backups
+  std::string plugin_dir;                                ///< "" = the built-in plug-in directory
+  std::vector<DriverSpec> drivers;                       ///< plug-ins to load, in order
+  bool pcsc_enabled = true;                              ///< watch PC/SC readers
+  bool usb_enabled = true;                               ///< watch USB tokens
+  std::string pin_default = "88888888";                  ///< PIN set by pin.reset when none is given
+  std::vector<int> expiry_warn_days{90, 30, 7};          ///< thresholds, largest first
   std::vector<std::string> admin_groups{"eport-admin"};  ///< groups allowed privileged methods
-  Limits limits;                                    ///< client limits
-  std::string log_level = "info";                   ///< spdlog level name
-  nlohmann::json guidance;                          ///< help-desk guidance (see defaults.cpp)
-  std::vector<std::string> warnings;                ///< non-fatal findings, shown by diag.report
+  Limits limits;                                         ///< client limits
+  std::string log_level = "info";                        ///< spdlog level name
+  nlohmann::json guidance;                               ///< help-desk guidance (see defaults.cpp)
+  std::vector<std::string> warnings;                     ///< non-fatal findings, shown by diag.report
 };
 
 /// The help-desk guidance shipped with eportd: Beijing business sites and what to bring.

@@ -56,14 +56,13 @@ nlohmann::json default_guidance() {
   return json{
       {"sites", default_sites()},
       {"bring", default_bring()},
-      {"contact",
-       bilingual("Unlocking and certificate renewal are done by the China Electronic Port data "
-                 "sub-center at a business site. Beijing enterprises can also go to one of the 16 "
-                 "China Construction Bank outlets that issue Electronic Port cards. After an "
-                 "unlock or a renewal the PIN is 88888888.",
-                 "IC卡解锁和证书更新由中国电子口岸数据分中心在业务网点办理。北京地区企业也可前往"
-                 "中国建设银行的16个合作发卡代理网点办理。解锁或证书更新后，IC卡密码恢复为"
-                 "初始密码88888888。")},
+      {"contact", bilingual("Unlocking and certificate renewal are done by the China Electronic Port data "
+                            "sub-center at a business site. Beijing enterprises can also go to one of the 16 "
+                            "China Construction Bank outlets that issue Electronic Port cards. After an "
+                            "unlock or a renewal the PIN is 88888888.",
+                            "IC卡解锁和证书更新由中国电子口岸数据分中心在业务网点办理。北京地区企业也可前往"
+                            "中国建设银行的16个合作发卡代理网点办理。解锁或证书更新后，IC卡密码恢复为"
+                            "初始密码88888888。")},
   };
 }
 

@@ -13,7 +13,8 @@ std::optional<json> bilingual_text(YamlReader& reader, const Field& field) {
   for (const char* lang : {"en", "zh"}) {
     auto it = fields->find(lang);
     if (it == fields->end()) {
-      reader.fail(field.line, field.key + "." + lang, "missing; give the text in English (en) and Chinese (zh)");
+      reader.fail(field.line, field.key + "." + lang,
+                  "missing; give the text in English (en) and Chinese (zh)");
       return std::nullopt;
     }
     auto value = reader.string(it->second);
@@ -30,7 +31,8 @@ std::optional<json> bilingual_list(YamlReader& reader, const Field& field) {
   for (const char* lang : {"en", "zh"}) {
     auto it = fields->find(lang);
     if (it == fields->end()) {
-      reader.fail(field.line, field.key + "." + lang, "missing; give the list in English (en) and Chinese (zh)");
+      reader.fail(field.line, field.key + "." + lang,
+                  "missing; give the list in English (en) and Chinese (zh)");
       return std::nullopt;
     }
     auto items = reader.string_list(it->second);

@@ -18,16 +18,31 @@ namespace eport::config {
 
 namespace {
 
-const std::vector<std::string> kTopKeys{"socket", "socket_mode", "socket_group", "state_dir",
-                                        "plugin_dir", "drivers", "pcsc", "usb", "pin", "expiry",
-                                        "access", "limits", "log", "guidance"};
+const std::vector<std::string> kTopKeys{"socket",  "socket_mode", "socket_group", "state_dir", "plugin_dir",
+                                        "drivers", "pcsc",        "usb",          "pin",       "expiry",
+                                        "access",  "limits",      "log",          "guidance"};
 
-const std::vector<std::string> kAllKeys{
-    "socket", "socket_mode", "socket_group", "state_dir", "plugin_dir", "drivers",
-    "drivers.name", "drivers.options", "pcsc.enabled", "usb.enabled", "pin.default",
-    "expiry.warn_days", "access.admin_groups", "limits.max_clients", "limits.max_message_bytes",
-    "limits.idle_timeout_s", "limits.event_queue_size", "log.level", "guidance.sites",
-    "guidance.bring", "guidance.contact"};
+const std::vector<std::string> kAllKeys{"socket",
+                                        "socket_mode",
+                                        "socket_group",
+                                        "state_dir",
+                                        "plugin_dir",
+                                        "drivers",
+                                        "drivers.name",
+                                        "drivers.options",
+                                        "pcsc.enabled",
+                                        "usb.enabled",
+                                        "pin.default",
+                                        "expiry.warn_days",
+                                        "access.admin_groups",
+                                        "limits.max_clients",
+                                        "limits.max_message_bytes",
+                                        "limits.idle_timeout_s",
+                                        "limits.event_queue_size",
+                                        "log.level",
+                                        "guidance.sites",
+                                        "guidance.bring",
+                                        "guidance.contact"};
 
 /// Walks the top-level map and fills a Config.
 class Loader {
@@ -49,12 +64,15 @@ class Loader {
     else if (name == "state_dir") path(field, c.state_dir, false);
     else if (name == "plugin_dir") path(field, c.plugin_dir, false);
     else if (name == "drivers") drivers(field, c);
-    else if (name == "pcsc") section(field, {"enabled"}, [&](auto& f) { flag(f, "enabled", c.pcsc_enabled); });
+    else if (name == "pcsc")
+      section(field, {"enabled"}, [&](auto& f) { flag(f, "enabled", c.pcsc_enabled); });
     else if (name == "usb") section(field, {"enabled"}, [&](auto& f) { flag(f, "enabled", c.usb_enabled); });
     else if (name == "pin") section(field, {"default"}, [&](auto& f) { pin_default(f, c); });
     else if (name == "expiry") section(field, {"warn_days"}, [&](auto& f) { warn_days(f, c); });
     else if (name == "access") section(field, {"admin_groups"}, [&](auto& f) { admin_groups(f, c); });
-    else if (name == "limits") section(field, {"max_clients", "max_message_bytes", "idle_timeout_s", "event_queue_size"}, [&](auto& f) { limits(f, c.limits); });
+    else if (name == "limits")
+      section(field, {"max_clients", "max_message_bytes", "idle_timeout_s", "event_queue_size"},
+              [&](auto& f) { limits(f, c.limits); });
     else if (name == "log") section(field, {"level"}, [&](auto& f) { log_level(f, c); });
     else if (name == "guidance") c.guidance = read_guidance(r_, field, c.guidance);
   }
@@ -81,8 +99,9 @@ class Loader {
     std::string resolved = value->front() == '/' ? *value : base_dir_ + "/" + *value;
     // sockaddr_un.sun_path holds 108 bytes including the terminating NUL.
     if (is_socket && resolved.size() > 107)
-      return r_.fail(field.line, field.key, "path is " + std::to_string(resolved.size()) +
-                                                " bytes; a Unix socket path must be at most 107");
+      return r_.fail(
+          field.line, field.key,
+          "path is " + std::to_string(resolved.size()) + " bytes; a Unix socket path must be at most 107");
     out = resolved;
   }
 
@@ -91,10 +110,14 @@ class Loader {
     if (!value) return;
     static const std::regex octal("0?[0-7]{3}");
     if (!std::regex_match(*value, octal))
-      return r_.fail(field.line, field.key, "'" + *value + "' is not a permission mode; write it in octal as a quoted string, e.g. \"0660\"");
+      return r_.fail(
+          field.line, field.key,
+          "'" + *value + "' is not a permission mode; write it in octal as a quoted string, e.g. \"0660\"");
     c.socket_mode = static_cast<std::uint32_t>(std::stoul(*value, nullptr, 8));
     if ((c.socket_mode & 0600) != 0600)
-      r_.fail(field.line, field.key, "mode " + *value + " does not let eportd's own user read and write the socket; use e.g. \"0660\"");
+      r_.fail(
+          field.line, field.key,
+          "mode " + *value + " does not let eportd's own user read and write the socket; use e.g. \"0660\"");
   }
 
   void drivers(const Field& field, Config& c) {
@@ -112,7 +135,8 @@ class Loader {
         if (!fields) continue;
         auto name = fields->find("name");
         if (name == fields->end()) {
-          r_.fail(item.line, item.key + ".name", "missing; every driver needs a name (plug-in eport-<name>.so)");
+          r_.fail(item.line, item.key + ".name",
+                  "missing; every driver needs a name (plug-in eport-<name>.so)");
           continue;
         }
         if (auto text = r_.string(name->second)) spec.name = *text;
@@ -127,7 +151,10 @@ class Loader {
       }
       static const std::regex name_re("[a-z0-9][a-z0-9_-]{0,63}");
       if (!std::regex_match(spec.name, name_re)) {
-        r_.fail(item.line, item.key + ".name", "'" + spec.name + "' is not a plug-in name; use lower-case letters, digits, '-' and '_' (file eport-<name>.so)");
+        r_.fail(item.line, item.key + ".name",
+                "'" + spec.name +
+                    "' is not a plug-in name; use lower-case letters, digits, '-' and '_' (file "
+                    "eport-<name>.so)");
         continue;
       }
       if (!seen.insert(spec.name).second) {
@@ -145,7 +172,9 @@ class Loader {
     if (!value) return;
     static const std::regex pin_re("[\\x21-\\x7e]{4,16}");
     if (!std::regex_match(*value, pin_re))
-      return r_.fail(it->second.line, it->second.key, "a PIN must be 4 to 16 printable characters without spaces (the Electronic Port default is \"88888888\")");
+      return r_.fail(it->second.line, it->second.key,
+                     "a PIN must be 4 to 16 printable characters without spaces (the Electronic Port default "
+                     "is \"88888888\")");
     c.pin_default = *value;
   }
 
@@ -159,10 +188,13 @@ class Loader {
       if (auto value = r_.integer(item, 1, 3650)) days.push_back(static_cast<int>(*value));
       else return;
     }
-    if (days.empty()) return r_.fail(it->second.line, it->second.key, "give at least one threshold in days, e.g. [90, 30, 7]");
+    if (days.empty())
+      return r_.fail(it->second.line, it->second.key,
+                     "give at least one threshold in days, e.g. [90, 30, 7]");
     std::sort(days.begin(), days.end(), std::greater<int>());
     if (std::adjacent_find(days.begin(), days.end()) != days.end())
-      return r_.fail(it->second.line, it->second.key, "a threshold appears twice; list each number of days once");
+      return r_.fail(it->second.line, it->second.key,
+                     "a threshold appears twice; list each number of days once");
     c.expiry_warn_days = days;
   }
 
@@ -181,7 +213,8 @@ class Loader {
     auto number = [&](const char* name, std::int64_t min, std::int64_t max, auto& out) {
       auto it = fields.find(name);
       if (it == fields.end()) return;
-      if (auto value = r_.integer(it->second, min, max)) out = static_cast<std::remove_reference_t<decltype(out)>>(*value);
+      if (auto value = r_.integer(it->second, min, max))
+        out = static_cast<std::remove_reference_t<decltype(out)>>(*value);
     };
     number("max_clients", 1, 65536, l.max_clients);
     number("max_message_bytes", 1024, 64 * 1024 * 1024, l.max_message_bytes);
@@ -194,9 +227,12 @@ class Loader {
     if (it == fields.end()) return;
     auto value = r_.string(it->second);
     if (!value) return;
-    static const std::vector<std::string> levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
+    static const std::vector<std::string> levels{"trace", "debug",    "info", "warn",
+                                                 "error", "critical", "off"};
     if (std::find(levels.begin(), levels.end(), *value) == levels.end())
-      return r_.fail(it->second.line, it->second.key, "'" + *value + "' is not a log level; use one of trace, debug, info, warn, error, critical, off");
+      return r_.fail(
+          it->second.line, it->second.key,
+          "'" + *value + "' is not a log level; use one of trace, debug, info, warn, error, critical, off");
     c.log_level = *value;
   }
 
@@ -221,8 +257,8 @@ Config parse_config(const std::string& text, const std::string& name, const std:
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    throw ConfigError({ConfigIssue{name, e.mark.line >= 0 ? e.mark.line + 1 : 0, "",
-                                   "not valid YAML: " + e.msg}});
+    throw ConfigError(
+        {ConfigIssue{name, e.mark.line >= 0 ? e.mark.line + 1 : 0, "", "not valid YAML: " + e.msg}});
   }
   Loader(reader, base_dir).load(root, config);
   if (!reader.issues().empty()) throw ConfigError(reader.issues());
@@ -232,8 +268,9 @@ Config parse_config(const std::string& text, const std::string& name, const std:
 Config load_config(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw ConfigError({ConfigIssue{path, 0, "", std::string("cannot read the file (") + std::strerror(errno) +
-                                                    "); pass an existing file with --config"}});
+    throw ConfigError({ConfigIssue{path, 0, "",
+                                   std::string("cannot read the file (") + std::strerror(errno) +
+                                       "); pass an existing file with --config"}});
   }
   std::ostringstream text;
   text << in.rdbuf();

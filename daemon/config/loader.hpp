@@ -14,8 +14,7 @@ Config load_config(const std::string& path);
 
 /// Same for YAML text; `name` is used as the file name in messages, `base_dir` resolves
 /// relative paths.
-Config parse_config(const std::string& text, const std::string& name,
-                    const std::string& base_dir = ".");
+Config parse_config(const std::string& text, const std::string& name, const std::string& base_dir = ".");
 
 /// Adds warnings for things that are allowed but will not work as meant on this machine
 /// (a socket group or admin group that does not exist, a socket anyone may use).

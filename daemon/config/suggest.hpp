@@ -11,7 +11,6 @@ namespace eport::config {
 std::size_t edit_distance(const std::string& a, const std::string& b);
 
 /// The candidate closest to `word` when it is close enough to be a likely typo.
-std::optional<std::string> closest_match(const std::string& word,
-                                         const std::vector<std::string>& candidates);
+std::optional<std::string> closest_match(const std::string& word, const std::vector<std::string>& candidates);
 
 }  // namespace eport::config

@@ -45,8 +45,8 @@ std::string YamlReader::suggestion(const std::string& prefix, const std::string&
   return {};
 }
 
-std::optional<std::map<std::string, Field>> YamlReader::map_fields(
-    const Field& where, const std::vector<std::string>& allowed) {
+std::optional<std::map<std::string, Field>> YamlReader::map_fields(const Field& where,
+                                                                   const std::vector<std::string>& allowed) {
   if (!where.value.IsMap()) {
     fail(where.line, where.key, "expected a map of keys, found " + kind_of(where.value));
     return std::nullopt;
@@ -65,17 +65,17 @@ std::optional<std::map<std::string, Field>> YamlReader::map_fields(
       std::string message = "unknown key";
       const std::string near = suggestion(prefix, name, allowed);
       if (!near.empty()) message += "; did you mean '" + near + "'?";
-      else message += "; known keys here: " + [&] {
-        std::string list;
-        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-        return list;
-      }();
+      else
+        message += "; known keys here: " + [&] {
+          std::string list;
+          for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+          return list;
+        }();
       fail(line, key, message);
       continue;
     }
     if (fields.count(name)) {
-      fail(line, key, "appears twice (first on line " + std::to_string(fields[name].line) +
-                          "); keep one");
+      fail(line, key, "appears twice (first on line " + std::to_string(fields[name].line) + "); keep one");
       continue;
     }
     fields[name] = Field{key, line, entry.second};
@@ -100,8 +100,7 @@ std::optional<bool> YamlReader::boolean(const Field& field) {
   return value;
 }
 
-std::optional<std::int64_t> YamlReader::integer(const Field& field, std::int64_t min,
-                                                std::int64_t max) {
+std::optional<std::int64_t> YamlReader::integer(const Field& field, std::int64_t min, std::int64_t max) {
   const std::string range = " from " + std::to_string(min) + " to " + std::to_string(max);
   static const std::regex decimal("[+-]?[0-9]+");
   if (!field.value.IsScalar() || !std::regex_match(field.value.Scalar(), decimal)) {
@@ -126,8 +125,8 @@ std::optional<std::vector<Field>> YamlReader::sequence(const Field& field) {
   std::size_t index = 0;
   for (const auto& item : field.value) {
     const int line = line_of(item);
-    items.push_back(Field{field.key + "[" + std::to_string(index++) + "]",
-                          line > 0 ? line : field.line, item});
+    items.push_back(
+        Field{field.key + "[" + std::to_string(index++) + "]", line > 0 ? line : field.line, item});
   }
   return items;
 }
@@ -175,8 +174,7 @@ nlohmann::json YamlReader::to_json(const YAML::Node& node) const {
       if (text == "null" || text == "~") return nullptr;
       return text;
     }
-    default:
-      return nullptr;
+    default: return nullptr;
   }
 }
 

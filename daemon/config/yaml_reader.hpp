@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
+#include <nlohmann/json.hpp>
 
 #include "config/config_error.hpp"
 
@@ -18,9 +18,9 @@ namespace eport::config {
 
 /// A value in a map together with its dotted key and the line of the key.
 struct Field {
-  std::string key;    ///< dotted key, e.g. "limits.max_clients"
-  int line = 0;       ///< 1-based line of the key
-  YAML::Node value;   ///< the value node
+  std::string key;   ///< dotted key, e.g. "limits.max_clients"
+  int line = 0;      ///< 1-based line of the key
+  YAML::Node value;  ///< the value node
 };
 
 /// Collects issues while walking one file.

@@ -23,10 +23,9 @@ AttemptDecision after_attempt(const AttemptReport& report, bool read_only, int a
 }
 
 JobOutcome outcome_for_pcsc(PcscCode code) {
-  if (pcsc_card_gone(code))
-    return {JobEnd::token_removed, "the card was removed; insert it again and retry"};
-  return {JobEnd::pcsc_error, "PC/SC failed (" + pcsc_error_text(code) +
-                                  "); check that pcscd is running and retry"};
+  if (pcsc_card_gone(code)) return {JobEnd::token_removed, "the card was removed; insert it again and retry"};
+  return {JobEnd::pcsc_error,
+          "PC/SC failed (" + pcsc_error_text(code) + "); check that pcscd is running and retry"};
 }
 
 std::string protocol_reason(const JobOutcome& outcome) {

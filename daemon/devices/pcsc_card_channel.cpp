@@ -24,12 +24,11 @@ drivers::Status PcscCardChannel::transmit(const std::vector<std::uint8_t>& comma
                                           std::vector<std::uint8_t>& response) {
   response.clear();
   if (command.empty()) return drivers::Status::BadArgs;
-  const SCARD_IO_REQUEST* pci =
-      card_.protocol() == SCARD_PROTOCOL_T0 ? SCARD_PCI_T0 : SCARD_PCI_T1;
+  const SCARD_IO_REQUEST* pci = card_.protocol() == SCARD_PROTOCOL_T0 ? SCARD_PCI_T0 : SCARD_PCI_T1;
   DWORD len = static_cast<DWORD>(buffer_.size());
   ++apdu_count_;
-  const LONG rv = SCardTransmit(card_.get(), pci, command.data(), static_cast<DWORD>(command.size()),
-                                nullptr, buffer_.data(), &len);
+  const LONG rv = SCardTransmit(card_.get(), pci, command.data(), static_cast<DWORD>(command.size()), nullptr,
+                                buffer_.data(), &len);
   if (rv == SCARD_S_SUCCESS && len >= 2) {
     response.assign(buffer_.begin(), buffer_.begin() + len);
     return drivers::Status::Ok;

@@ -72,20 +72,18 @@ PcscCard& PcscCard::operator=(PcscCard&& other) noexcept {
   return *this;
 }
 
-PcscCard PcscCard::connect(const PcscContext& context, const std::string& reader,
-                           PcscCode& code) {
+PcscCard PcscCard::connect(const PcscContext& context, const std::string& reader, PcscCode& code) {
   PcscCard card;
   const LONG rv = SCardConnect(context.get(), reader.c_str(), SCARD_SHARE_SHARED,
-                               SCARD_PROTOCOL_T1 | SCARD_PROTOCOL_T0, &card.handle_,
-                               &card.protocol_);
+                               SCARD_PROTOCOL_T1 | SCARD_PROTOCOL_T0, &card.handle_, &card.protocol_);
   code = rv;
   card.connected_ = rv == SCARD_S_SUCCESS;
   return card;
 }
 
 PcscCode PcscCard::reconnect() {
-  return SCardReconnect(handle_, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T1 | SCARD_PROTOCOL_T0,
-                        SCARD_LEAVE_CARD, &protocol_);
+  return SCardReconnect(handle_, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T1 | SCARD_PROTOCOL_T0, SCARD_LEAVE_CARD,
+                        &protocol_);
 }
 
 PcscCode PcscCard::begin_transaction() const { return SCardBeginTransaction(handle_); }

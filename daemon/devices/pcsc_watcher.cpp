@@ -18,8 +18,7 @@ constexpr DWORD kGoneStates = SCARD_STATE_UNKNOWN | SCARD_STATE_IGNORE;
 // One session = the life of one SCARDCONTEXT: the readers we know and their last state.
 class Session {
  public:
-  Session(const PcscContext& context, WatcherListener& listener)
-      : context_(context), listener_(listener) {}
+  Session(const PcscContext& context, WatcherListener& listener) : context_(context), listener_(listener) {}
 
   // Lists the readers; each starts UNAWARE so the first wait reports its card at once.
   PcscCode start() { return relist(); }
@@ -33,8 +32,8 @@ class Session {
     }
     states.back().szReader = kPnpReader;
     states.back().dwCurrentState = pnp_state_;
-    const LONG rv = SCardGetStatusChange(context_.get(), INFINITE, states.data(),
-                                         static_cast<DWORD>(states.size()));
+    const LONG rv =
+        SCardGetStatusChange(context_.get(), INFINITE, states.data(), static_cast<DWORD>(states.size()));
     if (rv == SCARD_E_UNKNOWN_READER) return relist();  // a reader vanished between calls
     if (rv != SCARD_S_SUCCESS) return rv;
     for (std::size_t i = 0; i < readers_.size(); ++i) apply(readers_[i], states[i]);
@@ -114,7 +113,9 @@ PcscWatcher::PcscWatcher(WatcherListener& listener, WatcherOptions options)
 
 PcscWatcher::~PcscWatcher() { stop(); }
 
-void PcscWatcher::start() { thread_ = std::thread([this] { run(); }); }
+void PcscWatcher::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void PcscWatcher::stop() {
   if (!thread_.joinable()) return;

@@ -15,10 +15,8 @@ nlohmann::json Token::to_json() const {
 }
 
 nlohmann::json ReaderInfo::to_json() const {
-  return nlohmann::json{{"name", name},
-                        {"card_present", card_present},
-                        {"token", or_null(token)},
-                        {"atr", or_null(atr)}};
+  return nlohmann::json{
+      {"name", name}, {"card_present", card_present}, {"token", or_null(token)}, {"atr", or_null(atr)}};
 }
 
 }  // namespace eport::devices

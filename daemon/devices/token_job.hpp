@@ -16,8 +16,8 @@ namespace eport::devices {
 class TokenSession {
  public:
   /// Built by the worker.
-  TokenSession(drivers::CardChannel& channel, drivers::Driver& driver,
-               drivers::TokenHandle& handle, const Token& token, int attempt)
+  TokenSession(drivers::CardChannel& channel, drivers::Driver& driver, drivers::TokenHandle& handle,
+               const Token& token, int attempt)
       : channel_(channel), driver_(driver), handle_(handle), token_(token), attempt_(attempt) {}
 
   /// The card connection to pass to driver operations.

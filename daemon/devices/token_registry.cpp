@@ -135,8 +135,7 @@ void TokenRegistry::on_reader_removed(const std::string& reader) {
   listener_.on_reader_removed(reader);
 }
 
-void TokenRegistry::on_card_inserted(const std::string& reader,
-                                     const std::vector<std::uint8_t>& atr) {
+void TokenRegistry::on_card_inserted(const std::string& reader, const std::vector<std::uint8_t>& atr) {
   reap_retired();
   on_card_removed(reader);  // a card we still list there is gone (no-op normally)
   std::lock_guard<std::mutex> events(events_mutex_);
@@ -153,11 +152,10 @@ void TokenRegistry::on_card_inserted(const std::string& reader,
     entry->card_present = true;
     entry->atr = atr;
     const std::uint64_t generation = entry->card_generation = next_generation_++;
-    worker = std::make_shared<TokenWorker>(
-        reader, atr, drivers_, options_.queue_limit,
-        [this, reader, generation](const CardSetup& setup) {
-          return on_card_ready(reader, generation, setup);
-        });
+    worker = std::make_shared<TokenWorker>(reader, atr, drivers_, options_.queue_limit,
+                                           [this, reader, generation](const CardSetup& setup) {
+                                             return on_card_ready(reader, generation, setup);
+                                           });
     if (entry->worker) retired_.push_back(std::move(entry->worker));
     entry->worker = worker;
   }
@@ -179,14 +177,11 @@ void TokenRegistry::on_card_removed(const std::string& reader) {
 }
 
 // Worker thread, once the drivers have looked at the card.
-std::optional<Token> TokenRegistry::on_card_ready(const std::string& reader,
-                                                  std::uint64_t generation,
+std::optional<Token> TokenRegistry::on_card_ready(const std::string& reader, std::uint64_t generation,
                                                   const CardSetup& setup) {
   if (setup.driver == nullptr) {
-    if (!setup.error.empty())
-      spdlog::warn("reader '{}': {}", reader, setup.error);
-    else
-      spdlog::info("reader '{}': no driver recognises this card", reader);
+    if (!setup.error.empty()) spdlog::warn("reader '{}': {}", reader, setup.error);
+    else spdlog::info("reader '{}': no driver recognises this card", reader);
     return std::nullopt;
   }
   std::lock_guard<std::mutex> events(events_mutex_);
@@ -194,8 +189,7 @@ std::optional<Token> TokenRegistry::on_card_ready(const std::string& reader,
   {
     std::lock_guard<std::mutex> lock(mutex_);
     ReaderEntry* entry = find_reader(reader);
-    if (closing_ || entry == nullptr || entry->card_generation != generation ||
-        !entry->card_present)
+    if (closing_ || entry == nullptr || entry->card_generation != generation || !entry->card_present)
       return std::nullopt;  // the card went away while the drivers looked at it
     token = make_token(reader, setup);
     entry->token_id = token.id;
@@ -217,17 +211,16 @@ Token TokenRegistry::make_token(const std::string& reader, const CardSetup& setu
     token.error = setup.error;
   }
   const std::string base = token.serial.empty() ? unidentified_token_id(token.driver, reader)
-                                                 : token_id_for(token.driver, token.serial);
+                                                : token_id_for(token.driver, token.serial);
   bool duplicate = false;
   token.id = ids_.acquire(base, duplicate);
   if (duplicate)
-    spdlog::warn("the card in '{}' has the same serial as another card ({}); it is listed as {}",
-                 reader, base, token.id);
+    spdlog::warn("the card in '{}' has the same serial as another card ({}); it is listed as {}", reader,
+                 base, token.id);
   return token;
 }
 
-std::optional<Token> TokenRegistry::detach_card(ReaderEntry& entry,
-                                                std::shared_ptr<TokenWorker>& worker) {
+std::optional<Token> TokenRegistry::detach_card(ReaderEntry& entry, std::shared_ptr<TokenWorker>& worker) {
   std::optional<Token> removed;
   if (entry.token_id) {
     const auto it = tokens_.find(*entry.token_id);
@@ -257,8 +250,8 @@ void TokenRegistry::reap_retired() {
   std::vector<std::shared_ptr<TokenWorker>> done;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    const auto split = std::partition(retired_.begin(), retired_.end(),
-                                      [](const auto& w) { return !w->finished(); });
+    const auto split =
+        std::partition(retired_.begin(), retired_.end(), [](const auto& w) { return !w->finished(); });
     done.assign(std::make_move_iterator(split), std::make_move_iterator(retired_.end()));
     retired_.erase(split, retired_.end());
   }

@@ -10,7 +10,6 @@
 
 namespace eport::devices {
 
-
 TokenWorker::TokenWorker(std::string reader, std::vector<std::uint8_t> atr,
                          std::vector<drivers::Driver*> drivers, std::size_t queue_limit,
                          SetupHandler on_setup)
@@ -25,7 +24,9 @@ TokenWorker::~TokenWorker() {
   join();
 }
 
-void TokenWorker::start() { thread_ = std::thread([this] { run(); }); }
+void TokenWorker::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 SubmitResult TokenWorker::submit(Job& job) {
   switch (queue_.push(job)) {
@@ -90,8 +91,8 @@ void TokenWorker::recognise(CardSetup& setup) {
     const auto matched = driver->match(*channel_, atr_);
     if (!matched.ok() || !matched.value) {
       if (matched.status != drivers::Status::NoMatch)
-        spdlog::warn("driver {} could not tell whether the card in '{}' is its own: {}",
-                     driver->info().name, reader_, matched.detail);
+        spdlog::warn("driver {} could not tell whether the card in '{}' is its own: {}", driver->info().name,
+                     reader_, matched.detail);
       continue;
     }
     setup.driver = driver;
@@ -104,11 +105,8 @@ void TokenWorker::recognise(CardSetup& setup) {
     driver_ = driver;
     if (!driver->supports(EPORT_CAP_IDENTIFY)) return;
     const auto identity = driver->identify(handle_, *channel_);
-    if (identity.ok())
-      setup.identity = identity.value;
-    else
-      setup.error = "driver " + driver->info().name + " could not identify the card: " +
-                    identity.detail;
+    if (identity.ok()) setup.identity = identity.value;
+    else setup.error = "driver " + driver->info().name + " could not identify the card: " + identity.detail;
     return;
   }
 }
@@ -119,7 +117,7 @@ std::int64_t TokenWorker::begin_transaction() {
     // Someone reset the card between our jobs: nothing of ours was interrupted.
     code = card_->reconnect();
     spdlog::debug("the card in '{}' was reset by another program; reconnected: {}", reader_,
-                 code == 0 ? "ok" : pcsc_error_text(code));
+                  code == 0 ? "ok" : pcsc_error_text(code));
     if (code == 0) code = card_->begin_transaction();
   }
   return code;
@@ -127,8 +125,7 @@ std::int64_t TokenWorker::begin_transaction() {
 
 void TokenWorker::run_job(Job& job) {
   if (driver_ == nullptr || !handle_.is_open()) {  // a token in state "error"
-    if (job.done)
-      job.done({JobEnd::failed, token_.error.value_or("the card could not be opened")});
+    if (job.done) job.done({JobEnd::failed, token_.error.value_or("the card could not be opened")});
     return;
   }
   JobOutcome outcome;
@@ -155,7 +152,7 @@ void TokenWorker::run_job(Job& job) {
     if (report.reset) {
       const PcscCode again = card_->reconnect();
       spdlog::debug("the card in '{}' was reset during a job; reconnected: {}", reader_,
-                   again == 0 ? "ok" : pcsc_error_text(again));
+                    again == 0 ? "ok" : pcsc_error_text(again));
     }
     const AttemptDecision decision = after_attempt(report, job.read_only, attempt);
     outcome = decision.outcome;

@@ -42,9 +42,8 @@ class TokenWorker {
 
   /// A worker for the card in `reader`; `drivers` (card drivers, in config order) must outlive
   /// it. At most `queue_limit` jobs wait; more are answered `busy`.
-  TokenWorker(std::string reader, std::vector<std::uint8_t> atr,
-              std::vector<drivers::Driver*> drivers, std::size_t queue_limit,
-              SetupHandler on_setup);
+  TokenWorker(std::string reader, std::vector<std::uint8_t> atr, std::vector<drivers::Driver*> drivers,
+              std::size_t queue_limit, SetupHandler on_setup);
   /// Stops and joins the thread.
   ~TokenWorker();
   TokenWorker(const TokenWorker&) = delete;

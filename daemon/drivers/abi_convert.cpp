@@ -13,9 +13,7 @@ std::string bounded(const char (&text)[N]) {
   return std::string(text, strnlen(text, N));
 }
 
-std::optional<int> count(std::int32_t value) {
-  return value >= 0 ? std::optional<int>(value) : std::nullopt;
-}
+std::optional<int> count(std::int32_t value) { return value >= 0 ? std::optional<int>(value) : std::nullopt; }
 
 std::optional<bool> tri_state(std::int32_t value) {
   if (value == 0) return false;
@@ -51,8 +49,7 @@ eport_slot_info blank_slot_info() {
 }
 
 TokenIdentity to_identity(const eport_token_info& info) {
-  return {bounded(info.serial), bounded(info.label), bounded(info.model),
-          bounded(info.manufacturer)};
+  return {bounded(info.serial), bounded(info.label), bounded(info.model), bounded(info.manufacturer)};
 }
 
 PinInfo to_pin_info(const eport_pin_info& info) {
@@ -69,24 +66,17 @@ PinInfo to_pin_info(const eport_pin_info& info) {
 }
 
 SlotInfo to_slot_info(const eport_slot_info& info) {
-  return {bounded(info.slot), bounded(info.label), tri_state(info.has_certificate),
-          tri_state(info.has_key)};
+  return {bounded(info.slot), bounded(info.label), tri_state(info.has_certificate), tri_state(info.has_key)};
 }
 
 const char* source_name(std::uint32_t source) {
   switch (source) {
-    case EPORT_SOURCE_VERIFY_STATUS:
-      return "verify-status";
-    case EPORT_SOURCE_METADATA:
-      return "metadata";
-    case EPORT_SOURCE_PKCS11_FLAGS:
-      return "pkcs11-flags";
-    case EPORT_SOURCE_SKF:
-      return "skf";
-    case EPORT_SOURCE_CONFIG:
-      return "config";
-    default:
-      return "none";
+    case EPORT_SOURCE_VERIFY_STATUS: return "verify-status";
+    case EPORT_SOURCE_METADATA: return "metadata";
+    case EPORT_SOURCE_PKCS11_FLAGS: return "pkcs11-flags";
+    case EPORT_SOURCE_SKF: return "skf";
+    case EPORT_SOURCE_CONFIG: return "config";
+    default: return "none";
   }
 }
 

@@ -17,8 +17,7 @@ class CardChannel {
 
   /// Send one command APDU; `response` receives the response data followed by SW1 SW2.
   /// Returns Ok, CardRemoved, Transmit or Timeout. Status words are not interpreted here.
-  virtual Status transmit(const std::vector<std::uint8_t>& command,
-                          std::vector<std::uint8_t>& response) = 0;
+  virtual Status transmit(const std::vector<std::uint8_t>& command, std::vector<std::uint8_t>& response) = 0;
 };
 
 /// The channel to pass for token-provider drivers, which talk to their tokens themselves (the

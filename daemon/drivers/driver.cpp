@@ -30,8 +30,8 @@ eport_channel* Driver::channel_arg(eport_channel& storage) const {
   return is_card_driver() ? &storage : nullptr;
 }
 
-bool Driver::usable(Status& status, std::string& detail, const TokenHandle& token,
-                    std::uint64_t capability, const char* operation) const {
+bool Driver::usable(Status& status, std::string& detail, const TokenHandle& token, std::uint64_t capability,
+                    const char* operation) const {
   if (!supports(capability)) {
     status = Status::Unsupported;
     detail = "driver \"" + info_.name + "\" does not support " + operation;
@@ -55,8 +55,8 @@ Result<bool> Driver::match(CardChannel& channel, const std::vector<std::uint8_t>
   std::lock_guard<std::mutex> lock(serial_);
   eport_channel ch{&channel};
   const auto& ops = plugin_->ops();
-  const std::int32_t raw = plugin_->call(
-      [&] { return ops.match(plugin_->context(), &ch, atr.data(), atr.size()); });
+  const std::int32_t raw =
+      plugin_->call([&] { return ops.match(plugin_->context(), &ch, atr.data(), atr.size()); });
   result.status = plugin_->settle(raw, "match", result.detail);
   result.value = result.status == Status::Ok;
   return result;
@@ -73,8 +73,7 @@ Result<TokenHandle> Driver::open_token(CardChannel& channel) {
   eport_channel ch{&channel};
   eport_token* token = nullptr;
   const auto& ops = plugin_->ops();
-  const std::int32_t raw =
-      plugin_->call([&] { return ops.open_token(plugin_->context(), &ch, &token); });
+  const std::int32_t raw = plugin_->call([&] { return ops.open_token(plugin_->context(), &ch, &token); });
   result.status = plugin_->settle(raw, "open_token", result.detail);
   if (result.ok()) result.value = TokenHandle(plugin_, token);
   return result;
@@ -114,8 +113,8 @@ Result<TokenHandle> Driver::open_provider_token(const std::string& serial) {
   }
   eport_token* token = nullptr;
   const auto& ops = plugin_->ops();
-  const std::int32_t raw = plugin_->call(
-      [&] { return ops.open_provider_token(plugin_->context(), serial.c_str(), &token); });
+  const std::int32_t raw =
+      plugin_->call([&] { return ops.open_provider_token(plugin_->context(), serial.c_str(), &token); });
   result.status = plugin_->settle(raw, "open_provider_token", result.detail);
   if (result.ok()) result.value = TokenHandle(plugin_, token);
   return result;
@@ -129,8 +128,7 @@ Outcome Driver::wait_change(std::chrono::milliseconds timeout) {
     return result;
   }
   const auto ms = static_cast<std::uint32_t>(
-      std::min<std::chrono::milliseconds::rep>(timeout.count() < 0 ? 0 : timeout.count(),
-                                               UINT32_MAX));
+      std::min<std::chrono::milliseconds::rep>(timeout.count() < 0 ? 0 : timeout.count(), UINT32_MAX));
   const auto& ops = plugin_->ops();
   const std::int32_t raw = plugin_->call([&] { return ops.wait_change(plugin_->context(), ms); });
   result.status = plugin_->settle(raw, "wait_change", result.detail);

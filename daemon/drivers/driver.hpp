@@ -90,15 +90,14 @@ class Driver {
                                               const std::string& slot);
   /// Store a DER certificate; an empty `management_key` means the driver's configured key.
   Outcome cert_write(TokenHandle& token, CardChannel& channel, const std::string& slot,
-                     const std::vector<std::uint8_t>& der,
-                     const std::vector<std::uint8_t>& management_key);
+                     const std::vector<std::uint8_t>& der, const std::vector<std::uint8_t>& management_key);
   /// SubjectPublicKeyInfo (DER) of the key in `slot`.
   Result<std::vector<std::uint8_t>> slot_public_key(TokenHandle& token, CardChannel& channel,
                                                     const std::string& slot);
 
  private:
-  bool usable(Status& status, std::string& detail, const TokenHandle& token,
-              std::uint64_t capability, const char* operation) const;
+  bool usable(Status& status, std::string& detail, const TokenHandle& token, std::uint64_t capability,
+              const char* operation) const;
   eport_token* token_of(const TokenHandle& token) const { return token.token_; }
   eport_channel* channel_arg(eport_channel& storage) const;
 

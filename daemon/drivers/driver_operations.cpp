@@ -17,8 +17,7 @@ constexpr std::size_t kMaxSlots = 1024;
 // Calls `fill(buffer, &length)`, and once more if the driver asks for a larger buffer within
 // kMaxBytes; the value is the bytes the driver wrote.
 template <class Fill>
-Result<std::vector<std::uint8_t>> read_bytes(const PluginInstance& plugin, const char* operation,
-                                             Fill fill) {
+Result<std::vector<std::uint8_t>> read_bytes(const PluginInstance& plugin, const char* operation, Fill fill) {
   Result<std::vector<std::uint8_t>> result;
   std::vector<std::uint8_t> buffer(kInitialBytes);
   std::size_t length = buffer.size();
@@ -59,8 +58,8 @@ Result<TokenIdentity> Driver::identify(TokenHandle& token, CardChannel& channel)
   eport_channel storage{&channel};
   eport_token_info info = blank_token_info();
   const auto& ops = plugin_->ops();
-  const std::int32_t raw = plugin_->call(
-      [&] { return ops.identify(token_of(token), channel_arg(storage), &info); });
+  const std::int32_t raw =
+      plugin_->call([&] { return ops.identify(token_of(token), channel_arg(storage), &info); });
   result.status = plugin_->settle(raw, "identify", result.detail);
   if (result.ok()) result.value = to_identity(info);
   return result;
@@ -68,14 +67,12 @@ Result<TokenIdentity> Driver::identify(TokenHandle& token, CardChannel& channel)
 
 Result<PinInfo> Driver::pin_status(TokenHandle& token, CardChannel& channel, PinKind which) {
   Result<PinInfo> result;
-  if (!usable(result.status, result.detail, token, EPORT_CAP_PIN_STATUS, "pin_status"))
-    return result;
+  if (!usable(result.status, result.detail, token, EPORT_CAP_PIN_STATUS, "pin_status")) return result;
   eport_channel storage{&channel};
   eport_pin_info info = blank_pin_info();
   const auto& ops = plugin_->ops();
   const std::int32_t raw = plugin_->call([&] {
-    return ops.pin_status(token_of(token), channel_arg(storage), static_cast<std::uint32_t>(which),
-                          &info);
+    return ops.pin_status(token_of(token), channel_arg(storage), static_cast<std::uint32_t>(which), &info);
   });
   result.status = plugin_->settle(raw, "pin_status", result.detail);
   result.value = to_pin_info(info);
@@ -85,14 +82,13 @@ Result<PinInfo> Driver::pin_status(TokenHandle& token, CardChannel& channel, Pin
 Result<PinInfo> Driver::pin_reset(TokenHandle& token, CardChannel& channel, std::string_view puk,
                                   std::string_view new_pin) {
   Result<PinInfo> result;
-  if (!usable(result.status, result.detail, token, EPORT_CAP_PIN_RESET, "pin_reset"))
-    return result;
+  if (!usable(result.status, result.detail, token, EPORT_CAP_PIN_RESET, "pin_reset")) return result;
   eport_channel storage{&channel};
   eport_pin_info info = blank_pin_info();
   const auto& ops = plugin_->ops();
   const std::int32_t raw = plugin_->call([&] {
-    return ops.pin_reset(token_of(token), channel_arg(storage), puk.data(), puk.size(),
-                         new_pin.data(), new_pin.size(), &info);
+    return ops.pin_reset(token_of(token), channel_arg(storage), puk.data(), puk.size(), new_pin.data(),
+                         new_pin.size(), &info);
   });
   result.status = plugin_->settle(raw, "pin_reset", result.detail);
   result.value = to_pin_info(info);
@@ -102,8 +98,7 @@ Result<PinInfo> Driver::pin_reset(TokenHandle& token, CardChannel& channel, std:
 Result<PinInfo> Driver::pin_change(TokenHandle& token, CardChannel& channel, PinKind which,
                                    std::string_view old_pin, std::string_view new_pin) {
   Result<PinInfo> result;
-  if (!usable(result.status, result.detail, token, EPORT_CAP_PIN_CHANGE, "pin_change"))
-    return result;
+  if (!usable(result.status, result.detail, token, EPORT_CAP_PIN_CHANGE, "pin_change")) return result;
   eport_channel storage{&channel};
   eport_pin_info info = blank_pin_info();
   const auto& ops = plugin_->ops();
@@ -118,8 +113,7 @@ Result<PinInfo> Driver::pin_change(TokenHandle& token, CardChannel& channel, Pin
 
 Result<std::vector<SlotInfo>> Driver::cert_list(TokenHandle& token, CardChannel& channel) {
   Result<std::vector<SlotInfo>> result;
-  if (!usable(result.status, result.detail, token, EPORT_CAP_CERT_LIST, "cert_list"))
-    return result;
+  if (!usable(result.status, result.detail, token, EPORT_CAP_CERT_LIST, "cert_list")) return result;
   eport_channel storage{&channel};
   const auto& ops = plugin_->ops();
   std::vector<eport_slot_info> slots(kInitialSlots, blank_slot_info());
@@ -135,8 +129,7 @@ Result<std::vector<SlotInfo>> Driver::cert_list(TokenHandle& token, CardChannel&
   result.status = plugin_->settle(raw, "cert_list", result.detail);
   if (result.ok() && count > slots.size())
     return refused<std::vector<SlotInfo>>(
-        Status::Internal,
-        "driver \"" + info_.name + "\" reported more slots than the buffer holds");
+        Status::Internal, "driver \"" + info_.name + "\" reported more slots than the buffer holds");
   if (!result.ok()) return result;
   for (std::size_t i = 0; i < count; ++i) result.value.push_back(to_slot_info(slots[i]));
   return result;
@@ -145,8 +138,7 @@ Result<std::vector<SlotInfo>> Driver::cert_list(TokenHandle& token, CardChannel&
 Result<std::vector<std::uint8_t>> Driver::cert_read(TokenHandle& token, CardChannel& channel,
                                                     const std::string& slot) {
   Result<std::vector<std::uint8_t>> result;
-  if (!usable(result.status, result.detail, token, EPORT_CAP_CERT_READ, "cert_read"))
-    return result;
+  if (!usable(result.status, result.detail, token, EPORT_CAP_CERT_READ, "cert_read")) return result;
   eport_channel storage{&channel};
   const auto& ops = plugin_->ops();
   return read_bytes(*plugin_, "cert_read", [&](std::uint8_t* buffer, std::size_t* length) {
@@ -158,21 +150,18 @@ Outcome Driver::cert_write(TokenHandle& token, CardChannel& channel, const std::
                            const std::vector<std::uint8_t>& der,
                            const std::vector<std::uint8_t>& management_key) {
   Outcome result;
-  if (!usable(result.status, result.detail, token, EPORT_CAP_CERT_WRITE, "cert_write"))
-    return result;
+  if (!usable(result.status, result.detail, token, EPORT_CAP_CERT_WRITE, "cert_write")) return result;
   eport_channel storage{&channel};
   const auto& ops = plugin_->ops();
   const std::int32_t raw = plugin_->call([&] {
-    return ops.cert_write(token_of(token), channel_arg(storage), slot.c_str(), der.data(),
-                          der.size(), management_key.empty() ? nullptr : management_key.data(),
-                          management_key.size());
+    return ops.cert_write(token_of(token), channel_arg(storage), slot.c_str(), der.data(), der.size(),
+                          management_key.empty() ? nullptr : management_key.data(), management_key.size());
   });
   result.status = plugin_->settle(raw, "cert_write", result.detail);
   return result;
 }
 
-Result<std::vector<std::uint8_t>> Driver::slot_public_key(TokenHandle& token,
-                                                          CardChannel& channel,
+Result<std::vector<std::uint8_t>> Driver::slot_public_key(TokenHandle& token, CardChannel& channel,
                                                           const std::string& slot) {
   Result<std::vector<std::uint8_t>> result;
   if (!usable(result.status, result.detail, token, EPORT_CAP_SLOT_PUBLIC_KEY, "slot_public_key"))
@@ -180,8 +169,7 @@ Result<std::vector<std::uint8_t>> Driver::slot_public_key(TokenHandle& token,
   eport_channel storage{&channel};
   const auto& ops = plugin_->ops();
   return read_bytes(*plugin_, "slot_public_key", [&](std::uint8_t* buffer, std::size_t* length) {
-    return ops.slot_public_key(token_of(token), channel_arg(storage), slot.c_str(), buffer,
-                               length);
+    return ops.slot_public_key(token_of(token), channel_arg(storage), slot.c_str(), buffer, length);
   });
 }
 

@@ -24,14 +24,10 @@ std::string printable_line(const char* message) {
 
 spdlog::level::level_enum to_spdlog(std::int32_t level) {
   switch (level) {
-    case EPORT_LOG_ERROR:
-      return spdlog::level::err;
-    case EPORT_LOG_WARNING:
-      return spdlog::level::warn;
-    case EPORT_LOG_DEBUG:
-      return spdlog::level::debug;
-    default:
-      return spdlog::level::info;
+    case EPORT_LOG_ERROR: return spdlog::level::err;
+    case EPORT_LOG_WARNING: return spdlog::level::warn;
+    case EPORT_LOG_DEBUG: return spdlog::level::debug;
+    default: return spdlog::level::info;
   }
 }
 
@@ -47,16 +43,14 @@ void host_log(void* host_ctx, std::int32_t level, const char* message) noexcept 
   if (host_ctx == nullptr || message == nullptr) return;
   try {
     const auto* context = static_cast<const HostContext*>(host_ctx);
-    context->logger->log(to_spdlog(level), "[driver {}] {}", context->driver_name,
-                         printable_line(message));
+    context->logger->log(to_spdlog(level), "[driver {}] {}", context->driver_name, printable_line(message));
   } catch (...) {
     // Logging must never unwind into C code; a lost log line is the lesser harm.
   }
 }
 
-std::int32_t host_transmit(eport_channel* ch, const std::uint8_t* command,
-                           std::size_t command_len, std::uint8_t* response,
-                           std::size_t* response_len) noexcept {
+std::int32_t host_transmit(eport_channel* ch, const std::uint8_t* command, std::size_t command_len,
+                           std::uint8_t* response, std::size_t* response_len) noexcept {
   if (ch == nullptr || ch->channel == nullptr || (command == nullptr && command_len != 0) ||
       response == nullptr || response_len == nullptr)
     return EPORT_ERR_BAD_ARGS;

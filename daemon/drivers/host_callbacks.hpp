@@ -13,8 +13,7 @@ namespace eport::drivers {
 void host_log(void* host_ctx, std::int32_t level, const char* message) noexcept;
 
 /// eport_host.transmit: one APDU through the CardChannel behind `ch`.
-std::int32_t host_transmit(eport_channel* ch, const std::uint8_t* command,
-                           std::size_t command_len, std::uint8_t* response,
-                           std::size_t* response_len) noexcept;
+std::int32_t host_transmit(eport_channel* ch, const std::uint8_t* command, std::size_t command_len,
+                           std::uint8_t* response, std::size_t* response_len) noexcept;
 
 }  // namespace eport::drivers

@@ -16,8 +16,7 @@ namespace {
 // One plug-in through every load step; the first error stops it and RAII undoes the rest.
 class SingleLoad {
  public:
-  SingleLoad(const std::filesystem::path& dir, const DriverSpec& spec,
-             std::shared_ptr<spdlog::logger> logger)
+  SingleLoad(const std::filesystem::path& dir, const DriverSpec& spec, std::shared_ptr<spdlog::logger> logger)
       : dir_(dir), spec_(spec), logger_(std::move(logger)) {}
 
   // The initialised plug-in, or nullptr with failure() filled in.
@@ -38,8 +37,7 @@ class SingleLoad {
                   "; check that it is a plug-in for this machine and its dependencies exist");
     auto entry = reinterpret_cast<eport_driver_entry_fn>(library.symbol(EPORT_DRIVER_ENTRY_SYMBOL));
     if (entry == nullptr)
-      return fail(std::string("not an eportd driver: it does not export ") +
-                  EPORT_DRIVER_ENTRY_SYMBOL +
+      return fail(std::string("not an eportd driver: it does not export ") + EPORT_DRIVER_ENTRY_SYMBOL +
                   "; build it against include/eport/driver.h and mark the entry "
                   "EPORT_DRIVER_EXPORT");
     return accept(std::move(library), entry, config_json);
@@ -59,8 +57,8 @@ class SingleLoad {
     }
     if (status != EPORT_OK)
       return fail("eport_driver_entry refused this host (status " + std::to_string(status) +
-                  "); install a plug-in built for driver ABI " +
-                  std::to_string(EPORT_DRIVER_ABI_MAJOR) + ".x");
+                  "); install a plug-in built for driver ABI " + std::to_string(EPORT_DRIVER_ABI_MAJOR) +
+                  ".x");
     eport_driver_ops ops;
     const std::string error = accept_ops_table(raw, spec_.name, ops);
     if (!error.empty()) return fail("refused: " + error);
@@ -93,8 +91,7 @@ class SingleLoad {
 
 }  // namespace
 
-DriverLoader::DriverLoader(std::filesystem::path plugin_dir,
-                           std::shared_ptr<spdlog::logger> logger)
+DriverLoader::DriverLoader(std::filesystem::path plugin_dir, std::shared_ptr<spdlog::logger> logger)
     : plugin_dir_(std::move(plugin_dir)),
       logger_(logger != nullptr ? std::move(logger) : spdlog::default_logger()) {}
 
@@ -104,21 +101,18 @@ LoadResult DriverLoader::load(const std::vector<DriverSpec>& specs, LoadMode mod
   for (const DriverSpec& spec : specs) {
     if (!seen.insert(spec.name).second) {
       result.failures.push_back({spec.name, (plugin_dir_ / plugin_file_name(spec.name)).string(),
-                                 "driver \"" + spec.name +
-                                     "\" is listed twice; remove the second entry"});
+                                 "driver \"" + spec.name + "\" is listed twice; remove the second entry"});
       continue;
     }
     SingleLoad step(plugin_dir_, spec, logger_);
     std::unique_ptr<Driver> driver = step.run();
     if (driver == nullptr) {
-      logger_->error("driver {}: {} ({})", spec.name, step.failure().reason,
-                     step.failure().library);
+      logger_->error("driver {}: {} ({})", spec.name, step.failure().reason, step.failure().library);
       result.failures.push_back(step.failure());
       continue;
     }
-    logger_->info("driver {} {} {} from {} (ABI {}, {})", driver->info().name,
-                  driver->info().version, mode == LoadMode::Full ? "loaded" : "checked",
-                  driver->info().library, driver->info().abi,
+    logger_->info("driver {} {} {} from {} (ABI {}, {})", driver->info().name, driver->info().version,
+                  mode == LoadMode::Full ? "loaded" : "checked", driver->info().library, driver->info().abi,
                   driver->info().kind);
     result.checked.push_back(driver->info());
     if (mode == LoadMode::Full) result.drivers.push_back(std::move(driver));
@@ -126,9 +120,8 @@ LoadResult DriverLoader::load(const std::vector<DriverSpec>& specs, LoadMode mod
   return result;  // CheckOnly: each driver was shut down and unloaded when it went out of scope
 }
 
-LoadResult load_drivers(const std::filesystem::path& plugin_dir,
-                        const std::vector<DriverSpec>& specs, LoadMode mode,
-                        std::shared_ptr<spdlog::logger> logger) {
+LoadResult load_drivers(const std::filesystem::path& plugin_dir, const std::vector<DriverSpec>& specs,
+                        LoadMode mode, std::shared_ptr<spdlog::logger> logger) {
   return DriverLoader(plugin_dir, std::move(logger)).load(specs, mode);
 }
 

@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/logger.h>
+#include <nlohmann/json.hpp>
 
 #include "drivers/driver.hpp"
 
@@ -55,8 +55,7 @@ struct LoadResult {
 class DriverLoader {
  public:
   /// `logger` receives host messages and plug-in log lines; default: spdlog's default logger.
-  explicit DriverLoader(std::filesystem::path plugin_dir,
-                        std::shared_ptr<spdlog::logger> logger = nullptr);
+  explicit DriverLoader(std::filesystem::path plugin_dir, std::shared_ptr<spdlog::logger> logger = nullptr);
 
   /// Load every spec in order; a failure of one does not stop the others.
   LoadResult load(const std::vector<DriverSpec>& specs, LoadMode mode) const;
@@ -67,8 +66,7 @@ class DriverLoader {
 };
 
 /// Same as DriverLoader(plugin_dir, logger).load(specs, mode).
-LoadResult load_drivers(const std::filesystem::path& plugin_dir,
-                        const std::vector<DriverSpec>& specs, LoadMode mode,
-                        std::shared_ptr<spdlog::logger> logger = nullptr);
+LoadResult load_drivers(const std::filesystem::path& plugin_dir, const std::vector<DriverSpec>& specs,
+                        LoadMode mode, std::shared_ptr<spdlog::logger> logger = nullptr);
 
 }  // namespace eport::drivers

@@ -16,24 +16,16 @@ struct Capability {
 
 constexpr Capability kCapabilities[] = {
     {EPORT_CAP_MATCH, "match", [](const eport_driver_ops& o) { return o.match != nullptr; }},
-    {EPORT_CAP_IDENTIFY, "identify",
-     [](const eport_driver_ops& o) { return o.identify != nullptr; }},
-    {EPORT_CAP_PIN_STATUS, "pin_status",
-     [](const eport_driver_ops& o) { return o.pin_status != nullptr; }},
-    {EPORT_CAP_PIN_RESET, "pin_reset",
-     [](const eport_driver_ops& o) { return o.pin_reset != nullptr; }},
-    {EPORT_CAP_PIN_CHANGE, "pin_change",
-     [](const eport_driver_ops& o) { return o.pin_change != nullptr; }},
-    {EPORT_CAP_CERT_LIST, "cert_list",
-     [](const eport_driver_ops& o) { return o.cert_list != nullptr; }},
-    {EPORT_CAP_CERT_READ, "cert_read",
-     [](const eport_driver_ops& o) { return o.cert_read != nullptr; }},
-    {EPORT_CAP_CERT_WRITE, "cert_write",
-     [](const eport_driver_ops& o) { return o.cert_write != nullptr; }},
+    {EPORT_CAP_IDENTIFY, "identify", [](const eport_driver_ops& o) { return o.identify != nullptr; }},
+    {EPORT_CAP_PIN_STATUS, "pin_status", [](const eport_driver_ops& o) { return o.pin_status != nullptr; }},
+    {EPORT_CAP_PIN_RESET, "pin_reset", [](const eport_driver_ops& o) { return o.pin_reset != nullptr; }},
+    {EPORT_CAP_PIN_CHANGE, "pin_change", [](const eport_driver_ops& o) { return o.pin_change != nullptr; }},
+    {EPORT_CAP_CERT_LIST, "cert_list", [](const eport_driver_ops& o) { return o.cert_list != nullptr; }},
+    {EPORT_CAP_CERT_READ, "cert_read", [](const eport_driver_ops& o) { return o.cert_read != nullptr; }},
+    {EPORT_CAP_CERT_WRITE, "cert_write", [](const eport_driver_ops& o) { return o.cert_write != nullptr; }},
     {EPORT_CAP_SLOT_PUBLIC_KEY, "slot_public_key",
      [](const eport_driver_ops& o) { return o.slot_public_key != nullptr; }},
-    {EPORT_CAP_ENUMERATE, "enumerate",
-     [](const eport_driver_ops& o) { return o.enumerate != nullptr; }},
+    {EPORT_CAP_ENUMERATE, "enumerate", [](const eport_driver_ops& o) { return o.enumerate != nullptr; }},
     {EPORT_CAP_WAIT_CHANGE, "wait_change",
      [](const eport_driver_ops& o) { return o.wait_change != nullptr; }},
 };
@@ -81,9 +73,8 @@ std::string check_name(const eport_driver_ops& ops, const std::string& expected)
   const std::size_t length = strnlen(ops.name, kMaxNameLength + 1);
   if (length > kMaxNameLength) return "the driver's name is longer than 64 characters";
   if (expected != std::string(ops.name, length))
-    return "the plug-in calls itself \"" + std::string(ops.name, length) +
-           "\" but was loaded as \"" + expected +
-           "\"; rename the file to eport-<its name>.so or fix the configuration";
+    return "the plug-in calls itself \"" + std::string(ops.name, length) + "\" but was loaded as \"" +
+           expected + "\"; rename the file to eport-<its name>.so or fix the configuration";
   return {};
 }
 
@@ -123,8 +114,7 @@ std::string accept_ops_table(const eport_driver_ops* raw, const std::string& exp
   std::memcpy(&size, &raw->struct_size, sizeof size);
   if (major != EPORT_DRIVER_ABI_MAJOR)
     return "the plug-in was built for driver ABI " + version_text(major, minor) +
-           ", this eportd speaks ABI " +
-           version_text(EPORT_DRIVER_ABI_MAJOR, EPORT_DRIVER_ABI_MINOR) +
+           ", this eportd speaks ABI " + version_text(EPORT_DRIVER_ABI_MAJOR, EPORT_DRIVER_ABI_MINOR) +
            "; install a plug-in built for ABI major " + std::to_string(EPORT_DRIVER_ABI_MAJOR);
   if (size < EPORT_DRIVER_OPS_SIZE_1_0)
     return "the table is " + std::to_string(size) + " bytes, smaller than the " +

@@ -7,8 +7,8 @@
 
 namespace eport::drivers {
 
-PluginInstance::PluginInstance(SharedLibrary library, const eport_driver_ops& ops,
-                               std::string name, std::shared_ptr<spdlog::logger> logger)
+PluginInstance::PluginInstance(SharedLibrary library, const eport_driver_ops& ops, std::string name,
+                               std::shared_ptr<spdlog::logger> logger)
     : library_(std::move(library)), ops_(ops), host_ctx_{std::move(name), std::move(logger)} {
   std::memset(&host_, 0, sizeof host_);
   host_.abi_major = EPORT_DRIVER_ABI_MAJOR;
@@ -53,15 +53,14 @@ Status PluginInstance::settle(std::int32_t raw, const char* operation, std::stri
     return Status::Internal;
   }
   if (!is_known_status(raw)) {
-    detail = "unknown status " + std::to_string(raw) + " from driver \"" + driver + "\" in " +
-             operation + " (treated as internal error; report it to the plug-in's author)";
+    detail = "unknown status " + std::to_string(raw) + " from driver \"" + driver + "\" in " + operation +
+             " (treated as internal error; report it to the plug-in's author)";
     host_ctx_.logger->error("{}", detail);
     return Status::Internal;
   }
   const auto status = static_cast<Status>(raw);
-  detail = status == Status::Ok
-               ? std::string()
-               : "driver \"" + driver + "\", " + operation + ": " + describe(status);
+  detail = status == Status::Ok ? std::string()
+                                : "driver \"" + driver + "\", " + operation + ": " + describe(status);
   return status;
 }
 

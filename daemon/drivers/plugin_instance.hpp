@@ -23,8 +23,8 @@ namespace eport::drivers {
 
 /// What the host's log callback needs to know: whose message it is and where it goes.
 struct HostContext {
-  std::string driver_name;                  ///< prefix of every message
-  std::shared_ptr<spdlog::logger> logger;   ///< destination
+  std::string driver_name;                 ///< prefix of every message
+  std::shared_ptr<spdlog::logger> logger;  ///< destination
 };
 
 /// One loaded plug-in. Driver and every TokenHandle share it, so the library stays loaded and

@@ -38,8 +38,7 @@ std::string check_driver_name(const std::string& name) {
   if (name.find('/') != std::string::npos)
     return "driver name \"" + name + "\" contains '/': plug-ins load only from plugin_dir" + hint;
   if (name.find("..") != std::string::npos)
-    return "driver name \"" + name + "\" contains \"..\": plug-ins load only from plugin_dir" +
-           hint;
+    return "driver name \"" + name + "\" contains \"..\": plug-ins load only from plugin_dir" + hint;
   if (!std::all_of(name.begin(), name.end(), allowed_name_char))
     return "driver name \"" + name + "\" may contain only letters, digits, '-', '_' and '.'" + hint;
   return {};
@@ -66,14 +65,13 @@ PluginPath resolve_plugin_path(const fs::path& plugin_dir, const std::string& na
   }
   const fs::path candidate = dir / plugin_file_name(name);
   if (!fs::exists(fs::symlink_status(candidate, ec))) {
-    out.error = candidate.string() + " not found; install the plug-in there or remove driver \"" +
-                name + "\" from the configuration";
+    out.error = candidate.string() + " not found; install the plug-in there or remove driver \"" + name +
+                "\" from the configuration";
     return out;
   }
   const fs::path real = fs::canonical(candidate, ec);
   if (ec) {
-    out.error = candidate.string() + " is a dangling link (" + ec.message() +
-                "); reinstall the plug-in";
+    out.error = candidate.string() + " is a dangling link (" + ec.message() + "); reinstall the plug-in";
     return out;
   }
   if (!is_inside(dir, real)) {

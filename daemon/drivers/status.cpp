@@ -32,8 +32,7 @@ constexpr StatusText kTexts[] = {
     {"internal", "internal error in the driver; see the daemon log"},
 };
 
-static_assert(sizeof(kTexts) / sizeof(kTexts[0]) == EPORT_ERR_LAST + 1,
-              "one text per ABI status code");
+static_assert(sizeof(kTexts) / sizeof(kTexts[0]) == EPORT_ERR_LAST + 1, "one text per ABI status code");
 static_assert(static_cast<int>(Status::Internal) == EPORT_ERR_INTERNAL &&
                   static_cast<int>(Status::WrongPin) == EPORT_ERR_WRONG_PIN &&
                   static_cast<int>(Status::Timeout) == EPORT_ERR_TIMEOUT,

@@ -53,10 +53,10 @@ struct PinInfo {
 
 /// One certificate / key slot of a token.
 struct SlotInfo {
-  std::string slot;                      ///< slot id, e.g. "9a"; pass it to cert_read
-  std::string label;                     ///< e.g. "PIV Authentication"
-  std::optional<bool> has_certificate;   ///< a certificate is stored
-  std::optional<bool> has_key;           ///< a private key is present
+  std::string slot;                     ///< slot id, e.g. "9a"; pass it to cert_read
+  std::string label;                    ///< e.g. "PIV Authentication"
+  std::optional<bool> has_certificate;  ///< a certificate is stored
+  std::optional<bool> has_key;          ///< a private key is present
 };
 
 }  // namespace eport::drivers

@@ -5,9 +5,9 @@
 namespace eport::events {
 
 const std::vector<std::string>& known_topics() {
-  static const std::vector<std::string> topics{
-      "reader.added", "reader.removed", "token.added",  "token.removed", "pin.changed",
-      "cert.expiring", "cert.expired", "usb.attached", "usb.detached"};
+  static const std::vector<std::string> topics{"reader.added",  "reader.removed", "token.added",
+                                               "token.removed", "pin.changed",    "cert.expiring",
+                                               "cert.expired",  "usb.attached",   "usb.detached"};
   return topics;
 }
 
@@ -42,9 +42,7 @@ std::vector<nlohmann::json> Subscription::drain(std::size_t max) {
   }
   // Report drops only once the events kept before them are out, so the count comes last.
   if (queue_.empty() && dropped_ > 0 && out.size() < max) {
-    out.push_back({{"jsonrpc", "2.0"},
-                   {"method", "events.dropped"},
-                   {"params", {{"count", dropped_}}}});
+    out.push_back({{"jsonrpc", "2.0"}, {"method", "events.dropped"}, {"params", {{"count", dropped_}}}});
     dropped_ = 0;
   }
   return out;

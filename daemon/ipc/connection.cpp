@@ -52,15 +52,16 @@ void Connection::refuse(const nlohmann::json& response) {
 void Connection::read() {
   if (reading_ || closing_ || stopped_ || outbox_bytes_ > kOutboxHighWater) return;
   reading_ = true;
-  socket_.async_read_some(boost::asio::buffer(read_buffer_),
-                          [self = shared_from_this()](const boost::system::error_code& error, std::size_t bytes) {
-                            self->reading_ = false;
-                            if (error) {
-                              if (!self->stopped_) self->manager_.stop(self);
-                              return;
-                            }
-                            self->on_read(bytes);
-                          });
+  socket_.async_read_some(
+      boost::asio::buffer(read_buffer_),
+      [self = shared_from_this()](const boost::system::error_code& error, std::size_t bytes) {
+        self->reading_ = false;
+        if (error) {
+          if (!self->stopped_) self->manager_.stop(self);
+          return;
+        }
+        self->on_read(bytes);
+      });
 }
 
 void Connection::on_read(std::size_t bytes) {
@@ -71,8 +72,8 @@ void Connection::on_read(std::size_t bytes) {
     const auto status = framer_.next(line);
     if (status == LineFramer::Status::need_more) break;
     if (status == LineFramer::Status::too_long) {
-      spdlog::warn("client pid {} uid {} sent a line over {} bytes; closing its connection",
-                   peer_.pid, peer_.uid, limits_.max_message_bytes);
+      spdlog::warn("client pid {} uid {} sent a line over {} bytes; closing its connection", peer_.pid,
+                   peer_.uid, limits_.max_message_bytes);
       refuse(Dispatcher::too_long_response(limits_.max_message_bytes));
       return;
     }
@@ -143,10 +144,11 @@ void Connection::linger() {
   boost::system::error_code ignored;
   socket_.shutdown(Socket::shutdown_send, ignored);
   idle_timer_.expires_after(std::chrono::seconds(2));
-  idle_timer_.async_wait([weak = std::weak_ptr<Connection>(shared_from_this())](const boost::system::error_code& error) {
-    if (error) return;
-    if (auto self = weak.lock(); self && !self->stopped_) self->manager_.stop(self);
-  });
+  idle_timer_.async_wait(
+      [weak = std::weak_ptr<Connection>(shared_from_this())](const boost::system::error_code& error) {
+        if (error) return;
+        if (auto self = weak.lock(); self && !self->stopped_) self->manager_.stop(self);
+      });
   discard_input();
 }
 
@@ -186,10 +188,11 @@ void Connection::subscribe(std::set<std::string> topics) {
 void Connection::arm_idle_timer() {
   if (limits_.idle_timeout.count() == 0 || stopped_) return;
   idle_timer_.expires_at(last_activity_ + limits_.idle_timeout);
-  idle_timer_.async_wait([weak = std::weak_ptr<Connection>(shared_from_this())](const boost::system::error_code& error) {
-    if (error) return;
-    if (auto self = weak.lock()) self->on_idle_timer();
-  });
+  idle_timer_.async_wait(
+      [weak = std::weak_ptr<Connection>(shared_from_this())](const boost::system::error_code& error) {
+        if (error) return;
+        if (auto self = weak.lock()) self->on_idle_timer();
+      });
 }
 
 void Connection::on_idle_timer() {

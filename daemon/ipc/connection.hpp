@@ -33,8 +33,8 @@ class Connection : public ClientSession, public std::enable_shared_from_this<Con
   using Socket = boost::asio::local::stream_protocol::socket;
 
   /// Takes over an accepted socket; `peer` comes from SO_PEERCRED.
-  Connection(Socket socket, PeerIdentity peer, ConnectionManager& manager,
-             const Dispatcher& dispatcher, events::EventBus& events, ConnectionLimits limits);
+  Connection(Socket socket, PeerIdentity peer, ConnectionManager& manager, const Dispatcher& dispatcher,
+             events::EventBus& events, ConnectionLimits limits);
 
   /// Starts reading and the idle timer.
   void start();

@@ -7,21 +7,17 @@ namespace eport::ipc {
 
 namespace {
 
-bool valid_id(const nlohmann::json& id) {
-  return id.is_string() || id.is_number() || id.is_null();
-}
+bool valid_id(const nlohmann::json& id) { return id.is_string() || id.is_number() || id.is_null(); }
 
 /// Checks the envelope; returns an error message, or "" when the request is well formed.
 std::string envelope_problem(const nlohmann::json& message) {
-  if (message.is_array())
-    return "batches are not supported; send one request object per line";
+  if (message.is_array()) return "batches are not supported; send one request object per line";
   if (!message.is_object()) return "a request must be a JSON object";
   const auto version = message.find("jsonrpc");
   if (version == message.end() || *version != "2.0") return "\"jsonrpc\" must be \"2.0\"";
   const auto method = message.find("method");
   if (method == message.end() || !method->is_string()) return "\"method\" must be a string";
-  if (message.contains("id") && !valid_id(message["id"]))
-    return "\"id\" must be a string, a number or null";
+  if (message.contains("id") && !valid_id(message["id"])) return "\"id\" must be a string, a number or null";
   if (message.contains("params") && !message["params"].is_object() && !message["params"].is_array() &&
       !message["params"].is_null())
     return "\"params\" must be an object";
@@ -53,8 +49,7 @@ void Dispatcher::dispatch(std::string_view line, const CallerContext& caller, Re
   dispatch_value(std::move(parsed.value), caller, std::move(sink));
 }
 
-void Dispatcher::dispatch_value(nlohmann::json message, const CallerContext& caller,
-                                Reply::Sink sink) const {
+void Dispatcher::dispatch_value(nlohmann::json message, const CallerContext& caller, Reply::Sink sink) const {
   if (const std::string problem = envelope_problem(message); !problem.empty()) {
     nlohmann::json id = message.is_object() && message.contains("id") && valid_id(message["id"])
                             ? message["id"]
@@ -75,14 +70,16 @@ void Dispatcher::dispatch_value(nlohmann::json message, const CallerContext& cal
   }
   const nlohmann::json params = message.value("params", nlohmann::json::object());
   if (params.is_array()) {
-    sink(make_error_response(request.id, kInvalidParams, "invalid params: params must be an object with named members"));
+    sink(make_error_response(request.id, kInvalidParams,
+                             "invalid params: params must be an object with named members"));
     return;
   }
   request.params = params.is_null() ? nlohmann::json::object() : params;
   const MethodSpec* spec = table_.find(request.method);
   if (!spec) {
-    sink(make_error_response(request.id, kMethodNotFound,
-                             "method not found: " + request.method + "; session.hello lists the methods this eportd offers"));
+    sink(make_error_response(
+        request.id, kMethodNotFound,
+        "method not found: " + request.method + "; session.hello lists the methods this eportd offers"));
     return;
   }
   run(*spec, std::move(request), std::move(sink));
@@ -98,8 +95,9 @@ void Dispatcher::run(const MethodSpec& spec, Request request, Reply::Sink sink) 
   Reply reply(request.id, std::move(sink));
   if (spec.role == Role::admin && !request.admin) {
     reply.fail("not_authorized",
-               spec.name + " needs the admin role: run it as root or as a member of a group "
-                           "listed in access.admin_groups",
+               spec.name +
+                   " needs the admin role: run it as root or as a member of a group "
+                   "listed in access.admin_groups",
                {{"required", "admin"}});
     return;
   }

@@ -15,9 +15,9 @@ constexpr std::size_t kMaxJsonDepth = 64;
 
 /// A parsed line or the reason it is not JSON.
 struct ParsedMessage {
-  bool ok = false;        ///< true when `value` holds the message
-  nlohmann::json value;   ///< the message
-  std::string error;      ///< why parsing failed (for error.data.detail)
+  bool ok = false;       ///< true when `value` holds the message
+  nlohmann::json value;  ///< the message
+  std::string error;     ///< why parsing failed (for error.data.detail)
 };
 
 /// Depth of the deepest array/object nesting, stopping early once it passes `limit`.

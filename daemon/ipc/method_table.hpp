@@ -25,12 +25,12 @@ enum class Role {
 
 /// One call, as a handler sees it. Copyable: a handler may move it to another thread.
 struct Request {
-  nlohmann::json id;                        ///< request id (null for notifications)
-  std::string method;                       ///< method name
+  nlohmann::json id;                                 ///< request id (null for notifications)
+  std::string method;                                ///< method name
   nlohmann::json params = nlohmann::json::object();  ///< always an object
-  PeerIdentity peer;                        ///< the caller's credentials
-  bool admin = false;                       ///< the caller has the admin role
-  std::shared_ptr<ClientSession> session;   ///< the calling connection (null in unit tests)
+  PeerIdentity peer;                                 ///< the caller's credentials
+  bool admin = false;                                ///< the caller has the admin role
+  std::shared_ptr<ClientSession> session;            ///< the calling connection (null in unit tests)
 };
 
 /// A method implementation: answers through `reply` exactly once, now or later, from any thread.
@@ -39,11 +39,11 @@ using Handler = std::function<void(const Request& request, Reply reply)>;
 
 /// One registered method.
 struct MethodSpec {
-  std::string name;      ///< e.g. "token.status"
-  Role role = Role::all; ///< required role
-  Handler handler;       ///< implementation
-  bool audited = false;  ///< write an audit record per call (always on for Role::admin)
-  std::string summary;   ///< one line for docs and logs
+  std::string name;       ///< e.g. "token.status"
+  Role role = Role::all;  ///< required role
+  Handler handler;        ///< implementation
+  bool audited = false;   ///< write an audit record per call (always on for Role::admin)
+  std::string summary;    ///< one line for docs and logs
 };
 
 /// Thrown by handlers (or the param helpers) for -32602; the message says which param and why.

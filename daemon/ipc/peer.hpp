@@ -12,10 +12,10 @@ namespace eport::ipc {
 
 /// The peer's credentials as the kernel recorded them at connect time.
 struct PeerIdentity {
-  std::uint32_t uid = 0;             ///< effective uid
-  std::uint32_t gid = 0;             ///< effective (primary) gid
-  std::int32_t pid = 0;              ///< process id
-  std::vector<std::uint32_t> groups; ///< supplementary group ids
+  std::uint32_t uid = 0;              ///< effective uid
+  std::uint32_t gid = 0;              ///< effective (primary) gid
+  std::int32_t pid = 0;               ///< process id
+  std::vector<std::uint32_t> groups;  ///< supplementary group ids
 };
 
 /// Reads the credentials of the peer of connected socket `fd`; std::nullopt when the kernel

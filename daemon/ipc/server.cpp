@@ -24,7 +24,7 @@ void make_parent_directory(const std::string& path) {
   const auto slash = path.rfind('/');
   if (slash == std::string::npos || slash == 0) return;
   const std::string dir = path.substr(0, slash);
-  struct stat info{};
+  struct stat info {};
   if (::stat(dir.c_str(), &info) == 0) return;
   make_parent_directory(dir);
   if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
@@ -82,8 +82,8 @@ void Server::bind_socket() {
   if (!options_.socket_group.empty()) {
     if (auto gid = group_id(options_.socket_group)) {
       if (::chown(path.c_str(), static_cast<uid_t>(-1), *gid) != 0)
-        spdlog::warn("cannot give {} to group {}: {}; members of that group cannot connect",
-                     path, options_.socket_group, std::strerror(errno));
+        spdlog::warn("cannot give {} to group {}: {}; members of that group cannot connect", path,
+                     options_.socket_group, std::strerror(errno));
     }
   }
   acceptor_.listen(boost::asio::socket_base::max_listen_connections, error);
@@ -107,10 +107,10 @@ void Server::accept() {
         if (manager_.size() >= options_.max_clients) {
           spdlog::warn("refusing pid {}: {} clients are connected (limits.max_clients)", peer->pid,
                        manager_.size());
-          manager_.refuse(connection, make_error_response(nullptr, kApplicationError,
-                                                          "too many clients are connected; try again later",
-                                                          {{"reason", "too_many_clients"},
-                                                           {"limit", options_.max_clients}}));
+          manager_.refuse(connection,
+                          make_error_response(
+                              nullptr, kApplicationError, "too many clients are connected; try again later",
+                              {{"reason", "too_many_clients"}, {"limit", options_.max_clients}}));
         } else {
           manager_.start(connection);
         }

@@ -23,12 +23,12 @@ namespace eport::ipc {
 
 /// How and where to listen.
 struct ServerOptions {
-  std::string socket_path;          ///< path to bind (ignored with inherited_fd)
-  std::uint32_t socket_mode = 0660; ///< chmod of the socket file
-  std::string socket_group;         ///< chgrp of the socket file ("" = keep)
-  std::uint32_t max_clients = 256;  ///< further clients are told so and closed
-  ConnectionLimits limits;          ///< per-connection limits
-  int inherited_fd = -1;            ///< an already listening socket (systemd socket activation)
+  std::string socket_path;           ///< path to bind (ignored with inherited_fd)
+  std::uint32_t socket_mode = 0660;  ///< chmod of the socket file
+  std::string socket_group;          ///< chgrp of the socket file ("" = keep)
+  std::uint32_t max_clients = 256;   ///< further clients are told so and closed
+  ConnectionLimits limits;           ///< per-connection limits
+  int inherited_fd = -1;             ///< an already listening socket (systemd socket activation)
 };
 
 /// Accepts clients until stop() or SIGTERM/SIGINT.

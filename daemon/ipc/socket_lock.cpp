@@ -50,13 +50,14 @@ SocketLock::~SocketLock() {
 }
 
 void remove_stale_socket(const std::string& path) {
-  struct stat info{};
+  struct stat info {};
   if (::lstat(path.c_str(), &info) != 0) {
     if (errno == ENOENT) return;
     throw std::runtime_error("cannot inspect " + path + ": " + std::strerror(errno));
   }
   if (!S_ISSOCK(info.st_mode))
-    throw std::runtime_error(path + " exists and is not a socket; eportd will not replace it. "
+    throw std::runtime_error(path +
+                             " exists and is not a socket; eportd will not replace it. "
                              "Move it away or choose another path with --socket");
   if (::unlink(path.c_str()) != 0)
     throw std::runtime_error("cannot remove the stale socket " + path + ": " + std::strerror(errno));

@@ -17,8 +17,7 @@ audit::AuditRecord record_for(const ipc::Request& request, const nlohmann::json&
   record.process = audit::process_name(request.peer.pid);
   record.method = request.method;
   // Only the token id is taken from the params: everything else there may be a secret.
-  if (const auto token = request.params.find("token");
-      token != request.params.end() && token->is_string())
+  if (const auto token = request.params.find("token"); token != request.params.end() && token->is_string())
     record.token = token->get<std::string>().substr(0, 128);
   if (response.contains("result")) {
     record.outcome = "ok";

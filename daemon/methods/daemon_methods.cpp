@@ -44,9 +44,10 @@ void register_driver_methods(ipc::MethodTable& table, ServiceContext& context) {
 }
 
 void register_guidance_methods(ipc::MethodTable& table, ServiceContext& context) {
-  table.add({"guidance.get", ipc::Role::all,
-             [&context](const ipc::Request&, ipc::Reply reply) { reply.result(context.config.get()->guidance); },
-             false, "help-desk guidance: business sites and what to bring"});
+  table.add(
+      {"guidance.get", ipc::Role::all,
+       [&context](const ipc::Request&, ipc::Reply reply) { reply.result(context.config.get()->guidance); },
+       false, "help-desk guidance: business sites and what to bring"});
 }
 
 void register_core_methods(ipc::MethodTable& table, ServiceContext& context) {

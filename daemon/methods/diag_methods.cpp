@@ -33,11 +33,11 @@ json socket_section(const ServiceContext& context, const config::Config& config,
   json section{{"path", context.socket_path},
                {"expected_mode", config::format_mode(config.socket_mode)},
                {"expected_group", config.socket_group}};
-  struct stat info{};
+  struct stat info {};
   if (::stat(context.socket_path.c_str(), &info) != 0) {
     section["exists"] = false;
-    problems.push_back("the socket " + context.socket_path + " cannot be inspected (" +
-                       std::strerror(errno) + "); was it removed? Restart eportd to recreate it");
+    problems.push_back("the socket " + context.socket_path + " cannot be inspected (" + std::strerror(errno) +
+                       "); was it removed? Restart eportd to recreate it");
     return section;
   }
   const auto mode = static_cast<std::uint32_t>(info.st_mode & 07777);
@@ -48,11 +48,12 @@ json socket_section(const ServiceContext& context, const config::Config& config,
   section["group"] = group_name(info.st_gid);
   if (mode != config.socket_mode)
     problems.push_back("the socket has mode " + config::format_mode(mode) + " but socket_mode is " +
-                       config::format_mode(config.socket_mode) + "; restart eportd or fix the unit's SocketMode");
+                       config::format_mode(config.socket_mode) +
+                       "; restart eportd or fix the unit's SocketMode");
   if (!config.socket_group.empty() && section["group"] != config.socket_group)
     problems.push_back("the socket belongs to group " + section["group"].get<std::string>() + ", not " +
                        config.socket_group + "; members of " + config.socket_group + " cannot connect");
-  struct stat dir{};
+  struct stat dir {};
   const std::string directory = parent_of(context.socket_path);
   if (::stat(directory.c_str(), &dir) == 0) {
     section["directory_mode"] = config::format_mode(static_cast<std::uint32_t>(dir.st_mode & 07777));
@@ -105,7 +106,8 @@ json build_diag_report(const ServiceContext& context) {
   report["audit"] = {{"path", context.audit.path()},
                      {"writable", ::access(context.audit.path().c_str(), W_OK) == 0}};
   if (!report["audit"]["writable"].get<bool>())
-    problems.push_back("the audit log " + context.audit.path() + " is not writable; privileged calls will fail to be recorded");
+    problems.push_back("the audit log " + context.audit.path() +
+                       " is not writable; privileged calls will fail to be recorded");
   report["problems"] = problems;
   report["ok"] = problems.empty();
   return report;
@@ -114,9 +116,7 @@ json build_diag_report(const ServiceContext& context) {
 void register_diag_methods(ipc::MethodTable& table, ServiceContext& context) {
   table.add({"diag.report", ipc::Role::all,
              [&context](const ipc::Request&, ipc::Reply reply) {
-               context.background.post([&context, reply] {
-                 reply.result(build_diag_report(context));
-               });
+               context.background.post([&context, reply] { reply.result(build_diag_report(context)); });
              },
              false, "a structured health report"});
 }

@@ -37,19 +37,23 @@ struct ServiceContext {
   /// The parts every handler may rely on; the rest is filled in by main() after construction.
   ServiceContext(config::SharedConfig& config_, events::EventBus& events_, audit::AuditLog& audit_,
                  BackgroundTasks& background_, PcscProbe& pcsc_, std::string socket_path_)
-      : config(config_), events(events_), audit(audit_), background(background_), pcsc(pcsc_),
+      : config(config_),
+        events(events_),
+        audit(audit_),
+        background(background_),
+        pcsc(pcsc_),
         socket_path(std::move(socket_path_)) {}
 
-  config::SharedConfig& config;      ///< validated configuration; take a snapshot with get()
-  events::EventBus& events;          ///< publish/subscribe
-  audit::AuditLog& audit;            ///< privileged-call records
-  BackgroundTasks& background;       ///< short blocking jobs off the I/O thread
-  PcscProbe& pcsc;                   ///< pcscd reachability
-  std::string socket_path;           ///< the socket actually served (may differ from config)
+  config::SharedConfig& config;  ///< validated configuration; take a snapshot with get()
+  events::EventBus& events;      ///< publish/subscribe
+  audit::AuditLog& audit;        ///< privileged-call records
+  BackgroundTasks& background;   ///< short blocking jobs off the I/O thread
+  PcscProbe& pcsc;               ///< pcscd reachability
+  std::string socket_path;       ///< the socket actually served (may differ from config)
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();  ///< start time
-  std::vector<DriverSummary> drivers;         ///< loaded plug-ins
-  std::vector<DriverFailure> driver_failures; ///< plug-ins that failed to load
-  std::vector<std::string> warnings;          ///< config and start-up warnings for diag.report
+  std::vector<DriverSummary> drivers;                                                ///< loaded plug-ins
+  std::vector<DriverFailure> driver_failures;  ///< plug-ins that failed to load
+  std::vector<std::string> warnings;           ///< config and start-up warnings for diag.report
 
   // Live device state for daemon.info and diag.report, set by main() when the card side is
   // built (methods do not depend on it). Each must be thread-safe; unset = nothing known.

@@ -19,18 +19,12 @@ thread_local std::vector<LogField> scoped_fields;
 int syslog_priority(spdlog::level::level_enum level) {
   switch (level) {
     case spdlog::level::trace:
-    case spdlog::level::debug:
-      return 7;  // LOG_DEBUG
-    case spdlog::level::info:
-      return 6;  // LOG_INFO
-    case spdlog::level::warn:
-      return 4;  // LOG_WARNING
-    case spdlog::level::err:
-      return 3;  // LOG_ERR
-    case spdlog::level::critical:
-      return 2;  // LOG_CRIT
-    default:
-      return 5;  // LOG_NOTICE
+    case spdlog::level::debug: return 7;     // LOG_DEBUG
+    case spdlog::level::info: return 6;      // LOG_INFO
+    case spdlog::level::warn: return 4;      // LOG_WARNING
+    case spdlog::level::err: return 3;       // LOG_ERR
+    case spdlog::level::critical: return 2;  // LOG_CRIT
+    default: return 5;                       // LOG_NOTICE
   }
 }
 
@@ -48,8 +42,7 @@ std::string journal_field_name(std::string_view key) {
   return name.substr(0, 64);
 }
 
-std::vector<std::string> journal_fields(const spdlog::details::log_msg& msg,
-                                        std::string_view identifier,
+std::vector<std::string> journal_fields(const spdlog::details::log_msg& msg, std::string_view identifier,
                                         const std::vector<LogField>& extra) {
   std::vector<std::string> fields;
   fields.push_back("MESSAGE=" + std::string(msg.payload.data(), msg.payload.size()));
@@ -74,8 +67,7 @@ std::vector<std::string> journal_fields(const spdlog::details::log_msg& msg,
   return fields;
 }
 
-ScopedLogFields::ScopedLogFields(std::vector<LogField> fields)
-    : previous_size_(scoped_fields.size()) {
+ScopedLogFields::ScopedLogFields(std::vector<LogField> fields) : previous_size_(scoped_fields.size()) {
   for (auto& field : fields) {
     scoped_fields.push_back(std::move(field));
   }

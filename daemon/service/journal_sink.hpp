@@ -24,8 +24,7 @@ std::string journal_field_name(std::string_view key);
 
 /// Everything one journal entry carries, as "NAME=value" strings: MESSAGE, PRIORITY,
 /// SYSLOG_IDENTIFIER, EPORT_LOGGER, CODE_* when spdlog knows the source location, and `extra`.
-std::vector<std::string> journal_fields(const spdlog::details::log_msg& msg,
-                                        std::string_view identifier,
+std::vector<std::string> journal_fields(const spdlog::details::log_msg& msg, std::string_view identifier,
                                         const std::vector<LogField>& extra);
 
 /// Adds structured fields to every entry logged by this thread while it lives, e.g. around one

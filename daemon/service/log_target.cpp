@@ -28,8 +28,7 @@ bool journal_stream_matches(std::string_view journal_stream, dev_t device, ino_t
     if (used != ino_text.size()) {
       return false;
     }
-    return dev == static_cast<unsigned long long>(device) &&
-           ino == static_cast<unsigned long long>(inode);
+    return dev == static_cast<unsigned long long>(device) && ino == static_cast<unsigned long long>(inode);
   } catch (const std::exception&) {
     return false;
   }

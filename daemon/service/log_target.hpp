@@ -3,10 +3,10 @@
 
 #include <spdlog/sinks/sink.h>
 
+#include <sys/types.h>
 #include <memory>
 #include <optional>
 #include <string_view>
-#include <sys/types.h>
 
 namespace eport::service {
 
@@ -20,7 +20,7 @@ struct LogEnvironment {
   dev_t stderr_device = 0;
   ino_t stderr_inode = 0;
   bool stderr_is_tty = false;
-  bool under_systemd = false;                      ///< systemd started this very process
+  bool under_systemd = false;  ///< systemd started this very process
 };
 
 /// True when $JOURNAL_STREAM names exactly the device and inode of our stderr, i.e. stderr is

@@ -97,12 +97,11 @@ ReloadPlan plan_reload(const config::Config& running, const config::Config& load
 
   auto& restart = plan.needs_restart;
   note(restart, "socket", running.socket, loaded.socket, as_is);
-  note(restart, "socket_mode", running.socket_mode, loaded.socket_mode,
-       [](std::uint32_t m) {
-         char text[8];
-         std::snprintf(text, sizeof(text), "%04o", static_cast<unsigned>(m & 07777));
-         return std::string(text);
-       });
+  note(restart, "socket_mode", running.socket_mode, loaded.socket_mode, [](std::uint32_t m) {
+    char text[8];
+    std::snprintf(text, sizeof(text), "%04o", static_cast<unsigned>(m & 07777));
+    return std::string(text);
+  });
   note(restart, "socket_group", running.socket_group, loaded.socket_group, as_is);
   note(restart, "state_dir", running.state_dir, loaded.state_dir, as_is);
   note(restart, "plugin_dir", running.plugin_dir, loaded.plugin_dir, as_is);

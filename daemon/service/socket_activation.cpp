@@ -55,8 +55,8 @@ std::optional<int> take_activated_socket() {
 std::string unix_socket_path(int fd) {
   sockaddr_un address{};
   socklen_t length = sizeof(address);
-  if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0 ||
-      address.sun_family != AF_UNIX || length <= offsetof(sockaddr_un, sun_path)) {
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0 || address.sun_family != AF_UNIX ||
+      length <= offsetof(sockaddr_un, sun_path)) {
     return {};
   }
   const std::size_t max = length - offsetof(sockaddr_un, sun_path);

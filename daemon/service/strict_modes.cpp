@@ -38,18 +38,16 @@ std::string who_may_write(mode_t mode) {
 
 std::optional<std::string> strict_mode_problem(const PathFacts& facts, const StrictModesPolicy& policy) {
   const std::string path = facts.path.string();
-  const bool sticky_root_dir = facts.role == PathRole::ancestor && facts.owner == 0 &&
-                               (facts.mode & S_ISVTX) != 0;
+  const bool sticky_root_dir =
+      facts.role == PathRole::ancestor && facts.owner == 0 && (facts.mode & S_ISVTX) != 0;
   if (facts.owner != 0 && facts.owner != policy.daemon_uid) {
-    const std::string allowed =
-        policy.daemon_uid == 0 ? "root" : "root or " + user_name(policy.daemon_uid);
+    const std::string allowed = policy.daemon_uid == 0 ? "root" : "root or " + user_name(policy.daemon_uid);
     return path + " is owned by " + user_name(facts.owner) + ", not " + allowed +
            ", so that user could change what eportd runs; fix: chown root:root " + path;
   }
   if ((facts.mode & (S_IWGRP | S_IWOTH)) != 0 && !sticky_root_dir) {
-    return path + " is writable by " + who_may_write(facts.mode) + " (mode " +
-           octal_mode(facts.mode) + "), so they could change what eportd runs; fix: chmod go-w " +
-           path;
+    return path + " is writable by " + who_may_write(facts.mode) + " (mode " + octal_mode(facts.mode) +
+           "), so they could change what eportd runs; fix: chmod go-w " + path;
   }
   return std::nullopt;
 }
@@ -120,8 +118,7 @@ StrictModesPolicy current_strict_modes_policy() {
   return policy;
 }
 
-void enforce_strict_modes(const std::filesystem::path& config_file,
-                          const std::filesystem::path& plugin_dir) {
+void enforce_strict_modes(const std::filesystem::path& config_file, const std::filesystem::path& plugin_dir) {
   const auto problems = check_strict_modes(config_file, plugin_dir, current_strict_modes_policy());
   if (problems.empty()) {
     return;

@@ -52,7 +52,6 @@ std::vector<std::string> check_strict_modes(const std::filesystem::path& config_
 StrictModesPolicy current_strict_modes_policy();
 
 /// check_strict_modes for this process; throws StrictModesError when anything is wrong.
-void enforce_strict_modes(const std::filesystem::path& config_file,
-                          const std::filesystem::path& plugin_dir);
+void enforce_strict_modes(const std::filesystem::path& config_file, const std::filesystem::path& plugin_dir);
 
 }  // namespace eport::service

@@ -61,8 +61,11 @@ std::string display_name(std::uint16_t vid, std::uint16_t pid, const std::string
 }
 
 nlohmann::json event_params(const UsbDevice& device) {
-  return {{"vid", hex4(device.vid)}, {"pid", hex4(device.pid)}, {"name", device.name},
-          {"bus", device.bus}, {"address", device.address}};
+  return {{"vid", hex4(device.vid)},
+          {"pid", hex4(device.pid)},
+          {"name", device.name},
+          {"bus", device.bus},
+          {"address", device.address}};
 }
 
 }  // namespace eport::usb

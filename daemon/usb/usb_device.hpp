@@ -19,9 +19,9 @@ std::string kind_name(Kind kind);
 
 /// The descriptor facts classification needs (no I/O).
 struct Descriptors {
-  std::uint16_t vid = 0;                         ///< idVendor
-  std::uint16_t pid = 0;                         ///< idProduct
-  std::uint8_t device_class = 0;                 ///< bDeviceClass
+  std::uint16_t vid = 0;                        ///< idVendor
+  std::uint16_t pid = 0;                        ///< idProduct
+  std::uint8_t device_class = 0;                ///< bDeviceClass
   std::vector<std::uint8_t> interface_classes;  ///< bInterfaceClass of every alt setting
 };
 
@@ -34,12 +34,12 @@ Kind classify(const Descriptors& descriptors);
 
 /// One reported device.
 struct UsbDevice {
-  std::uint16_t vid = 0;      ///< idVendor
-  std::uint16_t pid = 0;      ///< idProduct
-  std::uint8_t bus = 0;       ///< bus number
-  std::uint8_t address = 0;   ///< device address on the bus
-  std::string name;           ///< from the device's strings, else the table, else "unknown"
-  Kind kind = Kind::other;    ///< classification
+  std::uint16_t vid = 0;     ///< idVendor
+  std::uint16_t pid = 0;     ///< idProduct
+  std::uint8_t bus = 0;      ///< bus number
+  std::uint8_t address = 0;  ///< device address on the bus
+  std::string name;          ///< from the device's strings, else the table, else "unknown"
+  Kind kind = Kind::other;   ///< classification
 };
 
 /// 4-digit lower-case hex, e.g. "076b".

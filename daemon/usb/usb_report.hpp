@@ -14,10 +14,10 @@ namespace eport::usb {
 
 /// What the USB watcher knows at one moment.
 struct UsbStatus {
-  bool running = false;             ///< libusb initialised and the device list read
-  bool hotplug = false;             ///< attach/detach are followed live
-  std::string detail;               ///< why not running / why no hotplug; empty when all is well
-  std::vector<UsbDevice> devices;   ///< reported devices (ccid_reader and token), stable order
+  bool running = false;            ///< libusb initialised and the device list read
+  bool hotplug = false;            ///< attach/detach are followed live
+  std::string detail;              ///< why not running / why no hotplug; empty when all is well
+  std::vector<UsbDevice> devices;  ///< reported devices (ccid_reader and token), stable order
 };
 
 /// Whether a PC/SC reader whose name loosely matches the device is present. nullopt when that

@@ -38,13 +38,15 @@ std::string usb_error(int code) { return libusb_error_name(code); }
 
 std::vector<std::uint8_t> interface_classes(libusb_device* device) {
   libusb_config_descriptor* raw = nullptr;
-  if (libusb_get_active_config_descriptor(device, &raw) != 0 && libusb_get_config_descriptor(device, 0, &raw) != 0)
+  if (libusb_get_active_config_descriptor(device, &raw) != 0 &&
+      libusb_get_config_descriptor(device, 0, &raw) != 0)
     return {};
   ConfigPtr config(raw);
   std::vector<std::uint8_t> classes;
   for (int i = 0; i < config->bNumInterfaces; ++i) {
     const auto& interface = config->interface[i];
-    for (int a = 0; a < interface.num_altsetting; ++a) classes.push_back(interface.altsetting[a].bInterfaceClass);
+    for (int a = 0; a < interface.num_altsetting; ++a)
+      classes.push_back(interface.altsetting[a].bInterfaceClass);
   }
   return classes;
 }
@@ -53,7 +55,8 @@ std::string string_descriptor(libusb_device_handle* handle, std::uint8_t index) 
   if (index == 0) return {};
   unsigned char text[256] = {};
   const int length = libusb_get_string_descriptor_ascii(handle, index, text, sizeof text - 1);
-  return length > 0 ? std::string(reinterpret_cast<char*>(text), static_cast<std::size_t>(length)) : std::string();
+  return length > 0 ? std::string(reinterpret_cast<char*>(text), static_cast<std::size_t>(length))
+                    : std::string();
 }
 
 // Reads what we report about a device. Only candidates (ccid_reader/token) are opened, and only
@@ -61,7 +64,8 @@ std::string string_descriptor(libusb_device_handle* handle, std::uint8_t index) 
 std::optional<UsbDevice> describe(libusb_device* device) {
   libusb_device_descriptor descriptor{};
   if (libusb_get_device_descriptor(device, &descriptor) != 0) return std::nullopt;
-  const Kind kind = classify({descriptor.idVendor, descriptor.idProduct, descriptor.bDeviceClass, interface_classes(device)});
+  const Kind kind = classify(
+      {descriptor.idVendor, descriptor.idProduct, descriptor.bDeviceClass, interface_classes(device)});
   if (kind == Kind::other) return std::nullopt;
   std::string manufacturer, product;
   libusb_device_handle* raw = nullptr;
@@ -85,7 +89,8 @@ std::optional<UsbDevice> describe(libusb_device* device) {
 struct UsbWatcher::Impl {
   explicit Impl(Publish publish_) : publish(std::move(publish_)) {}
 
-  static int LIBUSB_CALL on_hotplug(libusb_context*, libusb_device* device, libusb_hotplug_event event, void* self) {
+  static int LIBUSB_CALL on_hotplug(libusb_context*, libusb_device* device, libusb_hotplug_event event,
+                                    void* self) {
     // Hotplug callbacks may not do synchronous I/O (libusb docs): queue, handle after the event.
     auto* impl = static_cast<Impl*>(self);
     std::lock_guard<std::mutex> lock(impl->pending_mutex);
@@ -179,25 +184,29 @@ void UsbWatcher::start() {
   Impl& impl = *impl_;
   libusb_context* raw = nullptr;
   if (const int rc = libusb_init(&raw); rc != 0) {
-    impl.set_detail("libusb could not start (" + usb_error(rc) + "); USB devices are not watched. Is /dev/bus/usb available?");
+    impl.set_detail("libusb could not start (" + usb_error(rc) +
+                    "); USB devices are not watched. Is /dev/bus/usb available?");
     return;
   }
   impl.context.reset(raw);
   const int flags = LIBUSB_HOTPLUG_ENUMERATE;
   if (libusb_has_capability(LIBUSB_CAP_HAS_HOTPLUG) &&
-      libusb_hotplug_register_callback(impl.context.get(), LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED | LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT,
-                                       flags, LIBUSB_HOTPLUG_MATCH_ANY, LIBUSB_HOTPLUG_MATCH_ANY,
-                                       LIBUSB_HOTPLUG_MATCH_ANY, &Impl::on_hotplug, &impl, &impl.callback) == 0) {
+      libusb_hotplug_register_callback(
+          impl.context.get(), LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED | LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT, flags,
+          LIBUSB_HOTPLUG_MATCH_ANY, LIBUSB_HOTPLUG_MATCH_ANY, LIBUSB_HOTPLUG_MATCH_ANY, &Impl::on_hotplug,
+          &impl, &impl.callback) == 0) {
     impl.callback_registered = true;
     impl.process_pending();  // the devices already present (ENUMERATE ran the callback here)
     if (::access("/run/udev/control", F_OK) != 0)
-      impl.set_detail("udevd does not seem to run (/run/udev/control is missing): USB devices attached or "
-                      "removed later may go unnoticed until eportd restarts");
+      impl.set_detail(
+          "udevd does not seem to run (/run/udev/control is missing): USB devices attached or "
+          "removed later may go unnoticed until eportd restarts");
     impl.thread = std::thread([&impl] { impl.run(); });
   } else {
     impl.enumerate_once();
-    impl.set_detail("libusb has no hotplug support here: USB devices were listed once when eportd started; "
-                    "restart eportd after plugging in a reader or USBKey");
+    impl.set_detail(
+        "libusb has no hotplug support here: USB devices were listed once when eportd started; "
+        "restart eportd after plugging in a reader or USBKey");
   }
   std::lock_guard<std::mutex> lock(impl.state_mutex);
   impl.running = true;

@@ -59,22 +59,21 @@ ParseOutcome parse_der_bytes(const unsigned char* data, std::size_t size, const 
   if (!x) {
     if (looks_like_private_key(data, len))
       return refuse(std::string("the ") + form +
-                    " input is a private key, not a certificate: never send private keys; " +
-                    kWhatToSend);
+                    " input is a private key, not a certificate: never send private keys; " + kWhatToSend);
     return refuse(std::string("the ") + form + " input is not an X.509 certificate (" +
                   take_openssl_errors() + "); " + kWhatToSend);
   }
   const long used = static_cast<long>(p - data);
   if (used != len)
-    return refuse(std::string("the ") + form + " certificate is followed by " +
-                  std::to_string(len - used) + " unexpected bytes; send exactly one certificate");
+    return refuse(std::string("the ") + form + " certificate is followed by " + std::to_string(len - used) +
+                  " unexpected bytes; send exactly one certificate");
   return Certificate::from_der(std::vector<std::uint8_t>(data, data + size));
 }
 
 ParseOutcome parse_pem(std::string_view text) {
   if (contains(text, "PRIVATE KEY-----"))
-    return refuse("the input holds a private key: never send private keys; " +
-                  std::string(kWhatToSend) + " without the key");
+    return refuse("the input holds a private key: never send private keys; " + std::string(kWhatToSend) +
+                  " without the key");
   BioPtr bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
   if (!bio) return refuse("out of memory while reading the PEM input");
   X509Ptr x(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
@@ -106,8 +105,7 @@ ParseOutcome parse_base64(std::string_view text) {
   if (EVP_DecodeUpdate(ctx.get(), der.data(), &len, reinterpret_cast<const unsigned char*>(compact.data()),
                        static_cast<int>(compact.size())) < 0 ||
       EVP_DecodeFinal(ctx.get(), der.data() + len, &tail) < 0)
-    return refuse("the base64 input is damaged (bad length or padding); " +
-                  std::string(kWhatToSend));
+    return refuse("the base64 input is damaged (bad length or padding); " + std::string(kWhatToSend));
   return parse_der_bytes(der.data(), static_cast<std::size_t>(len + tail), "base64");
 }
 
@@ -129,8 +127,7 @@ ParseOutcome Certificate::parse(std::string_view input) {
   if (text.empty()) return refuse("the certificate is empty; " + std::string(kWhatToSend));
   if (contains(text, "-----BEGIN")) return parse_pem(text);
   if (static_cast<unsigned char>(input.front()) == 0x30)
-    return parse_der_bytes(reinterpret_cast<const unsigned char*>(input.data()), input.size(),
-                           "DER");
+    return parse_der_bytes(reinterpret_cast<const unsigned char*>(input.data()), input.size(), "DER");
   return parse_base64(text);
 }
 
@@ -138,8 +135,7 @@ ParseOutcome Certificate::from_der(const std::vector<std::uint8_t>& der) {
   const unsigned char* p = der.data();
   X509Ptr x(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
   if (!x || p != der.data() + der.size())
-    return refuse("the DER bytes are not exactly one X.509 certificate (" +
-                  take_openssl_errors() + ")");
+    return refuse("the DER bytes are not exactly one X.509 certificate (" + take_openssl_errors() + ")");
   auto impl = std::make_unique<Impl>();
   impl->der = encode_der(x.get());
   impl->x509 = std::move(x);

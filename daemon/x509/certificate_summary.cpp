@@ -40,8 +40,7 @@ std::int64_t unix_time(const ASN1_TIME* t) {
 std::string ec_curve_name(const EVP_PKEY* pkey) {
   char group[64] = {0};
   std::size_t len = 0;
-  if (EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group,
-                                     &len) != 1)
+  if (EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &len) != 1)
     return "EC";
   const std::string g(group, len);
   if (g == "prime256v1" || g == "P-256") return "EC-P256";
@@ -64,8 +63,7 @@ std::string key_description(const Certificate& cert) {
   if (pkey == nullptr) return "unknown";
   if (EVP_PKEY_is_a(pkey, "SM2")) return "SM2";
   if (EVP_PKEY_is_a(pkey, "RSA")) return "RSA-" + std::to_string(EVP_PKEY_get_bits(pkey));
-  if (EVP_PKEY_is_a(pkey, "RSA-PSS"))
-    return "RSA-PSS-" + std::to_string(EVP_PKEY_get_bits(pkey));
+  if (EVP_PKEY_is_a(pkey, "RSA-PSS")) return "RSA-PSS-" + std::to_string(EVP_PKEY_get_bits(pkey));
   if (EVP_PKEY_is_a(pkey, "EC")) return ec_curve_name(pkey);
   if (EVP_PKEY_is_a(pkey, "ED25519")) return "Ed25519";
   if (EVP_PKEY_is_a(pkey, "ED448")) return "Ed448";
@@ -92,17 +90,21 @@ CertificateSummary summarise(const Certificate& cert, std::chrono::system_clock:
   return s;
 }
 
-CertificateSummary summarise(const Certificate& cert, const Clock& clock,
-                             const std::vector<int>& warn_days) {
+CertificateSummary summarise(const Certificate& cert, const Clock& clock, const std::vector<int>& warn_days) {
   return summarise(cert, clock(), warn_days);
 }
 
 nlohmann::json CertificateSummary::to_json() const {
-  return nlohmann::json{{"slot", slot},         {"label", label},
-                        {"subject", subject},   {"issuer", issuer},
-                        {"serial", serial},     {"not_before", not_before},
-                        {"not_after", not_after}, {"days_left", days_left},
-                        {"state", to_string(state)}, {"key", key},
+  return nlohmann::json{{"slot", slot},
+                        {"label", label},
+                        {"subject", subject},
+                        {"issuer", issuer},
+                        {"serial", serial},
+                        {"not_before", not_before},
+                        {"not_after", not_after},
+                        {"days_left", days_left},
+                        {"state", to_string(state)},
+                        {"key", key},
                         {"sha256", sha256}};
 }
 

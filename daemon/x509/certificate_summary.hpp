@@ -50,8 +50,7 @@ CertificateSummary summarise(const Certificate& cert, std::chrono::system_clock:
                              const std::vector<int>& warn_days);
 
 /// Same, reading `now` from the injected clock.
-CertificateSummary summarise(const Certificate& cert, const Clock& clock,
-                             const std::vector<int>& warn_days);
+CertificateSummary summarise(const Certificate& cert, const Clock& clock, const std::vector<int>& warn_days);
 
 /// Key type and size of the certificate's public key, as in CertificateSummary::key.
 std::string key_description(const Certificate& cert);

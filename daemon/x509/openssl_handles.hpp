@@ -28,8 +28,7 @@ using EvpPkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, OpensslDeleter<EVP_PKEY_CTX,
 /// Owns an EVP_MD_CTX.
 using EvpMdCtxPtr = std::unique_ptr<EVP_MD_CTX, OpensslDeleter<EVP_MD_CTX, EVP_MD_CTX_free>>;
 /// Owns an EVP_ENCODE_CTX (base64).
-using EvpEncodeCtxPtr =
-    std::unique_ptr<EVP_ENCODE_CTX, OpensslDeleter<EVP_ENCODE_CTX, EVP_ENCODE_CTX_free>>;
+using EvpEncodeCtxPtr = std::unique_ptr<EVP_ENCODE_CTX, OpensslDeleter<EVP_ENCODE_CTX, EVP_ENCODE_CTX_free>>;
 /// Owns a BIO chain (BIO_free_all frees every BIO pushed onto it).
 using BioPtr = std::unique_ptr<BIO, OpensslDeleter<BIO, BIO_free_all>>;
 /// Owns a BIGNUM.

@@ -204,11 +204,11 @@ typedef struct eport_channel eport_channel;
 
 /** Identity of a token. Strings are NUL-terminated; "" = unknown. */
 typedef struct eport_token_info {
-  uint32_t struct_size;   /**< set by the caller: sizeof(eport_token_info) as it knows it */
-  char serial[65];        /**< unique per token for this driver (e.g. PIV CHUID/serial, hex) */
-  char label[65];         /**< user-visible label, if the token has one */
-  char model[65];         /**< model / applet, e.g. "PIV" or the vendor's product name */
-  char manufacturer[65];  /**< manufacturer, if known */
+  uint32_t struct_size;  /**< set by the caller: sizeof(eport_token_info) as it knows it */
+  char serial[65];       /**< unique per token for this driver (e.g. PIV CHUID/serial, hex) */
+  char label[65];        /**< user-visible label, if the token has one */
+  char model[65];        /**< model / applet, e.g. "PIV" or the vendor's product name */
+  char manufacturer[65]; /**< manufacturer, if known */
 } eport_token_info;
 
 /** State of one PIN (user PIN or PUK / SO PIN). -1 = unknown for every int32_t field. */
@@ -235,7 +235,7 @@ typedef struct eport_slot_info {
 
 /** Address element `index` of an out-struct array whose stride is base->struct_size. */
 #define EPORT_ELEMENT(type, base, index) \
-  ((type *)(void *)((uint8_t *)(base) + (size_t)(index) * (size_t)(base)->struct_size))
+  ((type*)(void*)((uint8_t*)(base) + (size_t)(index) * (size_t)(base)->struct_size))
 
 /* ---------------------------------------------------------------------------------------------
  * Host table: handed to init(); valid until shutdown() returns
@@ -248,7 +248,7 @@ typedef struct eport_host {
   uint32_t struct_size; /**< bytes of this table the plug-in may read */
 
   /** Opaque host pointer; pass it back to log(). */
-  void *host_ctx;
+  void* host_ctx;
 
   /**
    * Log a message under the plug-in's name.
@@ -257,7 +257,7 @@ typedef struct eport_host {
    * @param message   UTF-8, NUL-terminated, one line; never a PIN, PUK or key
    * Thread-safe; may be called from any plug-in function.
    */
-  void (*log)(void *host_ctx, int32_t level, const char *message);
+  void (*log)(void* host_ctx, int32_t level, const char* message);
 
   /**
    * Send one command APDU to the card of `ch` and receive its response.
@@ -272,14 +272,14 @@ typedef struct eport_host {
    * The host does not interpret status words: 61XX (GET RESPONSE), 6CXX and command chaining
    * are the driver's job. Call only from inside the function that received `ch`.
    */
-  int32_t (*transmit)(eport_channel *ch, const uint8_t *command, size_t command_len,
-                      uint8_t *response, size_t *response_len);
+  int32_t (*transmit)(eport_channel* ch, const uint8_t* command, size_t command_len, uint8_t* response,
+                      size_t* response_len);
 
   /**
    * This plug-in's `options` from eportd.yaml as the text of a JSON object ("{}" when none).
    * Valid during init() only: copy what you need.
    */
-  const char *config_json;
+  const char* config_json;
 } eport_host;
 
 /* ---------------------------------------------------------------------------------------------
@@ -292,8 +292,8 @@ typedef struct eport_driver_ops {
   uint16_t abi_minor;   /**< EPORT_DRIVER_ABI_MINOR the plug-in was built with */
   uint32_t struct_size; /**< sizeof(eport_driver_ops) the plug-in was built with */
 
-  const char *name;      /**< must equal <name> in the file name eport-<name>.so */
-  const char *version;   /**< the plug-in's own version, e.g. "0.1.0" */
+  const char* name;      /**< must equal <name> in the file name eport-<name>.so */
+  const char* version;   /**< the plug-in's own version, e.g. "0.1.0" */
   uint32_t kind;         /**< EPORT_KIND_CARD or EPORT_KIND_TOKEN_PROVIDER */
   uint64_t capabilities; /**< EPORT_CAP_* bits; each set bit requires its function */
 
@@ -308,13 +308,13 @@ typedef struct eport_driver_ops {
    * @return EPORT_OK; any error makes the host unload the plug-in (log why through host->log;
    *         e.g. EPORT_ERR_BAD_ARGS for invalid options).
    */
-  int32_t (*init)(const eport_host *host, eport_driver **out);
+  int32_t (*init)(const eport_host* host, eport_driver** out);
 
   /**
    * Destroy the driver context. Called once, after every token was closed. Must not fail.
    * @param driver  the context from init()
    */
-  void (*shutdown)(eport_driver *driver);
+  void (*shutdown)(eport_driver* driver);
 
   /* --- card drivers (kind EPORT_KIND_CARD; required: match, open_token, close_token) ---------- */
 
@@ -328,7 +328,7 @@ typedef struct eport_driver_ops {
    * @return EPORT_OK = mine; EPORT_ERR_NO_MATCH = not mine; other errors = could not tell
    *         (the host logs it and tries the next driver).
    */
-  int32_t (*match)(eport_driver *driver, eport_channel *ch, const uint8_t *atr, size_t atr_len);
+  int32_t (*match)(eport_driver* driver, eport_channel* ch, const uint8_t* atr, size_t atr_len);
 
   /**
    * Open a token on a card that match() accepted. Called right after match() in the same
@@ -338,14 +338,14 @@ typedef struct eport_driver_ops {
    * @param out     receives the token context
    * @return EPORT_OK or an error (then *out is not used).
    */
-  int32_t (*open_token)(eport_driver *driver, eport_channel *ch, eport_token **out);
+  int32_t (*open_token)(eport_driver* driver, eport_channel* ch, eport_token** out);
 
   /**
    * Release a token (card removed, daemon stopping). Must not talk to the card. Required for
    * both kinds.
    * @param token  from open_token() or open_provider_token()
    */
-  void (*close_token)(eport_token *token);
+  void (*close_token)(eport_token* token);
 
   /* --- token providers (kind EPORT_KIND_TOKEN_PROVIDER; required: enumerate,
    *     open_provider_token, close_token) ----------------------------------------------------- */
@@ -357,7 +357,7 @@ typedef struct eport_driver_ops {
    * @param count   in: elements in `infos`; out: tokens present (all written on EPORT_OK)
    * @return EPORT_OK; EPORT_ERR_BUFFER_TOO_SMALL (*count = tokens present); other errors.
    */
-  int32_t (*enumerate)(eport_driver *driver, eport_token_info *infos, size_t *count);
+  int32_t (*enumerate)(eport_driver* driver, eport_token_info* infos, size_t* count);
 
   /**
    * Open the token with a serial from enumerate().
@@ -366,7 +366,7 @@ typedef struct eport_driver_ops {
    * @param out     receives the token context
    * @return EPORT_OK; EPORT_ERR_NOT_FOUND (no such token any more); other errors.
    */
-  int32_t (*open_provider_token)(eport_driver *driver, const char *serial, eport_token **out);
+  int32_t (*open_provider_token)(eport_driver* driver, const char* serial, eport_token** out);
 
   /**
    * Block until the set of tokens may have changed, or the timeout passes. Optional
@@ -376,7 +376,7 @@ typedef struct eport_driver_ops {
    * @return EPORT_OK = something changed (the host calls enumerate()); EPORT_ERR_TIMEOUT =
    *         nothing changed; other errors.
    */
-  int32_t (*wait_change)(eport_driver *driver, uint32_t timeout_ms);
+  int32_t (*wait_change)(eport_driver* driver, uint32_t timeout_ms);
 
   /* --- operations on an open token ------------------------------------------------------------
    * `token` from open_token()/open_provider_token(); `ch` is the card's channel for card drivers
@@ -388,7 +388,7 @@ typedef struct eport_driver_ops {
    * @param out  serial, label, model, manufacturer
    * @return EPORT_OK or an error.
    */
-  int32_t (*identify)(eport_token *token, eport_channel *ch, eport_token_info *out);
+  int32_t (*identify)(eport_token* token, eport_channel* ch, eport_token_info* out);
 
   /**
    * Report the state of a PIN without spending a try (EPORT_CAP_PIN_STATUS).
@@ -397,8 +397,7 @@ typedef struct eport_driver_ops {
    * @return EPORT_OK (also when the PIN is blocked: out->blocked = 1); EPORT_ERR_UNSUPPORTED
    *         when the card cannot report this PIN; EPORT_ERR_BAD_ARGS for an unknown `which`.
    */
-  int32_t (*pin_status)(eport_token *token, eport_channel *ch, uint32_t which,
-                        eport_pin_info *out);
+  int32_t (*pin_status)(eport_token* token, eport_channel* ch, uint32_t which, eport_pin_info* out);
 
   /**
    * Unblock / reset the user PIN with the PUK (SO PIN) (EPORT_CAP_PIN_RESET).
@@ -409,8 +408,8 @@ typedef struct eport_driver_ops {
    * @return EPORT_OK; EPORT_ERR_WRONG_PIN (the PUK was wrong); EPORT_ERR_PIN_BLOCKED (the PUK is
    *         blocked); EPORT_ERR_INVALID_PIN (new PIN breaks the rules, nothing sent); other errors.
    */
-  int32_t (*pin_reset)(eport_token *token, eport_channel *ch, const char *puk, size_t puk_len,
-                       const char *new_pin, size_t new_pin_len, eport_pin_info *out);
+  int32_t (*pin_reset)(eport_token* token, eport_channel* ch, const char* puk, size_t puk_len,
+                       const char* new_pin, size_t new_pin_len, eport_pin_info* out);
 
   /**
    * Change a PIN knowing the old one (EPORT_CAP_PIN_CHANGE).
@@ -420,9 +419,8 @@ typedef struct eport_driver_ops {
    * @param out  the state of that PIN after the call (tries left on EPORT_ERR_WRONG_PIN)
    * @return EPORT_OK; EPORT_ERR_WRONG_PIN; EPORT_ERR_PIN_BLOCKED; EPORT_ERR_INVALID_PIN; others.
    */
-  int32_t (*pin_change)(eport_token *token, eport_channel *ch, uint32_t which,
-                        const char *old_pin, size_t old_pin_len, const char *new_pin,
-                        size_t new_pin_len, eport_pin_info *out);
+  int32_t (*pin_change)(eport_token* token, eport_channel* ch, uint32_t which, const char* old_pin,
+                        size_t old_pin_len, const char* new_pin, size_t new_pin_len, eport_pin_info* out);
 
   /**
    * List the certificate / key slots (EPORT_CAP_CERT_LIST).
@@ -430,8 +428,7 @@ typedef struct eport_driver_ops {
    * @param count  in: elements in `slots`; out: slots the token has (all written on EPORT_OK)
    * @return EPORT_OK; EPORT_ERR_BUFFER_TOO_SMALL (*count = slots needed); other errors.
    */
-  int32_t (*cert_list)(eport_token *token, eport_channel *ch, eport_slot_info *slots,
-                       size_t *count);
+  int32_t (*cert_list)(eport_token* token, eport_channel* ch, eport_slot_info* slots, size_t* count);
 
   /**
    * Read the certificate in a slot (EPORT_CAP_CERT_READ).
@@ -441,8 +438,8 @@ typedef struct eport_driver_ops {
    * @return EPORT_OK; EPORT_ERR_NOT_FOUND (slot empty); EPORT_ERR_BAD_ARGS (unknown slot);
    *         EPORT_ERR_BUFFER_TOO_SMALL (*der_len = size needed); other errors.
    */
-  int32_t (*cert_read)(eport_token *token, eport_channel *ch, const char *slot, uint8_t *der,
-                       size_t *der_len);
+  int32_t (*cert_read)(eport_token* token, eport_channel* ch, const char* slot, uint8_t* der,
+                       size_t* der_len);
 
   /**
    * Store a certificate in a slot (EPORT_CAP_CERT_WRITE). The host has checked that `der` parses.
@@ -453,9 +450,8 @@ typedef struct eport_driver_ops {
    * @return EPORT_OK; EPORT_ERR_WRONG_MGMT_KEY; EPORT_ERR_MGMT_KEY_REQUIRED (none given, none
    *         configured); EPORT_ERR_BAD_ARGS (unknown slot); other errors.
    */
-  int32_t (*cert_write)(eport_token *token, eport_channel *ch, const char *slot,
-                        const uint8_t *der, size_t der_len, const uint8_t *mgmt_key,
-                        size_t mgmt_key_len);
+  int32_t (*cert_write)(eport_token* token, eport_channel* ch, const char* slot, const uint8_t* der,
+                        size_t der_len, const uint8_t* mgmt_key, size_t mgmt_key_len);
 
   /**
    * Read the public key of the key in a slot, to check that a certificate matches it
@@ -467,15 +463,14 @@ typedef struct eport_driver_ops {
    *         generating one — a driver never generates a key here); EPORT_ERR_UNSUPPORTED;
    *         EPORT_ERR_BUFFER_TOO_SMALL (*len = size needed); other errors.
    */
-  int32_t (*slot_public_key)(eport_token *token, eport_channel *ch, const char *slot,
-                             uint8_t *spki_der, size_t *len);
+  int32_t (*slot_public_key)(eport_token* token, eport_channel* ch, const char* slot, uint8_t* spki_der,
+                             size_t* len);
 } eport_driver_ops;
 
 /** Size of the v1.0 ops table: the host refuses smaller tables. */
-#define EPORT_DRIVER_OPS_SIZE_1_0 \
-  (offsetof(eport_driver_ops, slot_public_key) + sizeof(void (*)(void)))
+#define EPORT_DRIVER_OPS_SIZE_1_0 (offsetof(eport_driver_ops, slot_public_key) + sizeof(void (*)(void)))
 /** Size of the v1.0 host table: a plug-in may rely on every field up to config_json. */
-#define EPORT_HOST_SIZE_1_0 (offsetof(eport_host, config_json) + sizeof(const char *))
+#define EPORT_HOST_SIZE_1_0 (offsetof(eport_host, config_json) + sizeof(const char*))
 
 /* ---------------------------------------------------------------------------------------------
  * The entry point
@@ -491,11 +486,11 @@ typedef struct eport_driver_ops {
  * @return EPORT_OK; EPORT_ERR_UNSUPPORTED when the plug-in cannot serve this host major.
  */
 EPORT_DRIVER_EXPORT int32_t eport_driver_entry(uint16_t host_major, uint16_t host_minor,
-                                               const eport_driver_ops **out_ops);
+                                               const eport_driver_ops** out_ops);
 
 /** Type of eport_driver_entry, for dlsym(). */
 typedef int32_t (*eport_driver_entry_fn)(uint16_t host_major, uint16_t host_minor,
-                                         const eport_driver_ops **out_ops);
+                                         const eport_driver_ops** out_ops);
 
 #ifdef __cplusplus
 }

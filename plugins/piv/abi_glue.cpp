@@ -13,8 +13,7 @@ Logger logger_for(const eport_host* host) {
 }
 
 ApduChannel channel_for(const eport_host* host, eport_channel* ch) {
-  return ApduChannel([host, ch](const uint8_t* command, size_t len, uint8_t* response,
-                                size_t* response_len) {
+  return ApduChannel([host, ch](const uint8_t* command, size_t len, uint8_t* response, size_t* response_len) {
     return host->transmit(ch, command, len, response, response_len);
   });
 }
@@ -35,8 +34,7 @@ int32_t copy_out(const Bytes& bytes, uint8_t* buffer, size_t* len) {
   return EPORT_OK;
 }
 
-void log_failure(const eport_host* host, const char* operation, int32_t status,
-                 const char* reason) noexcept {
+void log_failure(const eport_host* host, const char* operation, int32_t status, const char* reason) noexcept {
   try {
     // An empty slot or a card that is not PIV is an answer, not a problem.
     const bool answer = status == EPORT_ERR_NOT_FOUND || status == EPORT_ERR_NO_MATCH;

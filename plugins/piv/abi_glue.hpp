@@ -12,8 +12,8 @@
 
 /// The driver context: the host's services and the parsed options.
 struct eport_driver {
-  const eport_host* host = nullptr;        ///< valid until shutdown()
-  eport::piv::DriverOptions options;       ///< from host->config_json at init()
+  const eport_host* host = nullptr;   ///< valid until shutdown()
+  eport::piv::DriverOptions options;  ///< from host->config_json at init()
 };
 
 /// One open card.
@@ -41,8 +41,7 @@ Slot slot_named(const char* name);
 int32_t copy_out(const Bytes& bytes, uint8_t* buffer, size_t* len);
 
 /// Log an operation's failure at a level that fits it.
-void log_failure(const eport_host* host, const char* operation, int32_t status,
-                 const char* reason) noexcept;
+void log_failure(const eport_host* host, const char* operation, int32_t status, const char* reason) noexcept;
 
 /// Runs `body` and converts whatever it throws into a status code.
 template <typename Body>

@@ -18,13 +18,13 @@ constexpr size_t kMaxChunk = 255;
 
 /// One command APDU before encoding.
 struct Command {
-  uint8_t cla = 0x00;  ///< class byte
-  uint8_t ins = 0x00;  ///< instruction
-  uint8_t p1 = 0x00;   ///< parameter 1
-  uint8_t p2 = 0x00;   ///< parameter 2
-  Bytes data;          ///< data field (Lc = its size); may be longer than 255 before chaining
-  int le = kNoLe;      ///< expected length: kNoLe, 1..256 (256 encodes as 00)
-  bool secret = false; ///< data holds a PIN, PUK or key: every copy is wiped after use
+  uint8_t cla = 0x00;      ///< class byte
+  uint8_t ins = 0x00;      ///< instruction
+  uint8_t p1 = 0x00;       ///< parameter 1
+  uint8_t p2 = 0x00;       ///< parameter 2
+  Bytes data;              ///< data field (Lc = its size); may be longer than 255 before chaining
+  int le = kNoLe;          ///< expected length: kNoLe, 1..256 (256 encodes as 00)
+  bool secret = false;     ///< data holds a PIN, PUK or key: every copy is wiped after use
   bool fetch_more = true;  ///< follow 61xx with GET RESPONSE (SELECT does not need its FCI)
 
   Command() = default;

@@ -13,8 +13,8 @@ namespace eport::piv {
 
 /// The host's transmit: send `command`, write data + SW into `response` (capacity in
 /// *response_len, bytes written out). Returns an EPORT_* status.
-using RawTransmit = std::function<int32_t(const uint8_t* command, size_t command_len,
-                                          uint8_t* response, size_t* response_len)>;
+using RawTransmit = std::function<int32_t(const uint8_t* command, size_t command_len, uint8_t* response,
+                                          size_t* response_len)>;
 
 /// Sends whole commands and returns whole responses.
 class ApduChannel {

@@ -27,14 +27,14 @@ std::optional<KeyHistory> parse_key_history(const Bytes& object);
 /// What GET METADATA (`00 F7 00 <ref> 00`) reports for a PIN, the PUK, the management key or a
 /// slot. Fields the card did not send stay at -1 / empty.
 struct Metadata {
-  int algorithm = -1;       ///< tag 01: key algorithm (03 3DES, 08/0A/0C AES, 07 RSA-2048, 11 P-256 ...)
-  int pin_policy = -1;      ///< tag 02 byte 1
-  int touch_policy = -1;    ///< tag 02 byte 2
-  int origin = -1;          ///< tag 03: 01 generated, 02 imported
-  Bytes public_key;         ///< tag 04 value: RSA {81 n}{82 e}, EC {86 point}; empty when absent
-  int is_default = -1;      ///< tag 05: 1 = still the default value, 0 = changed
-  int retries_total = -1;   ///< tag 06 byte 1: tries after a reset
-  int retries_left = -1;    ///< tag 06 byte 2: tries left now
+  int algorithm = -1;      ///< tag 01: key algorithm (03 3DES, 08/0A/0C AES, 07 RSA-2048, 11 P-256 ...)
+  int pin_policy = -1;     ///< tag 02 byte 1
+  int touch_policy = -1;   ///< tag 02 byte 2
+  int origin = -1;         ///< tag 03: 01 generated, 02 imported
+  Bytes public_key;        ///< tag 04 value: RSA {81 n}{82 e}, EC {86 point}; empty when absent
+  int is_default = -1;     ///< tag 05: 1 = still the default value, 0 = changed
+  int retries_total = -1;  ///< tag 06 byte 1: tries after a reset
+  int retries_left = -1;   ///< tag 06 byte 2: tries left now
 };
 
 /// Parse the data of a GET METADATA response (a flat TLV list). nullopt when malformed.

@@ -53,7 +53,8 @@ int32_t piv_open_token(eport_driver* driver, eport_channel* ch, eport_token** ou
     token->token.open(card);  // match() selected PIV in this same transaction
     log_line(host, EPORT_LOG_DEBUG,
              "open_token: serial " + token->token.identity().serial + " from " +
-                 token->token.identity().serial_source + ", " + std::to_string(channel.apdu_count()) + " APDUs");
+                 token->token.identity().serial_source + ", " + std::to_string(channel.apdu_count()) +
+                 " APDUs");
     *out = token.release();
     return EPORT_OK;
   });
@@ -136,15 +137,14 @@ int32_t piv_cert_write(eport_token* token, eport_channel* ch, const char* slot, 
   return on_card(token, ch, "cert_write", [&](Token& t, PivCard& card) {
     const Slot which = slot_named(slot);
     require(der != nullptr && der_len > 0, "no certificate");
-    const SecureBytes key = resolve_management_key(mgmt_key, mgmt_key_len,
-                                                   t.options().management_key_file);
+    const SecureBytes key = resolve_management_key(mgmt_key, mgmt_key_len, t.options().management_key_file);
     t.cert_write(card, which, Bytes(der, der + der_len), key);
     return EPORT_OK;
   });
 }
 
-int32_t piv_slot_public_key(eport_token* token, eport_channel* ch, const char* slot,
-                            uint8_t* spki_der, size_t* len) {
+int32_t piv_slot_public_key(eport_token* token, eport_channel* ch, const char* slot, uint8_t* spki_der,
+                            size_t* len) {
   return on_card(token, ch, "slot_public_key", [&](Token& t, PivCard& card) {
     const Slot which = slot_named(slot);
     require(len != nullptr, "NULL len");
@@ -159,9 +159,8 @@ const eport_driver_ops kOps = {
     "piv",
     "0.1.0",
     EPORT_KIND_CARD,
-    EPORT_CAP_MATCH | EPORT_CAP_IDENTIFY | EPORT_CAP_PIN_STATUS | EPORT_CAP_PIN_RESET |
-        EPORT_CAP_PIN_CHANGE | EPORT_CAP_CERT_LIST | EPORT_CAP_CERT_READ | EPORT_CAP_CERT_WRITE |
-        EPORT_CAP_SLOT_PUBLIC_KEY,
+    EPORT_CAP_MATCH | EPORT_CAP_IDENTIFY | EPORT_CAP_PIN_STATUS | EPORT_CAP_PIN_RESET | EPORT_CAP_PIN_CHANGE |
+        EPORT_CAP_CERT_LIST | EPORT_CAP_CERT_READ | EPORT_CAP_CERT_WRITE | EPORT_CAP_SLOT_PUBLIC_KEY,
     piv_init,
     piv_shutdown,
     piv_match,

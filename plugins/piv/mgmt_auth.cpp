@@ -72,9 +72,7 @@ size_t mgmt_key_length(MgmtAlgorithm algorithm) {
   return 0;
 }
 
-size_t mgmt_block_size(MgmtAlgorithm algorithm) {
-  return algorithm == MgmtAlgorithm::kTripleDes ? 8 : 16;
-}
+size_t mgmt_block_size(MgmtAlgorithm algorithm) { return algorithm == MgmtAlgorithm::kTripleDes ? 8 : 16; }
 
 SecureBytes mgmt_crypt_block(MgmtAlgorithm algorithm, const SecureBytes& key, const uint8_t* block,
                              bool encrypt) {
@@ -88,13 +86,12 @@ SecureBytes mgmt_crypt_block(MgmtAlgorithm algorithm, const SecureBytes& key, co
   out.mutable_bytes().resize(block_size + 32);  // EVP may write up to one extra block
   int written = 0;
   int final_written = 0;
-  const bool ok =
-      EVP_CipherInit_ex(ctx.get(), cipher_for(algorithm), nullptr, key.data(), nullptr,
-                        encrypt ? 1 : 0) == 1 &&
-      EVP_CIPHER_CTX_set_padding(ctx.get(), 0) == 1 &&
-      EVP_CipherUpdate(ctx.get(), out.mutable_bytes().data(), &written, block,
-                       static_cast<int>(block_size)) == 1 &&
-      EVP_CipherFinal_ex(ctx.get(), out.mutable_bytes().data() + written, &final_written) == 1;
+  const bool ok = EVP_CipherInit_ex(ctx.get(), cipher_for(algorithm), nullptr, key.data(), nullptr,
+                                    encrypt ? 1 : 0) == 1 &&
+                  EVP_CIPHER_CTX_set_padding(ctx.get(), 0) == 1 &&
+                  EVP_CipherUpdate(ctx.get(), out.mutable_bytes().data(), &written, block,
+                                   static_cast<int>(block_size)) == 1 &&
+                  EVP_CipherFinal_ex(ctx.get(), out.mutable_bytes().data() + written, &final_written) == 1;
   if (!ok || static_cast<size_t>(written + final_written) != block_size) {
     throw PivError(EPORT_ERR_INTERNAL, "OpenSSL refused the management-key cipher");
   }
@@ -119,8 +116,7 @@ std::optional<SecureBytes> parse_witness(const Bytes& data, size_t block_size) {
   return SecureBytes(std::move(*item));
 }
 
-Command challenge_command(MgmtAlgorithm algorithm, const SecureBytes& witness,
-                          const Bytes& challenge) {
+Command challenge_command(MgmtAlgorithm algorithm, const SecureBytes& witness, const Bytes& challenge) {
   Bytes inner;
   inner.reserve(4 + witness.size() + challenge.size());  // no reallocation: no stray witness copies
   append_tlv(inner, kTagWitness, witness.bytes());

@@ -43,8 +43,7 @@ Command witness_request(MgmtAlgorithm algorithm);
 std::optional<SecureBytes> parse_witness(const Bytes& data, size_t block_size);
 
 /// Step 2 command: the decrypted witness and our challenge (both one block).
-Command challenge_command(MgmtAlgorithm algorithm, const SecureBytes& witness,
-                          const Bytes& challenge);
+Command challenge_command(MgmtAlgorithm algorithm, const SecureBytes& witness, const Bytes& challenge);
 
 /// The card's encrypted challenge from the step 2 response data (`7C L 82 n E(C)`).
 std::optional<Bytes> parse_challenge_response(const Bytes& data, size_t block_size);

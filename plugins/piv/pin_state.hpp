@@ -12,11 +12,11 @@ namespace eport::piv {
 
 /// Figures about one PIN; -1 = unknown, as the ABI has it.
 struct PinFigures {
-  int tries_left = -1;                  ///< tries before it blocks
-  int max_tries = -1;                   ///< tries after a reset
-  int is_default = -1;                  ///< 1 default value, 0 changed
-  int blocked = -1;                     ///< 1 blocked, 0 not
-  uint32_t source = EPORT_SOURCE_NONE;  ///< where tries_left / blocked came from
+  int tries_left = -1;                      ///< tries before it blocks
+  int max_tries = -1;                       ///< tries after a reset
+  int is_default = -1;                      ///< 1 default value, 0 changed
+  int blocked = -1;                         ///< 1 blocked, 0 not
+  uint32_t source = EPORT_SOURCE_NONE;      ///< where tries_left / blocked came from
   uint32_t max_source = EPORT_SOURCE_NONE;  ///< where max_tries came from
 };
 

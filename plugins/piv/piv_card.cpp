@@ -3,8 +3,8 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
-#include "piv_error.hpp"
 #include "pin_codec.hpp"
+#include "piv_error.hpp"
 #include "status_words.hpp"
 #include "tlv.hpp"
 
@@ -101,13 +101,12 @@ uint16_t PivCard::send_pin_pair(uint8_t ins, uint8_t ref, const char* first, siz
   return channel_.exchange(command).sw;  // `command` wipes the PINs when it goes away
 }
 
-uint16_t PivCard::reset_retry_counter(const char* puk, size_t puk_len, const char* pin,
-                                      size_t pin_len) {
+uint16_t PivCard::reset_retry_counter(const char* puk, size_t puk_len, const char* pin, size_t pin_len) {
   return send_pin_pair(kInsResetRetry, kRefPin, puk, puk_len, pin, pin_len);
 }
 
-uint16_t PivCard::change_reference_data(uint8_t ref, const char* old_pin, size_t old_len,
-                                        const char* new_pin, size_t new_len) {
+uint16_t PivCard::change_reference_data(uint8_t ref, const char* old_pin, size_t old_len, const char* new_pin,
+                                        size_t new_len) {
   return send_pin_pair(kInsChangeReference, ref, old_pin, old_len, new_pin, new_len);
 }
 
@@ -117,10 +116,11 @@ void PivCard::authenticate(MgmtAlgorithm algorithm, const SecureBytes& key) {
   if (first.sw == kSwSecurityStatus || tries_from_sw(first.sw) >= 0 || first.sw == 0x6A80 ||
       first.sw == 0x6A86) {
     // The card does not accept this algorithm for 9B: the key (or its type) is not the card's.
-    throw PivError(EPORT_ERR_WRONG_MGMT_KEY, "card refused management-key authentication: " +
-                                                 describe_sw(first.sw));
+    throw PivError(EPORT_ERR_WRONG_MGMT_KEY,
+                   "card refused management-key authentication: " + describe_sw(first.sw));
   }
-  if (first.sw != kSwOk) throw PivError(status_for_sw(first.sw), "GENERAL AUTHENTICATE: " + describe_sw(first.sw));
+  if (first.sw != kSwOk)
+    throw PivError(status_for_sw(first.sw), "GENERAL AUTHENTICATE: " + describe_sw(first.sw));
   const auto encrypted_witness = parse_witness(first.data, block);
   if (!encrypted_witness) throw PivError(EPORT_ERR_CARD_ERROR, "malformed witness from the card");
   const SecureBytes witness = mgmt_crypt_block(algorithm, key, encrypted_witness->data(), false);

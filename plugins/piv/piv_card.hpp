@@ -52,8 +52,8 @@ class PivCard {
   /// RESET RETRY COUNTER (`00 2C 00 80 10 PUK newPIN`); both already checked as sendable.
   uint16_t reset_retry_counter(const char* puk, size_t puk_len, const char* pin, size_t pin_len);
   /// CHANGE REFERENCE DATA (`00 24 00 <ref> 10 old new`) for kRefPin or kRefPuk.
-  uint16_t change_reference_data(uint8_t ref, const char* old_pin, size_t old_len,
-                                 const char* new_pin, size_t new_len);
+  uint16_t change_reference_data(uint8_t ref, const char* old_pin, size_t old_len, const char* new_pin,
+                                 size_t new_len);
 
   /// Mutual authentication with the management key. Throws PivError WRONG_MGMT_KEY when the card
   /// refuses the key, CARD_ERROR when the card's answer is malformed or does not prove the key.
@@ -63,8 +63,8 @@ class PivCard {
   size_t apdu_count() const { return channel_.apdu_count(); }
 
  private:
-  uint16_t send_pin_pair(uint8_t ins, uint8_t ref, const char* first, size_t first_len,
-                         const char* second, size_t second_len);
+  uint16_t send_pin_pair(uint8_t ins, uint8_t ref, const char* first, size_t first_len, const char* second,
+                         size_t second_len);
 
   ApduChannel& channel_;
 };

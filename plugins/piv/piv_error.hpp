@@ -15,8 +15,7 @@ namespace eport::piv {
 class PivError : public std::runtime_error {
  public:
   /// `status` is an EPORT_ERR_* code; `reason` never contains a PIN, PUK or key.
-  PivError(int32_t status, const std::string& reason)
-      : std::runtime_error(reason), status_(status) {}
+  PivError(int32_t status, const std::string& reason) : std::runtime_error(reason), status_(status) {}
   /// The EPORT_ERR_* code to return across the ABI.
   int32_t status() const { return status_; }
 

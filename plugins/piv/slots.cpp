@@ -26,8 +26,7 @@ std::vector<Slot> standard_slots() {
 std::vector<Slot> retired_slots(int count) {
   std::vector<Slot> slots;
   for (int i = 0; i < count && i < kRetiredCount; ++i) {
-    slots.push_back({static_cast<uint8_t>(kFirstRetired + i),
-                     kFirstRetiredObject + static_cast<uint32_t>(i),
+    slots.push_back({static_cast<uint8_t>(kFirstRetired + i), kFirstRetiredObject + static_cast<uint32_t>(i),
                      "Retired Key Management " + std::to_string(i + 1)});
   }
   return slots;

@@ -56,8 +56,7 @@ Bytes rsa_spki(const std::vector<Tlv>& items) {
   BnPtr n(BN_bin2bn(modulus->value, static_cast<int>(modulus->length), nullptr));
   BnPtr e(BN_bin2bn(exponent->value, static_cast<int>(exponent->length), nullptr));
   ParamBldPtr builder(OSSL_PARAM_BLD_new());
-  if (!n || !e || !builder ||
-      OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, n.get()) != 1 ||
+  if (!n || !e || !builder || OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, n.get()) != 1 ||
       OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, e.get()) != 1) {
     throw PivError(EPORT_ERR_NO_MEMORY, "OpenSSL could not build RSA parameters");
   }
@@ -68,10 +67,9 @@ Bytes ec_spki(const std::vector<Tlv>& items, const char* curve) {
   const Tlv* point = find_tlv(items, 0x86);
   if (point == nullptr) malformed("EC public key lacks 86");
   ParamBldPtr builder(OSSL_PARAM_BLD_new());
-  if (!builder ||
-      OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, curve, 0) != 1 ||
-      OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, point->value,
-                                       point->length) != 1) {
+  if (!builder || OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, curve, 0) != 1 ||
+      OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, point->value, point->length) !=
+          1) {
     throw PivError(EPORT_ERR_NO_MEMORY, "OpenSSL could not build EC parameters");
   }
   return key_from_params("EC", builder.get());

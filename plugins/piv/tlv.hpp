@@ -13,10 +13,10 @@ namespace eport::piv {
 
 /// One decoded TLV: the tag as a big-endian number (e.g. 0x5FC105) and a view of its value.
 struct Tlv {
-  uint32_t tag = 0;              ///< tag bytes as a number, e.g. 0x53, 0x5FC105, 0x7F49
+  uint32_t tag = 0;                ///< tag bytes as a number, e.g. 0x53, 0x5FC105, 0x7F49
   const uint8_t* value = nullptr;  ///< first value byte (inside the decoded buffer)
-  size_t length = 0;             ///< value length
-  size_t total = 0;              ///< bytes of tag + length + value
+  size_t length = 0;               ///< value length
+  size_t total = 0;                ///< bytes of tag + length + value
 
   /// A copy of the value bytes.
   Bytes value_bytes() const { return Bytes(value, value + length); }

@@ -12,8 +12,8 @@
 
 #include "cert_cache.hpp"
 #include "options.hpp"
-#include "piv_card.hpp"
 #include "pin_state.hpp"
+#include "piv_card.hpp"
 #include "slots.hpp"
 
 namespace eport::piv {
@@ -23,11 +23,11 @@ using Logger = std::function<void(int32_t level, const std::string& message)>;
 
 /// Who the token is.
 struct Identity {
-  std::string serial;        ///< GET SERIAL as 8 hex digits, else the CHUID GUID / FASC-N hex
-  std::string serial_source; ///< "serial" (F8), "chuid" or "" (none found)
-  std::string label;         ///< "PIV card <serial>"
-  std::string model;         ///< "PIV"
-  std::string manufacturer;  ///< "" (PIV does not say)
+  std::string serial;         ///< GET SERIAL as 8 hex digits, else the CHUID GUID / FASC-N hex
+  std::string serial_source;  ///< "serial" (F8), "chuid" or "" (none found)
+  std::string label;          ///< "PIV card <serial>"
+  std::string model;          ///< "PIV"
+  std::string manufacturer;   ///< "" (PIV does not say)
 };
 
 /// One slot as cert_list reports it.

@@ -56,25 +56,25 @@ MgmtAlgorithm Token::choose_mgmt_algorithm(PivCard& card, size_t key_len) {
   if (const auto meta = metadata_if_supported(card, kRefMgmtKey)) {
     if (const auto algorithm = mgmt_algorithm_from_id(meta->algorithm)) {
       if (mgmt_key_length(*algorithm) != key_len) {
-        throw PivError(EPORT_ERR_WRONG_MGMT_KEY,
-                       "the management key given is " + std::to_string(key_len) +
-                           " bytes; the card's is " + std::to_string(mgmt_key_length(*algorithm)));
+        throw PivError(EPORT_ERR_WRONG_MGMT_KEY, "the management key given is " + std::to_string(key_len) +
+                                                     " bytes; the card's is " +
+                                                     std::to_string(mgmt_key_length(*algorithm)));
       }
       return *algorithm;
     }
   }
   const auto algorithm = mgmt_algorithm_from_key_length(key_len);
   if (!algorithm) {
-    throw PivError(EPORT_ERR_WRONG_MGMT_KEY, "a management key is 16, 24 or 32 bytes, not " +
-                                                 std::to_string(key_len));
+    throw PivError(EPORT_ERR_WRONG_MGMT_KEY,
+                   "a management key is 16, 24 or 32 bytes, not " + std::to_string(key_len));
   }
   return *algorithm;
 }
 
 void Token::cert_write(PivCard& card, const Slot& slot, const Bytes& der, const SecureBytes& key) {
   if (der.empty() || der.size() > kMaxCertificate) {
-    throw PivError(EPORT_ERR_BAD_ARGS, "certificate size " + std::to_string(der.size()) +
-                                           " is outside 1.." + std::to_string(kMaxCertificate));
+    throw PivError(EPORT_ERR_BAD_ARGS, "certificate size " + std::to_string(der.size()) + " is outside 1.." +
+                                           std::to_string(kMaxCertificate));
   }
   certs_.clear();
   card.require_select();
@@ -99,8 +99,9 @@ Bytes Token::slot_public_key(PivCard& card, const Slot& slot) {
     content = read_slot(card, slot);
   }
   if (!content) {
-    throw PivError(EPORT_ERR_NOT_FOUND, "slot " + slot.name() +
-                                            ": the card does not tell its public key and holds no certificate");
+    throw PivError(
+        EPORT_ERR_NOT_FOUND,
+        "slot " + slot.name() + ": the card does not tell its public key and holds no certificate");
   }
   return spki_from_certificate(*content);
 }

@@ -32,8 +32,7 @@ void Token::open(PivCard& card) {
   // rather than open a token without a stable serial.
   if (identity_.serial.empty() && card.select()) learn_serial(card);
   if (identity_.serial.empty()) {
-    log_(EPORT_LOG_WARNING,
-         "card has neither GET SERIAL nor a CHUID with a GUID/FASC-N: no stable serial");
+    log_(EPORT_LOG_WARNING, "card has neither GET SERIAL nor a CHUID with a GUID/FASC-N: no stable serial");
     identity_.label = "PIV card";
   } else {
     identity_.label = "PIV card " + identity_.serial;

@@ -5,8 +5,8 @@
 #include <umockdev.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <condition_variable>
+#include <cstdlib>
 #include <iostream>
 #include <mutex>
 #include <string>
@@ -27,7 +27,8 @@ std::string record() {
   return "P: /devices/pci0000:00/0000:00:14.0/usb1/1-5\nN: bus/usb/001/005=" + blob +
          "\nE: DEVNAME=/dev/bus/usb/001/005\nE: DEVTYPE=usb_device\nE: DRIVER=usb\nE: SUBSYSTEM=usb\n"
          "E: BUSNUM=001\nE: DEVNUM=005\nA: busnum=1\nA: devnum=5\nA: idVendor=076b\nA: idProduct=3021\n"
-         "A: bConfigurationValue=1\nA: bNumConfigurations=1\nA: speed=12\nH: descriptors=" + blob + "\n";
+         "A: bConfigurationValue=1\nA: bNumConfigurations=1\nA: speed=12\nH: descriptors=" +
+         blob + "\n";
 }
 
 struct Seen {

@@ -49,7 +49,8 @@ TEST_CASE("an audit record has exactly the who/what/outcome fields", "[audit]") 
   // No room for params: nothing besides these keys can be written.
   std::vector<std::string> keys;
   for (const auto& item : json.items()) keys.push_back(item.key());
-  CHECK(keys == std::vector<std::string>{"gid", "method", "outcome", "pid", "process", "reason", "time", "token", "uid"});
+  CHECK(keys == std::vector<std::string>{"gid", "method", "outcome", "pid", "process", "reason", "time",
+                                         "token", "uid"});
 }
 
 TEST_CASE("the audit file is created 0600, one JSON line per record", "[audit]") {
@@ -60,7 +61,7 @@ TEST_CASE("the audit file is created 0600, one JSON line per record", "[audit]")
     CHECK(log.append(sample("pin.reset", "ok")));
     CHECK(log.append(sample("cert.write", "refused")));
   }
-  struct stat info{};
+  struct stat info {};
   REQUIRE(::stat(path.c_str(), &info) == 0);
   CHECK((info.st_mode & 0777) == 0600);
   std::ifstream in(path);
@@ -79,7 +80,7 @@ TEST_CASE("an existing audit file with a wide mode is narrowed to 0600", "[audit
   std::ofstream(path) << "";
   ::chmod(path.c_str(), 0644);
   AuditLog log(path);
-  struct stat info{};
+  struct stat info {};
   REQUIRE(::stat(path.c_str(), &info) == 0);
   CHECK((info.st_mode & 0777) == 0600);
 }

@@ -8,7 +8,8 @@
 
 #include "cardops/cert_backup.hpp"
 
-TEST_CASE("a backup holds the old DER, is private, and never overwrites an earlier one", "[cardops][backup]") {
+TEST_CASE("a backup holds the old DER, is private, and never overwrites an earlier one",
+          "[cardops][backup]") {
   namespace fs = std::filesystem;
   const fs::path dir = fs::temp_directory_path() / ("eport-backup-" + std::to_string(::getpid()));
   fs::remove_all(dir);

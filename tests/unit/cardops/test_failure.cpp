@@ -15,7 +15,8 @@ TEST_CASE("a wrong PIN while resetting is a wrong PUK, while changing a wrong PI
 TEST_CASE("driver statuses map to the protocol's reasons", "[cardops][errors]") {
   CHECK(from_driver(Status::InvalidPin, "", "piv", Operation::pin_reset).reason == "invalid_pin");
   CHECK(from_driver(Status::WrongMgmtKey, "", "piv", Operation::cert_write).reason == "wrong_management_key");
-  CHECK(from_driver(Status::MgmtKeyRequired, "", "piv", Operation::cert_write).reason == "management_key_required");
+  CHECK(from_driver(Status::MgmtKeyRequired, "", "piv", Operation::cert_write).reason ==
+        "management_key_required");
   CHECK(from_driver(Status::CardRemoved, "", "piv", Operation::read).reason == "token_removed");
   CHECK(from_driver(Status::Unsupported, "", "piv", Operation::read).reason == "unsupported");
   auto other = from_driver(Status::CardError, "unexpected 6F00", "piv", Operation::read);

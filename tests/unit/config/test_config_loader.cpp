@@ -47,7 +47,8 @@ expiry: {warn_days: [7, 60]}
 access: {admin_groups: [wheel, adm]}
 limits: {max_clients: 4, max_message_bytes: 4096, idle_timeout_s: 0, event_queue_size: 8}
 log: {level: debug}
-)", "test.yaml", "/base");
+)",
+                                "test.yaml", "/base");
   CHECK(c.socket == "/tmp/x.sock");
   CHECK(c.socket_mode == 0600);
   CHECK(c.socket_group == "wheel");
@@ -98,7 +99,8 @@ TEST_CASE("bad values are errors that say what is allowed", "[config]") {
   CHECK_THAT(issues_of("log: {level: loud}\n").at(0).message, Catch::Contains("trace, debug"));
   CHECK_THAT(issues_of("pin: {default: \"1 2\"}\n").at(0).message, Catch::Contains("4 to 16"));
   CHECK_THAT(issues_of("expiry: {warn_days: [30, 30]}\n").at(0).message, Catch::Contains("twice"));
-  CHECK_THAT(issues_of("drivers: [{name: \"../evil\"}]\n").at(0).message, Catch::Contains("not a plug-in name"));
+  CHECK_THAT(issues_of("drivers: [{name: \"../evil\"}]\n").at(0).message,
+             Catch::Contains("not a plug-in name"));
   CHECK_THAT(issues_of("drivers: [piv, piv]\n").at(0).message, Catch::Contains("listed twice"));
   CHECK_THAT(issues_of("socket: relative/but/very/long/" + std::string(120, 'x') + "\n").at(0).message,
              Catch::Contains("at most 107"));

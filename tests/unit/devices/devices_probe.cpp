@@ -13,10 +13,10 @@
 #include <thread>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "devices/pcsc_watcher.hpp"
 #include "devices/token_registry.hpp"
@@ -63,8 +63,7 @@ class PrintingListener final : public devices::RegistryListener {
 };
 
 json outcome_json(const devices::JobOutcome& o) {
-  return {{"outcome", o.end == devices::JobEnd::completed ? "completed"
-                                                          : devices::protocol_reason(o)},
+  return {{"outcome", o.end == devices::JobEnd::completed ? "completed" : devices::protocol_reason(o)},
           {"message", o.message}};
 }
 
@@ -100,9 +99,7 @@ void hold(devices::TokenRegistry& registry, const std::string& id, int ms, int c
   json results = json::array();
   for (int i = 0; i < count; ++i) {
     devices::Job job;
-    job.work = [ms](devices::TokenSession&) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-    };
+    job.work = [ms](devices::TokenSession&) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); };
     job.done = [id, i](const devices::JobOutcome& o) {
       json line = outcome_json(o);
       line["reply"] = "held";
@@ -168,8 +165,7 @@ int main(int argc, char** argv) {
   PrintingListener listener;
   {
     devices::TokenRegistry registry(ptrs, listener, devices::RegistryOptions{queue_limit});
-    devices::PcscWatcher watcher(registry,
-                                 devices::WatcherOptions{std::chrono::milliseconds(retry_ms)});
+    devices::PcscWatcher watcher(registry, devices::WatcherOptions{std::chrono::milliseconds(retry_ms)});
     watcher.start();
     emit({{"event", "started"}, {"drivers", ptrs.size()}});
     for (std::string line; std::getline(std::cin, line);)

@@ -55,8 +55,7 @@ TEST_CASE("an attempt without trouble completes", "[devices][job]") {
   CHECK(d.outcome.end == JobEnd::completed);
 }
 
-TEST_CASE("a transaction that cannot start maps to removed or pcsc_unavailable",
-          "[devices][job]") {
+TEST_CASE("a transaction that cannot start maps to removed or pcsc_unavailable", "[devices][job]") {
   CHECK(outcome_for_pcsc(SCARD_W_REMOVED_CARD).end == JobEnd::token_removed);
   CHECK(outcome_for_pcsc(SCARD_E_NO_SMARTCARD).end == JobEnd::token_removed);
   CHECK(outcome_for_pcsc(SCARD_E_NO_SERVICE).end == JobEnd::pcsc_error);

@@ -13,8 +13,7 @@ TEST_CASE("token id comes from driver and serial, not from the reader", "[device
   CHECK(unidentified_token_id("piv", "Virtual PCD 00 01") == "piv:reader-Virtual_PCD_00_01");
 }
 
-TEST_CASE("two cards with one serial get distinct ids, the first keeps the plain one",
-          "[devices][tokenid]") {
+TEST_CASE("two cards with one serial get distinct ids, the first keeps the plain one", "[devices][tokenid]") {
   TokenIdAllocator ids;
   bool dup = true;
   CHECK(ids.acquire("piv:01", dup) == "piv:01");

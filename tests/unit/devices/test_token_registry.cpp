@@ -40,8 +40,7 @@ TEST_CASE("the registry lists readers as the watcher reports them", "[devices][r
   CHECK(rec.events == std::vector<std::string>{"pcsc up", "reader+ R1", "reader+ R2", "reader- R1"});
 }
 
-TEST_CASE("pcsc down is reported with the reason and kept for daemon.info",
-          "[devices][registry]") {
+TEST_CASE("pcsc down is reported with the reason and kept for daemon.info", "[devices][registry]") {
   Recorder rec;
   TokenRegistry registry({}, rec);
   registry.on_pcsc_up();

@@ -70,8 +70,7 @@ std::vector<std::uint8_t> FakeCard::object_command(const std::vector<std::uint8_
   return sw(0x6D00);
 }
 
-Status FakeCard::transmit(const std::vector<std::uint8_t>& command,
-                          std::vector<std::uint8_t>& response) {
+Status FakeCard::transmit(const std::vector<std::uint8_t>& command, std::vector<std::uint8_t>& response) {
   if (removed) return Status::CardRemoved;
   log.push_back(command);
   const auto& c = command;
@@ -79,8 +78,7 @@ Status FakeCard::transmit(const std::vector<std::uint8_t>& command,
     response = sw(0x6700);
   } else if (c[0] == 0x00 && c[1] == 0xA4) {
     const std::vector<std::uint8_t> aid{0xF0, 0x45, 0x50, 0x4F, 0x52};
-    response = c.size() == 10 && std::equal(aid.begin(), aid.end(), c.begin() + 5) ? sw(0x9000)
-                                                                                    : sw(0x6A82);
+    response = c.size() == 10 && std::equal(aid.begin(), aid.end(), c.begin() + 5) ? sw(0x9000) : sw(0x6A82);
   } else if (c[0] == 0x80 && c[1] == 0xCA) {
     response = serial;
     response.insert(response.end(), {0x90, 0x00});

@@ -21,8 +21,7 @@ const std::vector<std::uint8_t> kAtr{0x3B, 0x88, 0x80, 0x01};
 
 std::unique_ptr<Driver> load(const std::string& name, const CapturedLog& log,
                              nlohmann::json options = nullptr) {
-  LoadResult result =
-      load_drivers(fixture_dir(), {{name, std::move(options)}}, LoadMode::Full, log.logger());
+  LoadResult result = load_drivers(fixture_dir(), {{name, std::move(options)}}, LoadMode::Full, log.logger());
   REQUIRE(result.failures.empty());
   REQUIRE(result.drivers.size() == 1);
   return std::move(result.drivers[0]);
@@ -43,8 +42,7 @@ std::vector<std::uint8_t> bytes(std::size_t n) {
 
 }  // namespace
 
-TEST_CASE("match accepts the fixture card after a SELECT through the host's transmit",
-          "[drivers][driver]") {
+TEST_CASE("match accepts the fixture card after a SELECT through the host's transmit", "[drivers][driver]") {
   CapturedLog log;
   auto driver = load("good", log);
   FakeCard card;
@@ -78,8 +76,7 @@ TEST_CASE("identify reports the card's serial and the configured label", "[drive
   CHECK(id.value.manufacturer.empty());
 }
 
-TEST_CASE("pin_status reports tries left and their source without spending a try",
-          "[drivers][driver]") {
+TEST_CASE("pin_status reports tries left and their source without spending a try", "[drivers][driver]") {
   CapturedLog log;
   auto driver = load("good", log);
   FakeCard card;
@@ -121,8 +118,7 @@ TEST_CASE("a PIN reset with the right PUK sets the new PIN", "[drivers][driver]"
   CHECK(card.pin_tries == 3);
 }
 
-TEST_CASE("a new PIN that breaks the rules is refused without sending anything",
-          "[drivers][driver]") {
+TEST_CASE("a new PIN that breaks the rules is refused without sending anything", "[drivers][driver]") {
   CapturedLog log;
   auto driver = load("good", log);
   FakeCard card;
@@ -227,8 +223,7 @@ TEST_CASE("a token from another driver is refused", "[drivers][driver]") {
   CHECK(good->identify(closed, card).status == Status::BadArgs);
 }
 
-TEST_CASE("an open token keeps the plug-in loaded after its driver is gone",
-          "[drivers][driver]") {
+TEST_CASE("an open token keeps the plug-in loaded after its driver is gone", "[drivers][driver]") {
   CapturedLog log;
   auto driver = load("good", log);
   FakeCard card;
@@ -241,16 +236,14 @@ TEST_CASE("an open token keeps the plug-in loaded after its driver is gone",
   CHECK_FALSE(is_loaded(fixture_path("good")));
 }
 
-TEST_CASE("an unknown status from a plug-in becomes an internal error naming it",
-          "[drivers][driver]") {
+TEST_CASE("an unknown status from a plug-in becomes an internal error naming it", "[drivers][driver]") {
   CapturedLog log;
   auto driver = load("unknown-status", log);
   FakeCard card;
   TokenHandle token = open(*driver, card);
   Result<TokenIdentity> id = driver->identify(token, card);
   CHECK(id.status == Status::Internal);
-  CHECK_THAT(id.detail,
-             Catch::Contains("unknown status 4242 from driver \"unknown-status\" in identify"));
+  CHECK_THAT(id.detail, Catch::Contains("unknown status 4242 from driver \"unknown-status\" in identify"));
   CHECK(log.contains("unknown status 4242"));
 }
 
@@ -264,8 +257,7 @@ TEST_CASE("an exception escaping a plug-in becomes an internal error", "[drivers
   CHECK_THAT(id.detail, Catch::Contains("threw a C++ exception out of identify"));
 }
 
-TEST_CASE("a token provider lists more tokens than the first buffer holds",
-          "[drivers][provider]") {
+TEST_CASE("a token provider lists more tokens than the first buffer holds", "[drivers][provider]") {
   CapturedLog log;
   auto driver = load("provider", log);
   CHECK(driver->info().kind == "token-provider");

@@ -46,9 +46,7 @@ std::string check(const eport_driver_ops& ops) {
 
 }  // namespace
 
-TEST_CASE("a minimal card table is accepted", "[drivers][table]") {
-  CHECK(check(card_table()).empty());
-}
+TEST_CASE("a minimal card table is accepted", "[drivers][table]") { CHECK(check(card_table()).empty()); }
 
 TEST_CASE("a table smaller than v1.0 is refused", "[drivers][table]") {
   auto ops = card_table();
@@ -147,7 +145,12 @@ TEST_CASE("the v1.0 layout stays frozen on 64-bit Linux", "[drivers][abi]") {
 }
 
 TEST_CASE("driver facts serialise for drivers.list", "[drivers][json]") {
-  DriverInfo info{"piv", "0.1.0", "1.0", "/p/eport-piv.so", "card", {"match", "identify"},
+  DriverInfo info{"piv",
+                  "0.1.0",
+                  "1.0",
+                  "/p/eport-piv.so",
+                  "card",
+                  {"match", "identify"},
                   EPORT_CAP_MATCH | EPORT_CAP_IDENTIFY};
   const nlohmann::json json = info;
   CHECK(json == nlohmann::json{{"name", "piv"},

@@ -38,8 +38,7 @@ class TempDir {
  public:
   TempDir() {
     std::random_device random;
-    path_ = std::filesystem::temp_directory_path() /
-            ("eport-drivers-test-" + std::to_string(random()));
+    path_ = std::filesystem::temp_directory_path() / ("eport-drivers-test-" + std::to_string(random()));
     std::filesystem::create_directories(path_);
   }
   ~TempDir() {

@@ -27,7 +27,8 @@ struct Fixture {
                false, ""});
     table.add({"secret.op", Role::admin, [](const Request&, Reply reply) { reply.result(true); }, false, ""});
     table.add({"silent", Role::all, [](const Request&, Reply) {}, false, ""});
-    table.add({"throws", Role::all, [](const Request&, Reply) -> void { throw std::runtime_error("boom"); }, false, ""});
+    table.add({"throws", Role::all, [](const Request&, Reply) -> void { throw std::runtime_error("boom"); },
+               false, ""});
   }
 
   Dispatcher dispatcher() {
@@ -38,7 +39,8 @@ struct Fixture {
 
   json call(const std::string& line, PeerIdentity peer = {0, 0, 42, {}}) {
     answers.clear();
-    dispatcher().dispatch(line, CallerContext{peer, nullptr}, [this](json answer) { answers.push_back(answer); });
+    dispatcher().dispatch(line, CallerContext{peer, nullptr},
+                          [this](json answer) { answers.push_back(answer); });
     REQUIRE(answers.size() == 1);
     return answers[0];
   }
@@ -104,9 +106,11 @@ TEST_CASE("wrong params answer -32602 naming the param", "[ipc][dispatch]") {
   CHECK(f.call(R"({"jsonrpc":"2.0","id":1,"method":"typed","params":{"n":null}})")["result"]["n"] == 5);
 }
 
-TEST_CASE("an admin method refuses a non-admin peer with not_authorized and audits it", "[ipc][dispatch][auth]") {
+TEST_CASE("an admin method refuses a non-admin peer with not_authorized and audits it",
+          "[ipc][dispatch][auth]") {
   Fixture f;
-  const json refused = f.call(R"({"jsonrpc":"2.0","id":1,"method":"secret.op"})", PeerIdentity{65534, 65534, 9, {}});
+  const json refused =
+      f.call(R"({"jsonrpc":"2.0","id":1,"method":"secret.op"})", PeerIdentity{65534, 65534, 9, {}});
   CHECK(code_of(refused) == kApplicationError);
   CHECK(refused["error"]["data"]["reason"] == "not_authorized");
   CHECK(refused["error"]["data"]["required"] == "admin");
@@ -148,7 +152,10 @@ TEST_CASE("a reply given later from another thread reaches the sink once", "[ipc
       std::lock_guard<std::mutex> lock(mutex);
       answers.push_back(answer);
     });
-    std::thread worker([reply] { reply.result("late"); reply.result("twice"); });
+    std::thread worker([reply] {
+      reply.result("late");
+      reply.result("twice");
+    });
     worker.join();
     CHECK(reply.answered());
   }
@@ -168,6 +175,7 @@ TEST_CASE("fail() builds an application error with reason and extra data", "[ipc
 TEST_CASE("a method name can be registered only once", "[ipc][table]") {
   MethodTable table;
   table.add({"a", Role::all, [](const Request&, Reply r) { r.result(1); }, false, ""});
-  CHECK_THROWS_AS(table.add({"a", Role::all, [](const Request&, Reply r) { r.result(1); }, false, ""}), std::logic_error);
+  CHECK_THROWS_AS(table.add({"a", Role::all, [](const Request&, Reply r) { r.result(1); }, false, ""}),
+                  std::logic_error);
   CHECK(table.names() == std::vector<std::string>{"a"});
 }

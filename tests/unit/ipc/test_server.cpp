@@ -75,7 +75,8 @@ void send_line(int fd, const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("a subscriber that does not read gets events.dropped instead of stalling the daemon", "[ipc][server]") {
+TEST_CASE("a subscriber that does not read gets events.dropped instead of stalling the daemon",
+          "[ipc][server]") {
   RunningServer s;
   const int fd = s.connect();
   int small = 4096;  // a small receive buffer fills quickly
@@ -104,7 +105,10 @@ TEST_CASE("the server answers pipelined requests on one connection in order", "[
   RunningServer s;
   const int fd = s.connect();
   std::string burst;
-  for (int i = 0; i < 100; ++i) burst += R"({"jsonrpc":"2.0","id":)" + std::to_string(i) + R"(,"method":"nope"})" "\n";
+  for (int i = 0; i < 100; ++i)
+    burst += R"({"jsonrpc":"2.0","id":)" + std::to_string(i) +
+             R"(,"method":"nope"})"
+             "\n";
   REQUIRE(::write(fd, burst.data(), burst.size()) == static_cast<ssize_t>(burst.size()));
   for (int i = 0; i < 100; ++i) CHECK(json::parse(read_line(fd))["id"] == i);
   ::close(fd);

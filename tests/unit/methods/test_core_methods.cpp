@@ -44,10 +44,12 @@ struct Daemon {
     char pattern[] = "/tmp/eport-methods-XXXXXX";
     dir = mkdtemp(pattern);
     audit = std::make_unique<audit::AuditLog>(dir + "/audit.log");
-    context = std::make_unique<methods::ServiceContext>(config, bus, *audit, background, pcsc, dir + "/no.sock");
+    context =
+        std::make_unique<methods::ServiceContext>(config, bus, *audit, background, pcsc, dir + "/no.sock");
     context->drivers.push_back({"piv", "0.1.0", "1.0", "/x/eport-piv.so", "card", {"pin_status"}});
     methods::register_core_methods(table, *context);
-    dispatcher = std::make_unique<ipc::Dispatcher>(table, ipc::AccessPolicy(), methods::make_audit_hook(*context));
+    dispatcher =
+        std::make_unique<ipc::Dispatcher>(table, ipc::AccessPolicy(), methods::make_audit_hook(*context));
   }
   ~Daemon() {
     background.shutdown();
@@ -89,7 +91,8 @@ TEST_CASE("session.hello reports protocol 1, the peer and the method list", "[me
 TEST_CASE("daemon.info has the protocol's fields and no invented devices", "[methods]") {
   Daemon d;
   const json result = d.call("daemon.info")["result"];
-  for (const char* key : {"version", "uptime_s", "drivers", "readers", "tokens", "pcsc"}) CHECK(result.contains(key));
+  for (const char* key : {"version", "uptime_s", "drivers", "readers", "tokens", "pcsc"})
+    CHECK(result.contains(key));
   CHECK(result["drivers"][0] == json{{"name", "piv"}, {"version", "0.1.0"}, {"abi", "1.0"}});
   CHECK(result["readers"].empty());
   CHECK(result["pcsc"] == "down");  // disabled in this fixture
@@ -150,9 +153,11 @@ TEST_CASE("the audit hook writes the token but never a secret param", "[methods]
   ipc::Request request;
   request.method = "pin.reset";
   request.peer = {0, 0, ::getpid(), {}};
-  request.params = {{"token", "piv:00ff"}, {"puk", "12345678"}, {"new_pin", "87654321"},
+  request.params = {{"token", "piv:00ff"},
+                    {"puk", "12345678"},
+                    {"new_pin", "87654321"},
                     {"management_key", "010203040506070801020304050607080102030405060708"}};
-  methods::make_audit_hook(*d.context)(request, {{"jsonrpc", "2.0"}, {"id", 1}, {"result", true}});
+  methods::make_audit_hook (*d.context)(request, {{"jsonrpc", "2.0"}, {"id", 1}, {"result", true}});
   std::ifstream in(d.dir + "/audit.log");
   std::stringstream text;
   text << in.rdbuf();

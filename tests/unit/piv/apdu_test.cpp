@@ -21,8 +21,7 @@ TEST_CASE("short APDUs encode as cases 1 to 4", "[piv][apdu]") {
   command.data = {0x01, 0x02};
   CHECK(eport::piv::encode_command(command) == Bytes{0x00, 0x20, 0x00, 0x80, 0x02, 0x01, 0x02});
   command.le = 0x10;
-  CHECK(eport::piv::encode_command(command) ==
-        Bytes{0x00, 0x20, 0x00, 0x80, 0x02, 0x01, 0x02, 0x10});
+  CHECK(eport::piv::encode_command(command) == Bytes{0x00, 0x20, 0x00, 0x80, 0x02, 0x01, 0x02, 0x10});
 }
 
 TEST_CASE("long data is chained in 255-byte parts with CLA 10 on all but the last", "[piv][apdu]") {

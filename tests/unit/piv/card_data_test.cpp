@@ -26,13 +26,11 @@ Bytes chuid(const Bytes& fascn, const Bytes& guid) {
 TEST_CASE("the CHUID GUID is the serial, as hex", "[piv][chuid]") {
   Bytes guid;
   for (uint8_t i = 0; i < 16; ++i) guid.push_back(static_cast<uint8_t>(0xA0 + i));
-  CHECK(eport::piv::serial_from_chuid(chuid(Bytes(25, 0xD4), guid)) ==
-        "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf");
+  CHECK(eport::piv::serial_from_chuid(chuid(Bytes(25, 0xD4), guid)) == "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf");
 }
 
 TEST_CASE("an all-zero GUID falls back to the FASC-N; nothing usable gives empty", "[piv][chuid]") {
-  CHECK(eport::piv::serial_from_chuid(chuid(Bytes(25, 0x11), Bytes(16, 0))) ==
-        std::string(50, '1'));
+  CHECK(eport::piv::serial_from_chuid(chuid(Bytes(25, 0x11), Bytes(16, 0))) == std::string(50, '1'));
   CHECK(eport::piv::serial_from_chuid(chuid(Bytes(25, 0), Bytes(16, 0))).empty());
   CHECK(eport::piv::serial_from_chuid(Bytes{0x53, 0x05, 0x01}).empty());
 }
@@ -65,8 +63,7 @@ TEST_CASE("PIN metadata gives tries, maximum and the default flag", "[piv][metad
 }
 
 TEST_CASE("slot metadata carries algorithm, policy, origin and the public key", "[piv][metadata]") {
-  const Bytes data{0x01, 0x01, 0x11, 0x02, 0x02, 0x01, 0x01, 0x03, 0x01, 0x01,
-                   0x04, 0x03, 0x86, 0x01, 0x04};
+  const Bytes data{0x01, 0x01, 0x11, 0x02, 0x02, 0x01, 0x01, 0x03, 0x01, 0x01, 0x04, 0x03, 0x86, 0x01, 0x04};
   const auto meta = eport::piv::parse_metadata(data);
   REQUIRE(meta);
   CHECK(meta->algorithm == 0x11);

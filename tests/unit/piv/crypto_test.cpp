@@ -86,8 +86,8 @@ TEST_CASE("mutual authentication messages have the PIV layout", "[piv][mgmt]") {
   const Bytes challenge{9, 9, 9, 9, 9, 9, 9, 9};
   const auto command = eport::piv::challenge_command(MgmtAlgorithm::kTripleDes, *witness, challenge);
   CHECK(command.secret);
-  CHECK(command.data == Bytes{0x7C, 0x14, 0x80, 0x08, 1, 2, 3, 4, 5, 6, 7, 8,
-                              0x81, 0x08, 9, 9, 9, 9, 9, 9, 9, 9});
+  CHECK(command.data ==
+        Bytes{0x7C, 0x14, 0x80, 0x08, 1, 2, 3, 4, 5, 6, 7, 8, 0x81, 0x08, 9, 9, 9, 9, 9, 9, 9, 9});
   const Bytes reply{0x7C, 0x0A, 0x82, 0x08, 7, 7, 7, 7, 7, 7, 7, 7};
   CHECK(eport::piv::parse_challenge_response(reply, 8) == Bytes(8, 7));
 }

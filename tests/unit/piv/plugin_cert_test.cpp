@@ -130,7 +130,8 @@ TEST_CASE("retired slots are listed when Key History says they hold certificates
   CHECK(slots[5].has_certificate == 0);
 }
 
-TEST_CASE("a full status costs 2 + 2 APDUs for PIN and PUK, 5 for the list, and reads each certificate once", "[piv][plugin][cert]") {
+TEST_CASE("a full status costs 2 + 2 APDUs for PIN and PUK, 5 for the list, and reads each certificate once",
+          "[piv][plugin][cert]") {
   Plugin plugin;
   CardSlot slot(piv_test::make_card(with_9a_cert()));
   OpenCard card(plugin, slot);
@@ -199,7 +200,8 @@ TEST_CASE("cert_write after a read does not return the old certificate from cach
   CHECK(der == fresh);
 }
 
-TEST_CASE("cert_write costs SELECT, metadata, two authentication steps and the PUT DATA parts", "[piv][plugin][write]") {
+TEST_CASE("cert_write costs SELECT, metadata, two authentication steps and the PUT DATA parts",
+          "[piv][plugin][write]") {
   Plugin plugin;
   CardSlot slot(piv_test::make_card());
   OpenCard card(plugin, slot);
@@ -221,7 +223,8 @@ TEST_CASE("a wrong management key is refused and the slot is left as it was", "[
   CHECK(piv_test::stored_certificate(slot, kObject9A) == before);
 }
 
-TEST_CASE("without a key given or configured cert_write needs one and sends nothing", "[piv][plugin][write]") {
+TEST_CASE("without a key given or configured cert_write needs one and sends nothing",
+          "[piv][plugin][write]") {
   Plugin plugin;
   CardSlot slot(piv_test::make_card());
   OpenCard card(plugin, slot);

@@ -83,20 +83,21 @@ int32_t OpenCard::pin_status(uint32_t which, eport_pin_info& info) {
 }
 
 int32_t OpenCard::pin_reset(const std::string& puk, const std::string& new_pin, eport_pin_info& info) {
-  return plugin_.ops().pin_reset(token_, &channel_, puk.data(), puk.size(), new_pin.data(),
-                                 new_pin.size(), &info);
+  return plugin_.ops().pin_reset(token_, &channel_, puk.data(), puk.size(), new_pin.data(), new_pin.size(),
+                                 &info);
 }
 
 int32_t OpenCard::pin_change(uint32_t which, const std::string& old_pin, const std::string& new_pin,
                              eport_pin_info& info) {
-  return plugin_.ops().pin_change(token_, &channel_, which, old_pin.data(), old_pin.size(),
-                                  new_pin.data(), new_pin.size(), &info);
+  return plugin_.ops().pin_change(token_, &channel_, which, old_pin.data(), old_pin.size(), new_pin.data(),
+                                  new_pin.size(), &info);
 }
 
 int32_t OpenCard::cert_list(std::vector<eport_slot_info>& slots) {
   size_t count = slots.size();
   for (auto& slot : slots) slot.struct_size = sizeof(eport_slot_info);
-  const int32_t status = plugin_.ops().cert_list(token_, &channel_, slots.empty() ? nullptr : slots.data(), &count);
+  const int32_t status =
+      plugin_.ops().cert_list(token_, &channel_, slots.empty() ? nullptr : slots.data(), &count);
   if (status == EPORT_OK || status == EPORT_ERR_BUFFER_TOO_SMALL) slots.resize(count);
   return status;
 }

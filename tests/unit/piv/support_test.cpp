@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include <cstdio>
 #include <unistd.h>
+#include <cstdio>
 
 #include "bytes.hpp"
 #include "cert_cache.hpp"
@@ -39,7 +39,10 @@ TEST_CASE("a new PIN must be 6 to 8 characters without the FF padding byte", "[p
   CHECK(eport::piv::is_valid_new_pin("88888888", 8));
   CHECK_FALSE(eport::piv::is_valid_new_pin("12345", 5));
   CHECK_FALSE(eport::piv::is_valid_new_pin("123456789", 9));
-  CHECK_FALSE(eport::piv::is_valid_new_pin("1234\xff" "6", 6));
+  CHECK_FALSE(
+      eport::piv::is_valid_new_pin("1234\xff"
+                                   "6",
+                                   6));
   CHECK_FALSE(eport::piv::is_valid_new_pin(nullptr, 6));
   CHECK(eport::piv::is_sendable_pin("1", 1));
   CHECK_FALSE(eport::piv::is_sendable_pin("", 0));
@@ -138,8 +141,7 @@ TEST_CASE("a management key comes from the call, else from the configured file",
     CHECK(std::string(error.what()).find("SECRET") == std::string::npos);  // content not echoed
   }
   std::remove(bad.c_str());
-  CHECK_THROWS_AS(eport::piv::resolve_management_key(nullptr, 0, "/nonexistent/key"),
-                  eport::piv::PivError);
+  CHECK_THROWS_AS(eport::piv::resolve_management_key(nullptr, 0, "/nonexistent/key"), eport::piv::PivError);
 }
 
 TEST_CASE("cached certificates are used once and only while fresh", "[piv][cache]") {

@@ -23,8 +23,7 @@ int bind_own_socket(const std::string& path) {
   address.sun_family = AF_UNIX;
   path.copy(address.sun_path, sizeof(address.sun_path) - 1);
   unlink(path.c_str());
-  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-      listen(fd, 4) != 0) {
+  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 || listen(fd, 4) != 0) {
     return -1;
   }
   return fd;
@@ -40,8 +39,7 @@ void answer_one(int listener, bool activated) {
   while (read(client, &c, 1) == 1 && c != '\n') {
     line += c;
   }
-  const std::string reply =
-      std::string("probe: activated=") + (activated ? "yes " : "no ") + line + "\n";
+  const std::string reply = std::string("probe: activated=") + (activated ? "yes " : "no ") + line + "\n";
   (void)!write(client, reply.data(), reply.size());
   close(client);
 }

@@ -37,10 +37,9 @@ TEST_CASE("field names become journal-safe and never claim trusted fields", "[se
   CHECK(journal_field_name(std::string(80, 'A')).size() == 64);
 }
 
-TEST_CASE("a journal entry carries message, priority, identifier and extra fields",
-          "[service][journal]") {
-  spdlog::details::log_msg msg(spdlog::source_loc{"pin.cpp", 42, "reset"}, "eportd",
-                               spdlog::level::warn, "PIN reset refused");
+TEST_CASE("a journal entry carries message, priority, identifier and extra fields", "[service][journal]") {
+  spdlog::details::log_msg msg(spdlog::source_loc{"pin.cpp", 42, "reset"}, "eportd", spdlog::level::warn,
+                               "PIN reset refused");
   const auto fields = journal_fields(msg, "eportd", {{"eport_token", "piv:0001e240"}});
   CHECK(fields.front() == "MESSAGE=PIN reset refused");
   CHECK(has(fields, "PRIORITY=4"));

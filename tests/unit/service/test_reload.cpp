@@ -24,7 +24,8 @@ TEST_CASE("a reload swaps log level, thresholds, limits and admin groups", "[ser
   CHECK(plan.next.admin_groups == std::vector<std::string>{"wheel"});
   CHECK(plan.next.guidance == loaded.guidance);
   CHECK(plan.needs_restart.empty());
-  CHECK(std::find(plan.applied.begin(), plan.applied.end(), "log_level: info -> debug") != plan.applied.end());
+  CHECK(std::find(plan.applied.begin(), plan.applied.end(), "log_level: info -> debug") !=
+        plan.applied.end());
 }
 
 TEST_CASE("a reload keeps socket, plug-ins and drivers and says a restart is needed", "[service][reload]") {

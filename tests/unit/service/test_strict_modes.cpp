@@ -83,8 +83,7 @@ TEST_CASE("check_strict_modes finds a writable plug-in file on disk", "[service]
   REQUIRE(problems.size() == 1);
   CHECK_THAT(problems[0], Catch::Contains("eport-piv.so"));
   CHECK_THAT(problems[0], Catch::Contains("chmod go-w"));
-  CHECK_THROWS_AS(eport::service::enforce_strict_modes(config, plugins),
-                  eport::service::StrictModesError);
+  CHECK_THROWS_AS(eport::service::enforce_strict_modes(config, plugins), eport::service::StrictModesError);
 
   std::filesystem::remove_all(dir);
 }

@@ -52,6 +52,7 @@ TEST_CASE("names come from the strings, then the table, then unknown", "[usb]") 
 TEST_CASE("usb events carry vid, pid, name, bus and address", "[usb]") {
   UsbDevice device{0x163c, 0x0417, 3, 12, "Watchdata USB Key", Kind::token};
   const auto params = event_params(device);
-  CHECK(params == nlohmann::json{{"vid", "163c"}, {"pid", "0417"}, {"name", "Watchdata USB Key"},
-                                 {"bus", 3}, {"address", 12}});
+  CHECK(params ==
+        nlohmann::json{
+            {"vid", "163c"}, {"pid", "0417"}, {"name", "Watchdata USB Key"}, {"bus", 3}, {"address", 12}});
 }

@@ -40,14 +40,20 @@ TEST_CASE("reader_seen is false without a matching reader and unknown without a 
 }
 
 TEST_CASE("the usb section lists devices with kind and reader_seen, and the orphans apart", "[usb]") {
-  const json readers = json::array({{{"name", "HID Global OMNIKEY 3x21 Smart Card Reader 00 00"}, {"card_present", false}}});
+  const json readers =
+      json::array({{{"name", "HID Global OMNIKEY 3x21 Smart Card Reader 00 00"}, {"card_present", false}}});
   const json report = usb_report(true, two_devices(), readers);
   CHECK(report["enabled"] == true);
   CHECK(report["hotplug"] == true);
   CHECK_FALSE(report.contains("detail"));
   REQUIRE(report["devices"].size() == 2);
-  CHECK(report["devices"][0] == json{{"vid", "076b"}, {"pid", "3021"}, {"name", "HID Global OMNIKEY 3x21 Smart Card Reader"},
-                                     {"bus", 1}, {"address", 2}, {"kind", "ccid_reader"}, {"reader_seen", true}});
+  CHECK(report["devices"][0] == json{{"vid", "076b"},
+                                     {"pid", "3021"},
+                                     {"name", "HID Global OMNIKEY 3x21 Smart Card Reader"},
+                                     {"bus", 1},
+                                     {"address", 2},
+                                     {"kind", "ccid_reader"},
+                                     {"reader_seen", true}});
   CHECK(report["devices"][1]["kind"] == "token");
   CHECK(report["devices"][1]["reader_seen"] == false);
   REQUIRE(report["without_reader"].size() == 1);

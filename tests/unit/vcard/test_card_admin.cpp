@@ -32,7 +32,8 @@ TEST_CASE("SET PIN RETRIES needs management key and PIN, and resets PIN and PUK"
   Card card = fresh_card();
   admin(card);
   CHECK(sw_of(card.transmit(h("00 FA 05 06"))) == 0x6982);
-  Bytes change = apdu(0x24, 0x00, 0x80, cat(eport::vcard::pad_pin("88888888"), eport::vcard::pad_pin("13572468")));
+  Bytes change =
+      apdu(0x24, 0x00, 0x80, cat(eport::vcard::pad_pin("88888888"), eport::vcard::pad_pin("13572468")));
   REQUIRE(sw_of(card.transmit(change)) == 0x9000);
   REQUIRE(sw_of(card.transmit(verify_apdu("13572468"))) == 0x9000);
   CHECK(sw_of(card.transmit(h("00 FA 05 06"))) == 0x9000);
@@ -49,7 +50,8 @@ TEST_CASE("RESET works only when PIN and PUK are both blocked, and wipes keys", 
   CHECK(sw_of(card.transmit(h("00 FB 00 00"))) == 0x6985);
   for (int i = 0; i < 3; ++i) card.transmit(verify_apdu("00000000"));
   CHECK(sw_of(card.transmit(h("00 FB 00 00"))) == 0x6985);
-  Bytes bad_unblock = apdu(0x2C, 0x00, 0x80, cat(eport::vcard::pad_pin("00000000"), eport::vcard::pad_pin("123456")));
+  Bytes bad_unblock =
+      apdu(0x2C, 0x00, 0x80, cat(eport::vcard::pad_pin("00000000"), eport::vcard::pad_pin("123456")));
   for (int i = 0; i < 3; ++i) card.transmit(bad_unblock);
   CHECK(sw_of(card.transmit(h("00 FB 00 00"))) == 0x9000);
   CHECK(card.state().keys.empty());

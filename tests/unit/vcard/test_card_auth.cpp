@@ -153,8 +153,7 @@ TEST_CASE("single authentication: the host encrypts the card's challenge", "[vca
   CHECK(card.management_authenticated());
 }
 
-TEST_CASE("ECDSA signing with 9A needs the PIN and verifies with the generated public key",
-          "[vcard][sign]") {
+TEST_CASE("ECDSA signing with 9A needs the PIN and verifies with the generated public key", "[vcard][sign]") {
   Card card = fresh_card();
   Bytes pub = generate(card, 0x9A, piv::alg::p256);
   Bytes digest(32, 0x5C);

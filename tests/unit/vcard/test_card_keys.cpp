@@ -20,7 +20,6 @@ Bytes generate_apdu(uint8_t slot, uint8_t algorithm) {
   return apdu(0x47, 0x00, slot, Bytes{0xAC, 0x03, 0x80, 0x01, algorithm});
 }
 
-
 }  // namespace
 
 TEST_CASE("GENERATE needs management-key authentication", "[vcard][generate]") {
@@ -158,7 +157,8 @@ TEST_CASE("the PIN default flag flips after a PIN change and retries follow wron
   Card card = fresh_card();
   card.transmit(verify_apdu("00000000"));
   CHECK(transmit_all(card, Bytes{0x00, 0xF7, 0x00, 0x80, 0x00}) == h("01 01 FF 05 01 01 06 02 03 02 90 00"));
-  Bytes change = apdu(0x24, 0x00, 0x80, cat(eport::vcard::pad_pin("88888888"), eport::vcard::pad_pin("24682468")));
+  Bytes change =
+      apdu(0x24, 0x00, 0x80, cat(eport::vcard::pad_pin("88888888"), eport::vcard::pad_pin("24682468")));
   REQUIRE(sw_of(card.transmit(change)) == 0x9000);
   CHECK(transmit_all(card, Bytes{0x00, 0xF7, 0x00, 0x80, 0x00}) == h("01 01 FF 05 01 00 06 02 03 03 90 00"));
   CHECK(transmit_all(card, Bytes{0x00, 0xF7, 0x00, 0x81, 0x00}) == h("01 01 FF 05 01 01 06 02 03 03 90 00"));

@@ -107,8 +107,7 @@ TEST_CASE("reading the ATR between chunks keeps the pending response", "[vcard][
 TEST_CASE("reading the ATR inside a command chain keeps the chain", "[vcard][chaining][power]") {
   Card card = fresh_card();
   admin(card);
-  CHECK(sw_of(card.transmit(h("10 DB 3F FF 05 5C 03 5F C1 09")))
-        == 0x9000);
+  CHECK(sw_of(card.transmit(h("10 DB 3F FF 05 5C 03 5F C1 09"))) == 0x9000);
   (void)Card::atr();
   CHECK(sw_of(card.transmit(h("00 DB 3F FF 04 53 02 AA BB"))) == 0x9000);
   CHECK(card.state().objects.at(0x5FC109) == h("53 02 AA BB"));

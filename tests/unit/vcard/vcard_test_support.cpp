@@ -55,9 +55,7 @@ Bytes apdu(uint8_t ins, uint8_t p1, uint8_t p2, const Bytes& data) {
   return out;
 }
 
-Bytes verify_apdu(const std::string& pin) {
-  return apdu(0x20, 0x00, 0x80, eport::vcard::pad_pin(pin));
-}
+Bytes verify_apdu(const std::string& pin) { return apdu(0x20, 0x00, 0x80, eport::vcard::pad_pin(pin)); }
 
 Bytes transmit_all(eport::vcard::Card& card, const Bytes& command) {
   Bytes all;

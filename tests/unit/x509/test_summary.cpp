@@ -42,8 +42,7 @@ TEST_CASE("the key type is named with its size or curve", "[x509][summary]") {
   CHECK(summary_valid_for(KeyKind::ed25519).key == "Ed25519");
 }
 
-TEST_CASE("subject, issuer, serial, dates and sha256 are as in the certificate",
-          "[x509][summary]") {
+TEST_CASE("subject, issuer, serial, dates and sha256 are as in the certificate", "[x509][summary]") {
   auto key = make_key(KeyKind::sm2);
   const auto cert = cert_for(key.get(), 1767225600, 1798761600, "张三", "中国电子口岸");
   const auto s = summarise(cert, at(kNow), kWarn);
@@ -82,8 +81,8 @@ TEST_CASE("to_json has every field of PROTOCOL.md's Certificate", "[x509][summar
   s.slot = "9a";
   s.label = "PIV Authentication";
   const auto j = s.to_json();
-  for (const char* field : {"slot", "label", "subject", "issuer", "serial", "not_before",
-                            "not_after", "days_left", "state", "key", "sha256"})
+  for (const char* field : {"slot", "label", "subject", "issuer", "serial", "not_before", "not_after",
+                            "days_left", "state", "key", "sha256"})
     CHECK(j.contains(field));
   CHECK(j["state"] == "valid");
   CHECK(j["days_left"].is_number_integer());

@@ -140,8 +140,8 @@ Card::Response Card::dispatch(const CommandApdu& cmd) {
     case 0xFD: return {{state_.version[0], state_.version[1], state_.version[2]}, sw::ok};
     case 0xF8: {
       uint32_t s = state_.serial;
-      return {{static_cast<uint8_t>(s >> 24), static_cast<uint8_t>(s >> 16),
-               static_cast<uint8_t>(s >> 8), static_cast<uint8_t>(s)},
+      return {{static_cast<uint8_t>(s >> 24), static_cast<uint8_t>(s >> 16), static_cast<uint8_t>(s >> 8),
+               static_cast<uint8_t>(s)},
               sw::ok};
     }
     case 0xFF: return set_management_key(cmd);

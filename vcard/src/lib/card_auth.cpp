@@ -79,8 +79,8 @@ Card::Response Card::management_auth(const CommandApdu& cmd, const std::vector<T
 }
 
 bool Card::key_use_allowed(uint8_t slot, const SlotKey& key) {
-  uint8_t policy = key.pin_policy != piv::pin_policy::default_policy ? key.pin_policy
-                                                                      : piv::default_pin_policy(slot);
+  uint8_t policy =
+      key.pin_policy != piv::pin_policy::default_policy ? key.pin_policy : piv::default_pin_policy(slot);
   if (policy == piv::pin_policy::never) return true;
   if (policy == piv::pin_policy::always) return pin_verified_ && pin_fresh_;
   return pin_verified_;

@@ -9,9 +9,7 @@ namespace {
 
 constexpr uint8_t kTouchNever = 0x01;
 
-bool supported_key_algorithm(uint8_t algorithm) {
-  return piv::is_rsa(algorithm) || piv::is_ec(algorithm);
-}
+bool supported_key_algorithm(uint8_t algorithm) { return piv::is_rsa(algorithm) || piv::is_ec(algorithm); }
 
 // Reads the optional AA (PIN policy) and AB (touch policy) values; false when out of range.
 bool read_policies(const std::vector<Tlv>& tlvs, SlotKey& key) {
@@ -70,8 +68,7 @@ Card::Response Card::import_key(const CommandApdu& cmd) {
       parts[tag - 1] = find_tlv(*tlvs, tag);
       if (parts[tag - 1] == nullptr || parts[tag - 1]->value.empty()) return {{}, sw::wrong_data};
     }
-    der = import_rsa_key(parts[0]->value, parts[1]->value, parts[2]->value, parts[3]->value,
-                         parts[4]->value);
+    der = import_rsa_key(parts[0]->value, parts[1]->value, parts[2]->value, parts[3]->value, parts[4]->value);
   } else {
     const Tlv* scalar = find_tlv(*tlvs, 0x06);
     std::size_t field = cmd.p1 == piv::alg::p384 ? 48 : 32;

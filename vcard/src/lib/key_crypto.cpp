@@ -47,17 +47,14 @@ Bytes ec_public_point(EVP_PKEY* key) {
   std::size_t len = 0;
   EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, nullptr, 0, &len);
   Bytes out(len);
-  if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, out.data(), out.size(),
-                                      &len) != 1) {
+  if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, out.data(), out.size(), &len) != 1) {
     ossl::fail("cannot read the EC public key");
   }
   out.resize(len);
   return out;
 }
 
-const char* curve_name(uint8_t algorithm) {
-  return algorithm == piv::alg::p384 ? "P-384" : "P-256";
-}
+const char* curve_name(uint8_t algorithm) { return algorithm == piv::alg::p384 ? "P-384" : "P-256"; }
 
 ossl::Pkey from_params(const char* type, OSSL_PARAM_BLD* bld) {
   ossl::Params params(OSSL_PARAM_BLD_to_param(bld));
@@ -71,9 +68,7 @@ ossl::Pkey from_params(const char* type, OSSL_PARAM_BLD* bld) {
   return ossl::Pkey(key);
 }
 
-ossl::Bn to_bn(const Bytes& b) {
-  return ossl::Bn(BN_bin2bn(b.data(), static_cast<int>(b.size()), nullptr));
-}
+ossl::Bn to_bn(const Bytes& b) { return ossl::Bn(BN_bin2bn(b.data(), static_cast<int>(b.size()), nullptr)); }
 
 }  // namespace
 
@@ -177,8 +172,7 @@ std::optional<Bytes> ecdh_derive(const Bytes& private_der, const Bytes& peer_poi
   EVP_PKEY_get_utf8_string_param(key.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &glen);
   ossl::ParamBld bld(OSSL_PARAM_BLD_new());
   OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, 0);
-  OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, peer_point.data(),
-                                   peer_point.size());
+  OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, peer_point.data(), peer_point.size());
   ossl::Params params(OSSL_PARAM_BLD_to_param(bld.get()));
   ossl::PkeyCtx pctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
   EVP_PKEY* peer = nullptr;
@@ -205,8 +199,8 @@ std::optional<Bytes> ecdh_derive(const Bytes& private_der, const Bytes& peer_poi
   return secret;
 }
 
-std::optional<Bytes> import_rsa_key(const Bytes& p, const Bytes& q, const Bytes& dp,
-                                    const Bytes& dq, const Bytes& qinv) {
+std::optional<Bytes> import_rsa_key(const Bytes& p, const Bytes& q, const Bytes& dp, const Bytes& dq,
+                                    const Bytes& qinv) {
   ossl::BnCtx bctx(BN_CTX_new());
   auto bp = to_bn(p), bq = to_bn(q), bdp = to_bn(dp), bdq = to_bn(dq), bqi = to_bn(qinv);
   ossl::Bn n(BN_new()), e(BN_new()), d(BN_new()), phi(BN_new()), p1(BN_new()), q1(BN_new());

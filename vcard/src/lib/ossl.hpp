@@ -13,16 +13,36 @@
 
 namespace eport::vcard::ossl {
 
-struct PkeyFree { void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); } };
-struct PkeyCtxFree { void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); } };
-struct CipherCtxFree { void operator()(EVP_CIPHER_CTX* p) const { EVP_CIPHER_CTX_free(p); } };
-struct BnFree { void operator()(BIGNUM* p) const { BN_clear_free(p); } };
-struct BnCtxFree { void operator()(BN_CTX* p) const { BN_CTX_free(p); } };
-struct ParamBldFree { void operator()(OSSL_PARAM_BLD* p) const { OSSL_PARAM_BLD_free(p); } };
-struct ParamFree { void operator()(OSSL_PARAM* p) const { OSSL_PARAM_free(p); } };
-struct GroupFree { void operator()(EC_GROUP* p) const { EC_GROUP_free(p); } };
-struct PointFree { void operator()(EC_POINT* p) const { EC_POINT_free(p); } };
-struct X509Free { void operator()(X509* p) const { X509_free(p); } };
+struct PkeyFree {
+  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+};
+struct PkeyCtxFree {
+  void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
+};
+struct CipherCtxFree {
+  void operator()(EVP_CIPHER_CTX* p) const { EVP_CIPHER_CTX_free(p); }
+};
+struct BnFree {
+  void operator()(BIGNUM* p) const { BN_clear_free(p); }
+};
+struct BnCtxFree {
+  void operator()(BN_CTX* p) const { BN_CTX_free(p); }
+};
+struct ParamBldFree {
+  void operator()(OSSL_PARAM_BLD* p) const { OSSL_PARAM_BLD_free(p); }
+};
+struct ParamFree {
+  void operator()(OSSL_PARAM* p) const { OSSL_PARAM_free(p); }
+};
+struct GroupFree {
+  void operator()(EC_GROUP* p) const { EC_GROUP_free(p); }
+};
+struct PointFree {
+  void operator()(EC_POINT* p) const { EC_POINT_free(p); }
+};
+struct X509Free {
+  void operator()(X509* p) const { X509_free(p); }
+};
 
 using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
 using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;

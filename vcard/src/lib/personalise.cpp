@@ -17,9 +17,13 @@ namespace {
 
 constexpr long kDay = 24L * 3600;
 
-struct BioFree { void operator()(BIO* b) const { BIO_free(b); } };
+struct BioFree {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
 using Bio = std::unique_ptr<BIO, BioFree>;
-struct NameFree { void operator()(X509_NAME* n) const { X509_NAME_free(n); } };
+struct NameFree {
+  void operator()(X509_NAME* n) const { X509_NAME_free(n); }
+};
 using Name = std::unique_ptr<X509_NAME, NameFree>;
 
 ossl::Pkey pkey_from_der(const Bytes& der) {
@@ -192,9 +196,8 @@ CardState personalise(const PersonaliseOptions& o, std::time_t now, const Random
     key.algorithm = req.algorithm;
     key.origin = piv::origin_generated;
     key.private_der = generate_private_key(req.algorithm);
-    std::string subject = o.subject.empty()
-                              ? "CN=eport vcard " + std::to_string(serial) + " " + hex_byte(req.slot)
-                              : o.subject;
+    std::string subject =
+        o.subject.empty() ? "CN=eport vcard " + std::to_string(serial) + " " + hex_byte(req.slot) : o.subject;
     Bytes cert = make_certificate(key.private_der, req, subject, issuer, now, random);
     state.objects[*piv::certificate_tag(req.slot)] = certificate_object(cert, o.gzip_certificates);
     state.keys[req.slot] = std::move(key);

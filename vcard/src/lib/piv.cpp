@@ -48,8 +48,7 @@ std::size_t management_key_length(uint8_t algorithm) {
 std::size_t management_block_size(uint8_t algorithm) { return algorithm == alg::tdes ? 8 : 16; }
 
 bool is_key_slot(uint8_t slot) {
-  return slot == 0x9A || slot == 0x9C || slot == 0x9D || slot == 0x9E ||
-         (slot >= 0x82 && slot <= 0x95);
+  return slot == 0x9A || slot == 0x9C || slot == 0x9D || slot == 0x9E || (slot >= 0x82 && slot <= 0x95);
 }
 
 std::optional<uint32_t> certificate_tag(uint8_t slot) {

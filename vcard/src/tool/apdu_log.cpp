@@ -47,9 +47,8 @@ ApduLog::~ApduLog() {
 }
 
 std::string ApduLog::masked_hex(const std::vector<uint8_t>& command) {
-  bool secret = command.size() > 5 &&
-                (command[1] == 0x20 || command[1] == 0x24 || command[1] == 0x2C ||
-                 command[1] == 0xFE || command[1] == 0xFF);
+  bool secret = command.size() > 5 && (command[1] == 0x20 || command[1] == 0x24 || command[1] == 0x2C ||
+                                       command[1] == 0xFE || command[1] == 0xFF);
   if (!secret) return hex(command, 0, command.size());
   return hex(command, 0, 5) + std::string((command.size() - 5) * 2, 'x');
 }

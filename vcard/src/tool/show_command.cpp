@@ -15,8 +15,12 @@ namespace eport::vcard::tool {
 
 namespace {
 
-struct BioFree { void operator()(BIO* b) const { BIO_free(b); } };
-struct X509Free { void operator()(X509* x) const { X509_free(x); } };
+struct BioFree {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+struct X509Free {
+  void operator()(X509* x) const { X509_free(x); }
+};
 
 std::string bio_text(BIO* bio) {
   char* data = nullptr;
@@ -56,9 +60,10 @@ void print_state(std::ostream& out, const CardState& s) {
       << (s.pin.hash == s.pin.default_hash ? " (default)" : "") << "\n";
   out << "puk: tries " << int(s.puk.remaining) << "/" << int(s.puk.max_tries)
       << (s.puk.hash == s.puk.default_hash ? " (default)" : "") << "\n";
-  bool default_key = s.management_algorithm == piv::alg::tdes && s.management_key == piv::default_management_key();
-  out << "management key: " << piv::algorithm_name(s.management_algorithm) << (default_key ? " (default)" : "")
-      << "\n";
+  bool default_key =
+      s.management_algorithm == piv::alg::tdes && s.management_key == piv::default_management_key();
+  out << "management key: " << piv::algorithm_name(s.management_algorithm)
+      << (default_key ? " (default)" : "") << "\n";
   std::set<uint8_t> slots;
   for (const auto& [slot, key] : s.keys) slots.insert(slot);
   for (uint8_t slot = 0x82; slot != 0; ++slot) {

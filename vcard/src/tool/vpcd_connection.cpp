@@ -16,7 +16,9 @@ namespace eport::vcard::tool {
 
 namespace {
 
-struct AddrInfoFree { void operator()(addrinfo* a) const { freeaddrinfo(a); } };
+struct AddrInfoFree {
+  void operator()(addrinfo* a) const { freeaddrinfo(a); }
+};
 
 bool is_loopback(const sockaddr* sa) {
   if (sa->sa_family == AF_INET) {
