@@ -56,6 +56,7 @@ void add_admin_subcommands(CLI::App& app, Lang lang, Options& o) {
   renew->add_option("--management-key-file", o.management_key_file, T("cli.opt.mgm_key_file"))
       ->check(CLI::ExistingFile);
   renew->add_flag("--puk-stdin", o.puk_stdin, T("cli.opt.puk_stdin"));
+  renew->add_flag("--with-pin", o.with_pin, T("cli.opt.with_pin"));
   renew->footer(T("cli.renew.examples"));
   auto* change = app.add_subcommand("change-pin", T("cli.change_pin"));
   change->add_option("TOKEN", o.token, T("cli.opt.token"))->required();

@@ -180,6 +180,7 @@ const std::vector<MessageEntry>& output_messages() {
       {"renew.cancel_todo", "Nothing was written. Run again and answer y, or add --yes.",
        "未写入任何数据。如需写入，请重新运行并回答 y，或加 --yes。"},
       {"renew.progress", "Writing certificate…", "正在写入证书…"},
+      {"renew.pin_prompt", "User PIN of the token: ", "介质的用户口令："},
       {"renew.done",
        "Certificate written and verified. Read back from the card:", "证书已写入并校验通过。从卡中回读："},
       {"renew.backup", "The old certificate is kept in {path}", "原证书已备份至 {path}"},

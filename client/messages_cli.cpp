@@ -110,6 +110,11 @@ const std::vector<MessageEntry>& cli_messages() {
        "写入后用 PUK 码将 PIN 码重置为初始密码（同“unlock”）"},
       {"cli.opt.yes", "Do not ask for confirmation before writing", "写入前不再询问确认"},
       {"cli.opt.force", "Write even if the certificate is not valid now", "即使证书当前不在有效期内也写入"},
+      {"cli.opt.with_pin",
+       "Ask for the token's user PIN before writing: SKF USBKeys store a certificate only after it "
+       "(with --puk-stdin: the first line of standard input)",
+       "写入前询问介质的用户口令：SKF USBKey 只有验证口令后才能写入证书（与 --puk-stdin "
+       "同用时：标准输入的第一行）"},
       {"cli.opt.mgm_key_file",
        "File with the card's management key in hex (default: the key eportd is configured with)",
        "存放卡管理密钥（十六进制）的文件（默认：使用 eportd 配置中的密钥）"},

@@ -78,6 +78,15 @@ int cmd_renew(const Context& ctx) {
     params["management_key"] = read_management_key(ctx.opt.management_key_file);  // moved, not copied
   WipeOnExit guard(params.contains("management_key") ? params["management_key"].get_ref<std::string&>()
                                                      : no_key);
+  if (ctx.opt.with_pin) {  // SKF USBKeys: the user PIN authorises the write
+    auto pin = ctx.prompter.secret(tr(ctx.lang, "renew.pin_prompt"));
+    if (!pin)
+      return ctx.report({"no_pin", tr(ctx.lang, "pin.no_input"), tr(ctx.lang, "pin.no_input.todo")},
+                        exit_cancelled);
+    params["pin"] = std::move(*pin);
+  }
+  std::string no_pin;
+  WipeOnExit pin_guard(params.contains("pin") ? params["pin"].get_ref<std::string&>() : no_pin);
   ctx.progress(tr(ctx.lang, "renew.progress"));
   json written = rpc->call("cert.write", params);
   json doc = {{"token", ctx.opt.token},

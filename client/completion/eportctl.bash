@@ -41,7 +41,7 @@ _eportctl() {
     case $cmd in
         check) opts="--warn-days" ;;
         unlock) opts="--puk-stdin" ;;
-        renew) opts="--slot --cert --reset-pin --yes --force --puk-stdin" ;;
+        renew) opts="--slot --cert --reset-pin --yes --force --puk-stdin --with-pin" ;;
         change-pin) opts="--stdin" ;;
         audit) opts="-n --limit" ;;
         call)
