@@ -59,6 +59,7 @@ CardService::CardService(methods::ServiceContext& service, std::vector<drivers::
               },
               [clock] { return x509::to_unix_seconds(clock()); }),
       context_{service, registry_, expiry_, clock, timer_, labels_} {
+  context_.started_unix = x509::to_unix_seconds(clock());
   events_.attach(&context_);
 }
 

@@ -12,7 +12,7 @@
 
 #include <eport/driver.h>
 
-#include "cardops/card_context.hpp"
+#include "cardops/card_jobs.hpp"
 #include "cardops/cert_backup.hpp"
 #include "ipc/params.hpp"
 #include "x509/certificate.hpp"
@@ -194,9 +194,9 @@ void cert_write(CardContext& context, const ipc::Request& request, const ipc::Re
 
   auto out = std::make_shared<WriteOutcome>();
   run_on_token(
-      context, write->token, false,
+      context, card_call(request, write->token, true),
       [write, cert, out](devices::TokenSession& s) { write_on_card(s, *write, cert, *out); },
-      [&context, write, out, reply] {
+      [&context, write, out](const ipc::Reply& reply) {
         if (out->failure) return fail(reply, *out->failure);
         auto back = x509::Certificate::from_der(out->read_back);
         auto result = back ? x509::summarise(*back.certificate, context.clock(),

@@ -6,7 +6,7 @@
 
 #include <eport/driver.h>
 
-#include "cardops/card_context.hpp"
+#include "cardops/card_jobs.hpp"
 #include "cardops/pin_state.hpp"
 #include "ipc/params.hpp"
 
@@ -99,9 +99,9 @@ void pin_reset(CardContext& context, const ipc::Request& request, const ipc::Rep
     return fail(reply, from_driver(drivers::Status::InvalidPin, "", "", Operation::pin_reset));
   auto out = std::make_shared<PinOutcome>();
   run_on_token(
-      context, id, false,
+      context, card_call(request, id, true),
       [puk, new_pin, force, out](devices::TokenSession& s) { reset_on_card(s, *puk, *new_pin, force, *out); },
-      [&context, id, out, reply] {
+      [&context, id, out](const ipc::Reply& reply) {
         if (out->failure) return fail(reply, *out->failure);
         auto pin = pin_state_json(out->pin);
         publish_pin_changed(context, id, pin);
@@ -118,7 +118,7 @@ void pin_change(CardContext& context, const ipc::Request& request, const ipc::Re
     return fail(reply, from_driver(drivers::Status::InvalidPin, "", "", Operation::pin_change));
   auto out = std::make_shared<PinOutcome>();
   run_on_token(
-      context, id, false,
+      context, card_call(request, id, true),
       [old_pin, new_pin, out](devices::TokenSession& s) {
         *out = PinOutcome{};
         auto changed = s.driver().pin_change(s.handle(), s.channel(), drivers::PinKind::User, old_pin->value,
@@ -139,7 +139,7 @@ void pin_change(CardContext& context, const ipc::Request& request, const ipc::Re
           out->pin = changed.value;
         }
       },
-      [&context, id, out, reply] {
+      [&context, id, out](const ipc::Reply& reply) {
         if (out->failure) {
           // A wrong PIN changed the counter: subscribers learn the new state too.
           if (out->failure->reason == "wrong_pin") publish_pin_changed(context, id, pin_state_json(out->pin));

@@ -2,7 +2,7 @@
 #include <memory>
 #include <mutex>
 
-#include "cardops/card_context.hpp"
+#include "cardops/card_jobs.hpp"
 #include "cardops/card_reading.hpp"
 #include "cardops/pin_state.hpp"
 #include "ipc/params.hpp"
@@ -36,8 +36,9 @@ void token_status(CardContext& context, const ipc::Request& request, const ipc::
   const auto id = required_token(request);
   auto reading = std::make_shared<CardReading>();
   run_on_token(
-      context, id, true, [reading](devices::TokenSession& s) { read_card(s, true, *reading); },
-      [&context, id, reading, reply] {
+      context, card_call(request, id, false),
+      [reading](devices::TokenSession& s) { read_card(s, true, *reading); },
+      [&context, id, reading](const ipc::Reply& reply) {
         if (reading->failure) return fail(reply, *reading->failure);
         context.labels.remember(id, reading->slots);
         auto token = context.registry.token(id);
@@ -63,12 +64,12 @@ void cert_read(CardContext& context, const ipc::Request& request, const ipc::Rep
   };
   auto read = std::make_shared<Read>();
   run_on_token(
-      context, id, true,
+      context, card_call(request, id, false),
       [read, slot](devices::TokenSession& s) {
         read->driver = s.driver().info().name;
         read->der = s.driver().cert_read(s.handle(), s.channel(), slot);
       },
-      [&context, id, read, slot, reply] {
+      [&context, id, read, slot](const ipc::Reply& reply) {
         if (read->der.status == drivers::Status::NotFound)
           return reply.fail("cert_not_found", "Slot " + slot + " holds no certificate.");
         if (read->der.status == drivers::Status::BadArgs)
@@ -154,8 +155,11 @@ void cert_check(CardContext& context, const ipc::Request& request, const ipc::Re
       gather->finish_one();
     };
     submit_card_job(
-        context, id, true, [reading](devices::TokenSession& s) { read_card(s, false, *reading); },
-        [record, reading](const JobResult& result) { record(result ? result : reading->failure); });
+        context, card_call(request, id, false),
+        [reading](devices::TokenSession& s) { read_card(s, false, *reading); },
+        [record, reading](const JobResult& result, bool late) {
+          if (!late) record(result ? result : reading->failure);
+        });
   }
 }
 
