@@ -21,8 +21,8 @@ bool record_attempt(methods::ServiceContext& service, const CardCall& call, cons
   record.outcome = "attempt";
   record.job = job;
   if (service.audit.append(record)) return true;
-  spdlog::error("could not write the audit record of {} on {} to {}: nothing was sent to the card", call.method,
-                call.token, service.audit.path());
+  spdlog::error("could not write the audit record of {} on {} to {}: nothing was sent to the card",
+                call.method, call.token, service.audit.path());
   return false;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "ipc/error_codes.hpp"
 #include "ipc/params.hpp"
 
 namespace eport::cardops {
@@ -42,7 +43,7 @@ std::string slot_param(const nlohmann::json& params) {
 }
 
 void fail(const ipc::Reply& reply, const Failure& failure) {
-  if (failure.code != -32000) return reply.error(failure.code, failure.message);
+  if (failure.code != ipc::kApplicationError) return reply.error(failure.code, failure.message);
   reply.fail(failure.reason, failure.message, failure.extra);
 }
 

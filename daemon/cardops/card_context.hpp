@@ -14,6 +14,7 @@
 #include "cardops/deadline_timer.hpp"
 #include "cardops/expiry_monitor.hpp"
 #include "cardops/failure.hpp"
+#include "cardops/puk_memory.hpp"
 #include "devices/token_registry.hpp"
 #include "ipc/method_table.hpp"
 #include "methods/service_context.hpp"
@@ -45,6 +46,7 @@ struct CardContext {
   x509::Clock clock;                   ///< wall clock (injected for tests)
   DeadlineTimer& timer;                ///< drops jobs not started by their deadline, answers `timeout`
   SlotLabels& labels;                  ///< slot labels for answers
+  PukMemory& puks;                     ///< the last PUK counter each card reported
   std::atomic<std::uint64_t> jobs{0};  ///< card jobs submitted so far (job ids)
   std::int64_t started_unix = 0;       ///< when eportd started (job ids stay unique in the audit log)
 

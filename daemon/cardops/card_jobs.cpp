@@ -92,7 +92,8 @@ Failure timeout_failure(long long seconds, bool read_only, bool started, const s
                 "no PIN or PUK try was spent. Try again when the card is free.",
             {{"sent_to_card", false}}};
   if (read_only)
-    return {"timeout", "The card did not answer within " + waited + ". Re-insert the card and try again.",
+    return {"timeout",
+            "The card did not answer within " + waited + ". Re-insert the card and try again.",
             {{"sent_to_card", true}, {"job", job}}};
   return {"timeout",
           "The card did not finish within " + waited +
@@ -105,7 +106,8 @@ Failure timeout_failure(long long seconds, bool read_only, bool started, const s
 namespace {
 
 void start_job(CardContext& context, const CardCall& call, const std::string& job,
-               std::function<void(devices::TokenSession&)> work, std::function<void(const JobResult&, bool)> then) {
+               std::function<void(devices::TokenSession&)> work,
+               std::function<void(const JobResult&, bool)> then) {
   const bool read_only = !call.privileged;
   const auto timeout = context.card_timeout();
   auto state = std::make_shared<JobState>();
@@ -140,12 +142,14 @@ void start_job(CardContext& context, const CardCall& call, const std::string& jo
 
 }  // namespace
 
-void submit_card_job(CardContext& context, const CardCall& call, std::function<void(devices::TokenSession&)> work,
+void submit_card_job(CardContext& context, const CardCall& call,
+                     std::function<void(devices::TokenSession&)> work,
                      std::function<void(const JobResult&, bool late)> then) {
   start_job(context, call, job_id(context), std::move(work), std::move(then));
 }
 
-void run_on_token(CardContext& context, const CardCall& call, std::function<void(devices::TokenSession&)> work,
+void run_on_token(CardContext& context, const CardCall& call,
+                  std::function<void(devices::TokenSession&)> work,
                   std::function<void(const ipc::Reply&)> finish, const ipc::Reply& reply) {
   const auto job = job_id(context);
   start_job(context, call, job, std::move(work),

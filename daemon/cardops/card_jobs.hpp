@@ -31,13 +31,15 @@ CardCall card_call(const ipc::Request& request, const std::string& token, bool p
 /// `then` runs once with the answer for the caller (late = false): after the work, or when the
 /// job could not be queued, the card left, pcscd failed, or the deadline came; and once more
 /// with late = true when the deadline found the job running and it has now ended.
-void submit_card_job(CardContext& context, const CardCall& call, std::function<void(devices::TokenSession&)> work,
+void submit_card_job(CardContext& context, const CardCall& call,
+                     std::function<void(devices::TokenSession&)> work,
                      std::function<void(const JobResult&, bool late)> then);
 
 /// submit_card_job for one request: a failure answers `reply`, otherwise `finish` answers the
 /// Reply it is given — `reply`, or for a late end a Reply whose answer becomes the job.finished
 /// event (and the audit record of a privileged call).
-void run_on_token(CardContext& context, const CardCall& call, std::function<void(devices::TokenSession&)> work,
+void run_on_token(CardContext& context, const CardCall& call,
+                  std::function<void(devices::TokenSession&)> work,
                   std::function<void(const ipc::Reply&)> finish, const ipc::Reply& reply);
 
 /// The `timeout` failure for a job after `seconds`: not started (nothing sent) or running.

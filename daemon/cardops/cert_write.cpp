@@ -14,6 +14,7 @@
 
 #include "cardops/card_jobs.hpp"
 #include "cardops/cert_backup.hpp"
+#include "ipc/error_codes.hpp"
 #include "ipc/params.hpp"
 #include "x509/certificate.hpp"
 #include "x509/certificate_summary.hpp"
@@ -116,7 +117,7 @@ void write_on_card(devices::TokenSession& s, const WriteRequest& request, const 
                           "'" + request.slot +
                               "' is not a certificate slot of this card (PIV: "
                               "9a, 9c, 9d, 9e, 82-95).",
-                          nlohmann::json::object(), -32602};
+                          nlohmann::json::object(), ipc::kInvalidParams};
     return;
   }
   if (!old && old.status != drivers::Status::NotFound) return driver_fail(old.status, old.detail);

@@ -18,8 +18,7 @@ TEST_CASE("a job started before its deadline can no longer be dropped", "[device
   CHECK_FALSE(gate.dropped());
 }
 
-TEST_CASE("a job dropped at its deadline never starts, even when the card frees up",
-          "[devices][gate]") {
+TEST_CASE("a job dropped at its deadline never starts, even when the card frees up", "[devices][gate]") {
   const auto t0 = JobGate::Clock::now();
   JobGate gate(t0 + 10s);
   CHECK(gate.try_drop());
