@@ -12,8 +12,9 @@
 
 #include <eport/driver.h>
 
-#include "cardops/card_context.hpp"
+#include "cardops/card_jobs.hpp"
 #include "cardops/cert_backup.hpp"
+#include "ipc/error_codes.hpp"
 #include "ipc/params.hpp"
 #include "x509/certificate.hpp"
 #include "x509/certificate_summary.hpp"
@@ -116,7 +117,7 @@ void write_on_card(devices::TokenSession& s, const WriteRequest& request, const 
                           "'" + request.slot +
                               "' is not a certificate slot of this card (PIV: "
                               "9a, 9c, 9d, 9e, 82-95).",
-                          nlohmann::json::object(), -32602};
+                          nlohmann::json::object(), ipc::kInvalidParams};
     return;
   }
   if (!old && old.status != drivers::Status::NotFound) return driver_fail(old.status, old.detail);
@@ -194,9 +195,9 @@ void cert_write(CardContext& context, const ipc::Request& request, const ipc::Re
 
   auto out = std::make_shared<WriteOutcome>();
   run_on_token(
-      context, write->token, false,
+      context, card_call(request, write->token, true),
       [write, cert, out](devices::TokenSession& s) { write_on_card(s, *write, cert, *out); },
-      [&context, write, out, reply] {
+      [&context, write, out](const ipc::Reply& reply) {
         if (out->failure) return fail(reply, *out->failure);
         auto back = x509::Certificate::from_der(out->read_back);
         auto result = back ? x509::summarise(*back.certificate, context.clock(),

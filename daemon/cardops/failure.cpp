@@ -1,5 +1,7 @@
 #include "cardops/failure.hpp"
 
+#include "ipc/error_codes.hpp"
+
 namespace eport::cardops {
 
 using drivers::Status;
@@ -49,7 +51,7 @@ Failure from_driver(Status status, const std::string& detail, const std::string&
       Failure failure{"", "Invalid params for this card: " +
                               (detail.empty() ? std::string(drivers::describe(status)) : detail) +
                               ". Nothing was sent to the card."};
-      failure.code = -32602;
+      failure.code = ipc::kInvalidParams;
       return failure;
     }
     case Status::Timeout: return {"timeout", "The card did not answer in time. Re-insert it and try again."};
