@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "config/loader.hpp"
+#include "x509/expiry.hpp"
 
 using namespace eport::config;
 
@@ -159,4 +160,9 @@ TEST_CASE("a missing file says how to fix it", "[config]") {
   } catch (const ConfigError& e) {
     CHECK_THAT(e.what(), Catch::Contains("--config"));
   }
+}
+
+TEST_CASE("the default expiry.warn_days are the ones eportctl's certificate preview uses", "[config]") {
+  // config.hpp keeps its own literal so that the struct stays easy to merge; this ties the two.
+  CHECK(parse_config("", "test.yaml").expiry_warn_days == eport::x509::default_warn_days());
 }
