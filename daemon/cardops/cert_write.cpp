@@ -138,7 +138,8 @@ void write_on_card(devices::TokenSession& s, const WriteRequest& request, const 
     // Refused before any PUT DATA: the backup describes a write that never started.
     if (out.backup &&
         (written.status == drivers::Status::MgmtKeyRequired ||
-         written.status == drivers::Status::WrongMgmtKey || written.status == drivers::Status::BadArgs)) {
+         written.status == drivers::Status::WrongMgmtKey || written.status == drivers::Status::BadArgs ||
+         written.status == drivers::Status::WrongPin || written.status == drivers::Status::PinBlocked)) {
       ::unlink(out.backup->c_str());
       out.backup.reset();
     }
@@ -174,6 +175,16 @@ void cert_write(CardContext& context, const ipc::Request& request, const ipc::Re
   write->allow_key_mismatch = ipc::optional_bool(request.params, "allow_key_mismatch").value_or(false);
   if (auto key = ipc::optional_string(request.params, "management_key"))
     write->management_key = hex_key(*key);
+  // Tokens without a management key (SKF USBKeys) store a certificate with the user PIN: it takes
+  // the management key's place in the driver call.
+  if (auto pin = ipc::optional_string(request.params, "pin")) {
+    if (!write->management_key.empty()) {
+      wipe(*pin);
+      throw ipc::InvalidParams("give management_key or pin, not both");
+    }
+    write->management_key.assign(pin->begin(), pin->end());
+    wipe(*pin);
+  }
   write->state_dir = context.service.config.get()->state_dir;
   write->now = context.now_unix();
 

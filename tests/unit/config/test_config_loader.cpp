@@ -42,7 +42,7 @@ drivers:
     options: {management_key: "010203", retries: 3, nested: {a: [1, true]}}
   - pkcs11
 pcsc: {enabled: false}
-usb: {enabled: no}
+usb: {enabled: no, device_table: tables/usb-tokens.yaml}
 pin: {default: "123456"}
 expiry: {warn_days: [7, 60]}
 access: {admin_groups: [wheel, adm]}
@@ -61,6 +61,7 @@ log: {level: debug}
   CHECK(c.drivers[1].name == "pkcs11");
   CHECK_FALSE(c.pcsc_enabled);
   CHECK_FALSE(c.usb_enabled);
+  CHECK(c.usb_device_table == "/base/tables/usb-tokens.yaml");
   CHECK(c.pin_default == "123456");
   CHECK(c.expiry_warn_days == std::vector<int>{60, 7});
   CHECK(c.limits.max_clients == 4);
