@@ -23,6 +23,7 @@ struct Limits {
   std::uint64_t max_message_bytes = 1024 * 1024;  ///< longest accepted line, without the '\n'
   std::uint32_t idle_timeout_s = 600;             ///< close idle non-subscribers; 0 = never
   std::uint32_t event_queue_size = 1024;          ///< events queued per subscriber before dropping
+  std::uint32_t card_timeout_s = 30;              ///< a card job not started by then is dropped
 };
 
 /// The whole configuration after validation; every field holds a usable value.
