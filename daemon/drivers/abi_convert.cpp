@@ -49,7 +49,9 @@ eport_slot_info blank_slot_info() {
 }
 
 TokenIdentity to_identity(const eport_token_info& info) {
-  return {bounded(info.serial), bounded(info.label), bounded(info.model), bounded(info.manufacturer)};
+  // The host pre-fills its whole struct, so the v1.1 members read "" from a v1.0 plug-in.
+  return {bounded(info.serial), bounded(info.label), bounded(info.model), bounded(info.manufacturer),
+          bounded(info.id),     bounded(info.kind),  bounded(info.reader)};
 }
 
 PinInfo to_pin_info(const eport_pin_info& info) {
@@ -66,7 +68,9 @@ PinInfo to_pin_info(const eport_pin_info& info) {
 }
 
 SlotInfo to_slot_info(const eport_slot_info& info) {
-  return {bounded(info.slot), bounded(info.label), tri_state(info.has_certificate), tri_state(info.has_key)};
+  const std::string long_id = bounded(info.slot_id);  // v1.1: "" from a v1.0 plug-in
+  return {long_id.empty() ? bounded(info.slot) : long_id, bounded(info.label),
+          tri_state(info.has_certificate), tri_state(info.has_key)};
 }
 
 const char* source_name(std::uint32_t source) {

@@ -32,10 +32,16 @@ enum class PinKind : std::uint32_t {
 
 /// Identity of a token; empty strings are unknown.
 struct TokenIdentity {
-  std::string serial;        ///< unique per token for its driver
+  std::string serial;        ///< the token's serial
   std::string label;         ///< user-visible label
   std::string model;         ///< model or applet
   std::string manufacturer;  ///< manufacturer
+  std::string id;            ///< token providers: the token's id (ABI 1.1), "" = "<driver>:<serial>"
+  std::string kind;          ///< "smartcard", "usbkey", "pkcs11"; "" = the driver kind's default
+  std::string reader;        ///< token providers: the PC/SC reader it sits in, "" = none / unknown
+
+  /// The key a provider's token is opened with: id when set, else serial.
+  const std::string& key() const { return id.empty() ? serial : id; }
 };
 
 /// State of one PIN; nullopt = the driver does not know.

@@ -34,6 +34,8 @@ void register_driver_methods(ipc::MethodTable& table, ServiceContext& context) {
                                     {"library", d.library},
                                     {"kind", d.kind},
                                     {"capabilities", d.capabilities}});
+                 auto status = context.driver_status_view ? context.driver_status_view(d.name) : nullptr;
+                 if (status.is_object()) drivers.back()["status"] = std::move(status);
                }
                auto failed = nlohmann::json::array();
                for (const auto& f : context.driver_failures)

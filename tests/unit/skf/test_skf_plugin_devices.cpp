@@ -31,10 +31,11 @@ TEST_CASE("skf plugin: lists the keys of two libraries at once and identifies th
   f.add_device("K2", true);
   const auto tokens = f.tokens();
   REQUIRE(tokens.size() == 2);
-  CHECK(tokens[0].serial.find("K1") != std::string::npos);
-  CHECK(tokens[0].serial.find("soft") != std::string::npos);
-  CHECK(tokens[1].serial.find("K2") != std::string::npos);
-  CHECK(tokens[1].serial.find("wide") != std::string::npos);
+  CHECK(tokens[0].serial == "K1");
+  CHECK(tokens[0].id == "skf:soft:K1");
+  CHECK(tokens[0].kind == "usbkey");
+  CHECK(tokens[1].serial == "K2");
+  CHECK(tokens[1].id == "skf:wide:K2");
   auto token = f.open("K2");
   const auto id = f.driver().identify(token, no_channel());
   REQUIRE(id.ok());
