@@ -103,8 +103,11 @@ const std::vector<MessageEntry>& cli_messages() {
       {"cli.opt.puk_stdin", "Read the PUK from the first line of standard input instead of the terminal",
        "从标准输入的第一行读取 PUK 码，而不是从终端读取"},
       {"cli.opt.slot",
-       "Certificate slot: 9a (authentication, default), 9c (signature), 9d (key management), 9e",
-       "证书槽位：9a（身份认证，默认）、9c（数字签名）、9d（密钥管理）、9e"},
+       "Certificate slot as 'eportctl status' shows it: PIV 9a (authentication, default), 9c (signature), "
+       "9d (key management), 9e; SKF USBKeys <application>/<container>/sign or /enc",
+       "证书槽位（与“eportctl status”显示的一致）：PIV 为 "
+       "9a（身份认证，默认）、9c（数字签名）、9d（密钥管理）、9e；"
+       "SKF USBKey 为 <应用>/<容器>/sign 或 /enc"},
       {"cli.opt.cert", "The renewed certificate file (PEM or DER)", "更新后的证书文件（PEM 或 DER）"},
       {"cli.opt.reset_pin", "After writing, reset the PIN to the default with the PUK (as 'unlock' does)",
        "写入后用 PUK 码将 PIN 码重置为初始密码（同“unlock”）"},

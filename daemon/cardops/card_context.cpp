@@ -2,6 +2,7 @@
 
 #include <string.h>  // explicit_bzero
 
+#include <algorithm>
 #include <cctype>
 
 #include "ipc/error_codes.hpp"
@@ -34,11 +35,20 @@ void SlotLabels::forget(const std::string& token) {
 
 std::string slot_param(const nlohmann::json& params) {
   auto slot = ipc::required_string(params, "slot");
-  const bool ok = slot.size() == 2 && std::isxdigit(static_cast<unsigned char>(slot[0])) &&
-                  std::isxdigit(static_cast<unsigned char>(slot[1]));
+  const bool hex = slot.size() == 2 && std::isxdigit(static_cast<unsigned char>(slot[0])) &&
+                   std::isxdigit(static_cast<unsigned char>(slot[1]));
+  if (hex) {  // PIV slot ids are case-insensitive hex
+    for (auto& c : slot) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return slot;
+  }
+  // Other drivers name slots their own way (ABI 1.1 slot ids, e.g. SKF "EPORT/c1/sign"): printable
+  // ASCII without spaces, at most 128; the driver refuses a slot its token does not have.
+  const bool ok = !slot.empty() && slot.size() <= 128 &&
+                  std::all_of(slot.begin(), slot.end(), [](char c) { return c > 0x20 && c < 0x7f; });
   if (!ok)
-    throw ipc::InvalidParams("'slot' must be a slot id of two hex digits (PIV: 9a, 9c, 9d, 9e, 82-95)");
-  for (auto& c : slot) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    throw ipc::InvalidParams(
+        "'slot' must be a slot id as tokens.list/token.status show it (PIV: 9a, 9c, 9d, 9e, "
+        "82-95; SKF: <application>/<container>/sign|enc)");
   return slot;
 }
 

@@ -84,6 +84,9 @@ std::optional<Failure> check_key(devices::TokenSession& s, const WriteRequest& r
                        ", so the certificate cannot be checked against it. Pass "
                        "allow_key_mismatch only if you are sure it belongs to this card.");
   auto spki = driver.slot_public_key(s.handle(), s.channel(), request.slot);
+  // A token pulled (or silent) while its key was read: say so, not "the key is unreadable".
+  if (spki.status == drivers::Status::CardRemoved || spki.status == drivers::Status::Timeout)
+    return from_driver(spki.status, spki.detail, driver.info().name, Operation::cert_write);
   if (!spki)
     return key_failure("The key in slot " + request.slot + " could not be read (" +
                        drivers::to_string(spki.status) +

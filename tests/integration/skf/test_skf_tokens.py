@@ -1,0 +1,142 @@
+"""SKF USBKeys through eportd's socket: listing, plug and pull events, exact PIN and admin-PIN
+tries from SKF_GetPINInfo (no try spent), pin.reset with the admin PIN, the admin PIN's final try,
+pin.change, two SKF libraries at once. The soft SKF library is loaded by eport-skf.so exactly as
+a vendor library would be; eport-softskf checks the key's own state from outside."""
+
+import pytest
+
+from skf_support import (BOOL64_LIBRARY, SOFT_LIBRARY, app_state, error, keys_dir, make_key, plug_back,
+                         pull, result, skf_driver, softskf, start, subscribe, wait_event, wait_token)
+
+TOKEN = "skf:soft:SK1"
+
+
+@pytest.fixture
+def desk(tmp_path):
+    keys = keys_dir(tmp_path)
+    make_key(keys, "SK1", "--cert", "c1:sign:sm2:3650", "--cert", "c1:enc:sm2:3650")
+    daemon = start(str(tmp_path / "eportd"), keys)
+    wait_token(daemon, TOKEN)
+    yield daemon, keys
+    daemon.stop()
+
+
+def test_a_usbkey_is_listed_with_exact_pin_and_admin_pin_tries_and_its_sm2_certificates(desk):
+    daemon, keys = desk
+    [token] = result(daemon, "tokens.list")["tokens"]
+    assert token["id"] == TOKEN
+    assert token["driver"] == "skf"
+    assert token["kind"] == "usbkey"
+    assert token["serial"] == "SK1"
+    assert token["label"] == "eport soft SKF SK1"
+    assert token["state"] == "ready"
+    status = result(daemon, "token.status", {"token": TOKEN})
+    assert status["pin"] == {**status["pin"], "state": "ok", "tries_left": 6, "max_tries": 6, "is_default": True,
+                             "source": "skf"}
+    assert status["puk"]["tries_left"] == 10 and status["puk"]["max_tries"] == 10
+    assert status["puk"]["source"] == "skf"
+    certs = {c["slot"]: c for c in status["certificates"]}
+    assert set(certs) == {"EPORT/c1/sign", "EPORT/c1/enc"}
+    assert certs["EPORT/c1/sign"]["key"] == "SM2"
+    assert certs["EPORT/c1/sign"]["state"] == "valid"
+    assert certs["EPORT/c1/sign"]["label"] == "c1 (signing)"
+    # Reading all that spent nothing and left nobody logged in.
+    app = app_state(keys, "SK1")
+    assert app["user_pin"]["remaining"] == 6 and app["admin_pin"]["remaining"] == 10
+    assert app["logged_in"] is None
+    drivers = {d["name"]: d for d in result(daemon, "drivers.list")["drivers"]}
+    assert drivers["skf"]["kind"] == "token-provider"
+    [library] = drivers["skf"]["status"]["libraries"]
+    assert library == {**library, "label": "soft", "loaded": True, "events": "wait", "missing": []}
+
+
+def test_plugging_and_pulling_a_key_gives_token_added_and_removed(desk):
+    daemon, keys = desk
+    client = subscribe(daemon)
+    make_key(keys, "SK2")
+    added = wait_event(client, "token.added", "skf:soft:SK2")
+    assert added["token"]["kind"] == "usbkey"
+    pull(keys, "SK2")
+    wait_event(client, "token.removed", "skf:soft:SK2")
+    assert error(daemon, "token.status", {"token": "skf:soft:SK2"})["data"]["reason"] == "no_such_token"
+    plug_back(keys, "SK2")
+    wait_event(client, "token.added", "skf:soft:SK2")
+    assert result(daemon, "token.status", {"token": "skf:soft:SK2"})["pin"]["tries_left"] == 6
+    client.close()
+
+
+def test_wrong_pins_show_as_exact_tries_left(desk):
+    daemon, keys = desk
+    for left in (5, 4):
+        failure = error(daemon, "pin.change", {"token": TOKEN, "old_pin": "11111111", "new_pin": "24682468"})
+        assert failure["data"]["reason"] == "wrong_pin"
+        assert failure["data"]["tries_left"] == left
+    # Another program spends one more (as the vendor's own tool would).
+    assert softskf("verify-pin", "--dir", keys, "--serial", "SK1", "--user-pin", "00000000", check=False).returncode == 2
+    pin = result(daemon, "token.status", {"token": TOKEN})["pin"]
+    assert pin["tries_left"] == 3 and pin["state"] == "low" and pin["max_tries"] == 6
+    assert app_state(keys, "SK1")["user_pin"]["remaining"] == 3
+
+
+def test_pin_reset_with_the_admin_pin_unblocks_to_88888888(desk):
+    daemon, keys = desk
+    for _ in range(6):
+        softskf("verify-pin", "--dir", keys, "--serial", "SK1", "--user-pin", "00000000", check=False)
+    assert result(daemon, "token.status", {"token": TOKEN})["pin"]["state"] == "blocked"
+    failure = error(daemon, "pin.reset", {"token": TOKEN, "puk": "99999999"})
+    assert failure["data"]["reason"] == "wrong_puk"
+    assert failure["data"]["puk_tries_left"] == 9
+    reset = result(daemon, "pin.reset", {"token": TOKEN, "puk": "12345678"})
+    assert reset["pin"]["tries_left"] == 6 and reset["pin"]["is_default"] is True
+    assert softskf("verify-pin", "--dir", keys, "--serial", "SK1", "--user-pin", "88888888").stdout == "accepted\n"
+    app = app_state(keys, "SK1")
+    assert app["admin_pin"]["remaining"] == 10
+    assert app["logged_in"] is None  # SKF_ClearSecureState after the job
+    assert result(daemon, "token.status", {"token": TOKEN})["puk"]["tries_left"] == 10
+
+
+def test_the_admin_pins_final_try_is_refused_without_force(tmp_path):
+    keys = keys_dir(tmp_path)
+    make_key(keys, "SK3", "--admin-tries", "2")
+    daemon = start(str(tmp_path / "eportd"), keys)
+    try:
+        wait_token(daemon, "skf:soft:SK3")
+        assert error(daemon, "pin.reset", {"token": "skf:soft:SK3", "puk": "99999999"})["data"]["puk_tries_left"] == 1
+        refused = error(daemon, "pin.reset", {"token": "skf:soft:SK3", "puk": "12345678"})
+        assert refused["data"]["reason"] == "puk_final_try"
+        assert app_state(keys, "SK3")["admin_pin"]["remaining"] == 1  # nothing was tried
+        done = result(daemon, "pin.reset", {"token": "skf:soft:SK3", "puk": "12345678", "force": True})
+        assert done["pin"]["tries_left"] == 6
+        assert app_state(keys, "SK3")["admin_pin"]["remaining"] == 2
+    finally:
+        daemon.stop()
+
+
+def test_pin_change_sets_a_new_pin_the_key_accepts(desk):
+    daemon, keys = desk
+    changed = result(daemon, "pin.change", {"token": TOKEN, "old_pin": "88888888", "new_pin": "24682468"})
+    assert changed["pin"]["is_default"] is False and changed["pin"]["tries_left"] == 6
+    assert softskf("verify-pin", "--dir", keys, "--serial", "SK1", "--user-pin", "24682468").returncode == 0
+    assert app_state(keys, "SK1")["logged_in"] is None
+    assert error(daemon, "pin.change", {"token": TOKEN, "old_pin": "24682468", "new_pin": "12"})["data"]["reason"] \
+        == "invalid_pin"
+    assert app_state(keys, "SK1")["user_pin"]["remaining"] == 6
+
+
+def test_two_skf_libraries_serve_their_keys_at_once(tmp_path):
+    keys, wide = keys_dir(tmp_path), keys_dir(tmp_path, "wide-keys")
+    make_key(keys, "SK4")
+    make_key(wide, "WK1", "--user-tries", "5")
+    daemon = start(str(tmp_path / "eportd"), keys, keys64=wide,
+                   drivers=[skf_driver((SOFT_LIBRARY, "soft"), (BOOL64_LIBRARY, "wide"))])
+    try:
+        wait_token(daemon, "skf:soft:SK4")
+        wait_token(daemon, "skf:wide:WK1")
+        wide_pin = result(daemon, "token.status", {"token": "skf:wide:WK1"})["pin"]
+        assert wide_pin["tries_left"] == 5 and wide_pin["is_default"] is True  # an 8-byte BOOL read right
+        assert result(daemon, "token.status", {"token": "skf:soft:SK4"})["pin"]["tries_left"] == 6
+        libraries = result(daemon, "drivers.list")["drivers"]
+        [skf] = [d for d in libraries if d["name"] == "skf"]
+        assert [lib["label"] for lib in skf["status"]["libraries"]] == ["soft", "wide"]
+    finally:
+        daemon.stop()
