@@ -71,8 +71,9 @@ std::string cert_text(Lang lang, const json& cert) {
 
 std::string render_status(Lang lang, const Style& style, const json& status) {
   const json token = status.value("token", json::object());
+  const std::string reader = str(token, "reader");  // "" for a USBKey served by a library
   std::map<std::string, std::string> v{{"id", str(token, "id")},
-                                       {"reader", str(token, "reader", "-")},
+                                       {"reader", reader.empty() ? "-" : reader},
                                        {"label", str(token, "label")},
                                        {"model", str(token, "model")},
                                        {"serial", str(token, "serial")}};
