@@ -140,3 +140,21 @@ def test_two_skf_libraries_serve_their_keys_at_once(tmp_path):
         assert [lib["label"] for lib in skf["status"]["libraries"]] == ["soft", "wide"]
     finally:
         daemon.stop()
+
+
+def test_a_library_that_does_not_load_is_reported_and_the_others_serve(tmp_path):
+    keys = keys_dir(tmp_path)
+    make_key(keys, "SK5")
+    missing = "/nonexistent/vendor/libvendor_skf.so"
+    daemon = start(str(tmp_path / "eportd"), keys, drivers=[skf_driver((SOFT_LIBRARY, "soft"), (missing, "vendor"))])
+    try:
+        wait_token(daemon, "skf:soft:SK5")
+        [skf] = [d for d in result(daemon, "drivers.list")["drivers"] if d["name"] == "skf"]
+        soft, vendor = skf["status"]["libraries"]
+        assert soft["loaded"] is True
+        assert vendor["loaded"] is False and vendor["library"] == missing
+        assert "cannot open shared object file" in vendor["error"]
+        problems = result(daemon, "diag.report")["problems"]
+        assert any(missing in p and p.startswith("driver skf:") for p in problems), problems
+    finally:
+        daemon.stop()
