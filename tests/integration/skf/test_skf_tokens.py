@@ -3,7 +3,11 @@ tries from SKF_GetPINInfo (no try spent), pin.reset with the admin PIN, the admi
 pin.change, two SKF libraries at once. The soft SKF library is loaded by eport-skf.so exactly as
 a vendor library would be; eport-softskf checks the key's own state from outside."""
 
+import os
+
 import pytest
+
+from harness import paths
 
 from skf_support import (BOOL64_LIBRARY, SOFT_LIBRARY, app_state, error, keys_dir, make_key, plug_back,
                          pull, result, skf_driver, softskf, start, subscribe, wait_event, wait_token)
@@ -156,5 +160,30 @@ def test_a_library_that_does_not_load_is_reported_and_the_others_serve(tmp_path)
         assert "cannot open shared object file" in vendor["error"]
         problems = result(daemon, "diag.report")["problems"]
         assert any(missing in p and p.startswith("driver skf:") for p in problems), problems
+    finally:
+        daemon.stop()
+
+
+def test_a_library_without_some_skf_functions_serves_what_it_can_and_says_what_is_missing(tmp_path):
+    """The soft library exporting only device, application and SKF_GetPINInfo functions (built for
+    the unit tests), as a vendor library without certificate or PIN-change functions."""
+    partial = os.path.join(paths.build_dir(), "tests", "unit", "skf", "libeport-softskf-partial.so")
+    assert os.path.exists(partial), "libeport-softskf-partial.so is not built"
+    keys = keys_dir(tmp_path)
+    make_key(keys, "SK6", "--cert", "c1:sign:sm2:3650")
+    daemon = start(str(tmp_path / "eportd"), keys, drivers=[skf_driver((partial, "part"))])
+    try:
+        wait_token(daemon, "skf:part:SK6")  # no device events: found by polling
+        [skf] = [d for d in result(daemon, "drivers.list")["drivers"] if d["name"] == "skf"]
+        [library] = skf["status"]["libraries"]
+        assert "SKF_ImportCertificate" in library["missing"] and "SKF_WaitForDevEvent" in library["missing"]
+        assert {"cert_write", "pin_reset", "events"} <= set(library["disabled"])
+        assert library["events"] == "poll"
+        status = result(daemon, "token.status", {"token": "skf:part:SK6"})
+        assert status["pin"]["tries_left"] == 6 and status["puk"]["tries_left"] == 10
+        assert status["certificates"] == []  # no container functions: no slots to read
+        refused = error(daemon, "pin.reset", {"token": "skf:part:SK6", "puk": "12345678"})
+        assert refused["data"]["reason"] == "unsupported"
+        assert app_state(keys, "SK6")["admin_pin"]["remaining"] == 10
     finally:
         daemon.stop()
