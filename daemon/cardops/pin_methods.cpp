@@ -53,17 +53,20 @@ void reset_on_card(devices::TokenSession& s, const Secret& puk, const Secret& ne
     return void(out.failure = from_driver(drivers::Status::Unsupported, "", name, Operation::pin_reset));
   // 1. The PUK's counter, without spending a try (metadata; unknown when the card cannot say).
   std::optional<int> puk_left;
+  std::string puk_state;  // a state stated without a count (PKCS#11 SO PIN flags)
   if (driver.supports(EPORT_CAP_PIN_STATUS)) {
     auto status = driver.pin_status(s.handle(), s.channel(), drivers::PinKind::Puk);
     if (status) {
       puk_left = status.value.tries_left;
-      if (status.value.blocked.value_or(false) || (puk_left && *puk_left <= 0))
+      puk_state = status.value.state;
+      if (status.value.blocked.value_or(false) || (puk_left && *puk_left <= 0) || puk_state == "blocked")
         return void(out.failure = from_driver(drivers::Status::PinBlocked, "", name, Operation::pin_reset));
     } else if (status.status != drivers::Status::Unsupported && status.status != drivers::Status::NotFound) {
       return void(out.failure = from_driver(status.status, status.detail, name, Operation::read));
     }
   }
-  if (puk_left && *puk_left == 1 && !force) {
+  const bool final_try = puk_left ? *puk_left == 1 : puk_state == "final_try";
+  if (final_try && !force) {
     out.failure = Failure{"puk_final_try",
                           "The PUK has one try left. Nothing was sent to the card. If the PUK is "
                           "certainly right, repeat with force: a wrong PUK now blocks it and the "

@@ -139,59 +139,61 @@ void HostCalls::on_token(std::uint32_t call, Op op, std::uint64_t ref, wire::Rea
     key = r.bytes();
   }
   if (r.bad()) return refuse(call, EPORT_ERR_INTERNAL);
-  t->lane.post([this, t, call, op, which, first, second, der = std::move(der), key = std::move(key)]() mutable {
-    drivers::NoChannel none;
-    auto& d = driver_;
-    auto& h = t->handle;
-    wire::Writer w(Type::result);
-    w.u32(call);
-    const auto kind = static_cast<drivers::PinKind>(which);
-    switch (op) {
-      case Op::identify: {
-        auto got = d.identify(h, none);
-        w.i32(code(got.status));
-        wire::put(w, got.value);
-        break;
-      }
-      case Op::pin_status: {
-        auto got = d.pin_status(h, none, kind);
-        w.i32(code(got.status));
-        wire::put(w, got.value);
-        break;
-      }
-      case Op::pin_reset: {
-        auto got = d.pin_reset(h, none, first->value, second->value);
-        w.i32(code(got.status));
-        wire::put(w, got.value);
-        break;
-      }
-      case Op::pin_change: {
-        auto got = d.pin_change(h, none, kind, first->value, second->value);
-        w.i32(code(got.status));
-        wire::put(w, got.value);
-        break;
-      }
-      case Op::cert_list: {
-        auto got = d.cert_list(h, none);
-        w.i32(code(got.status)).u32(static_cast<std::uint32_t>(got.value.size()));
-        for (const auto& slot : got.value) wire::put(w, slot);
-        break;
-      }
-      case Op::cert_read:
-      case Op::slot_public_key: {
-        auto got = op == Op::cert_read ? d.cert_read(h, none, first->value) : d.slot_public_key(h, none, first->value);
-        w.i32(code(got.status)).bytes(got.value);
-        break;
-      }
-      case Op::cert_write:
-        w.i32(code(d.cert_write(h, none, first->value, der, key).status));
-        if (!key.empty()) explicit_bzero(key.data(), key.size());
-        break;
-      default: w.i32(EPORT_ERR_BAD_ARGS); break;
-    }
-    answer(w);
-    send_status_if_changed();
-  });
+  t->lane.post(
+      [this, t, call, op, which, first, second, der = std::move(der), key = std::move(key)]() mutable {
+        drivers::NoChannel none;
+        auto& d = driver_;
+        auto& h = t->handle;
+        wire::Writer w(Type::result);
+        w.u32(call);
+        const auto kind = static_cast<drivers::PinKind>(which);
+        switch (op) {
+          case Op::identify: {
+            auto got = d.identify(h, none);
+            w.i32(code(got.status));
+            wire::put(w, got.value);
+            break;
+          }
+          case Op::pin_status: {
+            auto got = d.pin_status(h, none, kind);
+            w.i32(code(got.status));
+            wire::put(w, got.value);
+            break;
+          }
+          case Op::pin_reset: {
+            auto got = d.pin_reset(h, none, first->value, second->value);
+            w.i32(code(got.status));
+            wire::put(w, got.value);
+            break;
+          }
+          case Op::pin_change: {
+            auto got = d.pin_change(h, none, kind, first->value, second->value);
+            w.i32(code(got.status));
+            wire::put(w, got.value);
+            break;
+          }
+          case Op::cert_list: {
+            auto got = d.cert_list(h, none);
+            w.i32(code(got.status)).u32(static_cast<std::uint32_t>(got.value.size()));
+            for (const auto& slot : got.value) wire::put(w, slot);
+            break;
+          }
+          case Op::cert_read:
+          case Op::slot_public_key: {
+            auto got = op == Op::cert_read ? d.cert_read(h, none, first->value)
+                                           : d.slot_public_key(h, none, first->value);
+            w.i32(code(got.status)).bytes(got.value);
+            break;
+          }
+          case Op::cert_write:
+            w.i32(code(d.cert_write(h, none, first->value, der, key).status));
+            if (!key.empty()) explicit_bzero(key.data(), key.size());
+            break;
+          default: w.i32(EPORT_ERR_BAD_ARGS); break;
+        }
+        answer(w);
+        send_status_if_changed();
+      });
 }
 
 void HostCalls::close_all() {
@@ -216,7 +218,8 @@ void HostCalls::reap_closed() {
   std::vector<std::shared_ptr<TokenLane>> done;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    const auto split = std::partition(closed_.begin(), closed_.end(), [](const auto& t) { return !t->lane.done(); });
+    const auto split =
+        std::partition(closed_.begin(), closed_.end(), [](const auto& t) { return !t->lane.done(); });
     done.assign(split, closed_.end());
     closed_.erase(split, closed_.end());
   }

@@ -116,8 +116,9 @@ std::string ProviderProcess::start(drivers::DriverInfo& info, std::string& libra
   return {};
 }
 
-std::shared_ptr<ProviderProcess::Incarnation> ProviderProcess::spawn(drivers::DriverInfo& info, std::string& error,
-                                                                      std::string& library) {
+std::shared_ptr<ProviderProcess::Incarnation> ProviderProcess::spawn(drivers::DriverInfo& info,
+                                                                     std::string& error,
+                                                                     std::string& library) {
   int pair[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
     error = std::string("socketpair: ") + std::strerror(errno);
@@ -142,11 +143,12 @@ std::shared_ptr<ProviderProcess::Incarnation> ProviderProcess::spawn(drivers::Dr
   const auto deadline = std::chrono::steady_clock::now() + launch_.init_timeout;
   std::vector<std::uint8_t> message;
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     pollfd p{inc->fd, POLLIN, 0};
     if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) {
-      error = "the plug-in's init() did not return within " + std::to_string(launch_.init_timeout.count() / 1000) +
-              " s; check the libraries it loads";
+      error = "the plug-in's init() did not return within " +
+              std::to_string(launch_.init_timeout.count() / 1000) + " s; check the libraries it loads";
       break;
     }
     if (wire::receive_message(inc->fd, message) != wire::Received::message) {
@@ -245,8 +247,9 @@ void ProviderProcess::read_loop(Incarnation& self) {
     }
     std::lock_guard<std::mutex> lock(pending->mutex);
     finish(pending->answer, r.bad() ? EPORT_ERR_INTERNAL : status,
-           std::vector<std::uint8_t>(message.begin() + static_cast<std::ptrdiff_t>(std::min(r.offset(), message.size())),
-                                     message.end()));
+           std::vector<std::uint8_t>(
+               message.begin() + static_cast<std::ptrdiff_t>(std::min(r.offset(), message.size())),
+               message.end()));
     pending->done = true;
     pending->cv.notify_all();
   }
@@ -303,7 +306,8 @@ bool ProviderProcess::ensure_running() {
     current_ = inc;
     if (stopping_) current_.reset();
   }
-  if (launch_.logger) launch_.logger->info("driver {}: helper process started again (pid {})", name(), inc->pid);
+  if (launch_.logger)
+    launch_.logger->info("driver {}: helper process started again (pid {})", name(), inc->pid);
   return true;  // `old` (ended) and, when stopping, `inc` (killed) are released here
 }
 
@@ -313,7 +317,8 @@ std::uint64_t ProviderProcess::live_epoch() const {
 }
 
 Answer ProviderProcess::call(wire::Op op, std::uint64_t epoch, std::uint64_t ref,
-                             const std::function<void(wire::Writer&)>& args, std::chrono::milliseconds timeout) {
+                             const std::function<void(wire::Writer&)>& args,
+                             std::chrono::milliseconds timeout) {
   Answer gone;
   gone.status = EPORT_ERR_CARD_REMOVED;
   std::shared_ptr<Incarnation> inc;

@@ -25,11 +25,11 @@ namespace eport::providers {
 
 /// How to start a helper.
 struct ProviderLaunch {
-  std::string executable = "/proc/self/exe";  ///< the eportd binary (tests: its build path)
-  std::filesystem::path plugin_dir;           ///< where eport-<name>.so is
-  drivers::DriverSpec spec;                   ///< name and options
-  std::string log_level = "info";             ///< the helper's log level
-  std::shared_ptr<spdlog::logger> logger;     ///< where its log lines go
+  std::string executable = "/proc/self/exe";      ///< the eportd binary (tests: its build path)
+  std::filesystem::path plugin_dir;               ///< where eport-<name>.so is
+  drivers::DriverSpec spec;                       ///< name and options
+  std::string log_level = "info";                 ///< the helper's log level
+  std::shared_ptr<spdlog::logger> logger;         ///< where its log lines go
   std::chrono::milliseconds init_timeout{30000};  ///< longest wait for the plug-in's init()
   std::chrono::milliseconds stop_timeout{6000};   ///< longest wait for a clean exit
 };

@@ -2,8 +2,9 @@
 
 namespace eport::providers {
 
-ProviderService::ProviderService(const std::vector<drivers::Driver*>& drivers, devices::TokenRegistry& registry,
-                                 const ProviderHosts* hosts, WatcherTuning tuning) {
+ProviderService::ProviderService(const std::vector<drivers::Driver*>& drivers,
+                                 devices::TokenRegistry& registry, const ProviderHosts* hosts,
+                                 WatcherTuning tuning) {
   for (drivers::Driver* driver : drivers) {
     if (driver == nullptr || driver->is_card_driver()) continue;
     ProviderProcess* process = hosts != nullptr ? hosts->process_of(driver) : nullptr;

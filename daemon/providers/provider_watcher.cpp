@@ -104,7 +104,8 @@ void ProviderWatcher::wait_for_change(bool& need_scan, bool& use_wait) {
   const auto waited = driver_.wait_change(tuning_.wait);
   if (waited.status == drivers::Status::Timeout) {
     // "Nothing changed" said early: wait out the rest rather than spin.
-    const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began);
+    const auto spent =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began);
     if (spent < tuning_.wait) pause(tuning_.wait - spent);  // a rescan request cuts it short
     return;
   }
@@ -196,8 +197,8 @@ std::optional<devices::Token> ProviderWatcher::on_opened(const std::shared_ptr<E
   }
   // The registry tells its listener, which may submit a job to this very worker: fine, the
   // queue is open; the worker runs it once this returns.
-  entry->id = registry_.add_provider_token(token, devices::provider_token_id(name, identity.id, identity.serial),
-                                           std::move(self));
+  entry->id = registry_.add_provider_token(
+      token, devices::provider_token_id(name, identity.id, identity.serial), std::move(self));
   token.id = entry->id;
   return token;
 }

@@ -28,7 +28,8 @@ devices::SubmitResult ProviderWorker::submit(devices::Job& job) {
 
 void ProviderWorker::stop() {
   for (devices::Job& job : queue_.close())
-    if (job.done) job.done({devices::JobEnd::token_removed, "the token was removed before the operation ran"});
+    if (job.done)
+      job.done({devices::JobEnd::token_removed, "the token was removed before the operation ran"});
 }
 
 void ProviderWorker::join() {

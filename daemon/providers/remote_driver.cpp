@@ -67,6 +67,11 @@ void fill(eport_pin_info* out, const drivers::PinInfo& v) {
   out->max_source = source_code(v.max_source);
   out->min_length = count(v.min_length);
   out->max_length = count(v.max_length);
+  out->state = v.state == "ok"          ? EPORT_PIN_STATE_OK
+               : v.state == "low"       ? EPORT_PIN_STATE_LOW
+               : v.state == "final_try" ? EPORT_PIN_STATE_FINAL_TRY
+               : v.state == "blocked"   ? EPORT_PIN_STATE_BLOCKED
+                                        : -1;
 }
 
 void fill(eport_slot_info* out, const drivers::SlotInfo& v) {
@@ -138,7 +143,8 @@ std::int32_t r_enumerate(eport_driver* d, eport_token_info* infos, std::size_t* 
 
 std::int32_t r_open(eport_driver* d, const char* key, eport_token** out) {
   ProviderProcess* process = context_of(d)->process.get();
-  const Answer a = process->call(Op::open, 0, 0, [&](wire::Writer& w) { w.str(key); }, kCallBudget);
+  const Answer a = process->call(
+      Op::open, 0, 0, [&](wire::Writer& w) { w.str(key); }, kCallBudget);
   if (a.status != EPORT_OK) return a.status;
   wire::Reader r(a.payload);
   const std::uint64_t ref = r.u64();
@@ -150,7 +156,9 @@ std::int32_t r_open(eport_driver* d, const char* key, eport_token** out) {
 std::int32_t r_wait_change(eport_driver* d, std::uint32_t timeout_ms) {
   const auto budget = std::chrono::milliseconds(timeout_ms) + kGrace;
   return context_of(d)
-      ->process->call(Op::wait_change, 0, 0, [&](wire::Writer& w) { w.u32(timeout_ms); }, budget)
+      ->process
+      ->call(
+          Op::wait_change, 0, 0, [&](wire::Writer& w) { w.u32(timeout_ms); }, budget)
       .status;
 }
 
@@ -168,17 +176,19 @@ std::int32_t r_pin_status(eport_token* t, eport_channel*, std::uint32_t which, e
   return give_pin(token_call(t, Op::pin_status, [&](wire::Writer& w) { w.u32(which); }), out);
 }
 
-std::int32_t r_pin_reset(eport_token* t, eport_channel*, const char* puk, std::size_t puk_len, const char* pin,
-                         std::size_t pin_len, eport_pin_info* out) {
+std::int32_t r_pin_reset(eport_token* t, eport_channel*, const char* puk, std::size_t puk_len,
+                         const char* pin, std::size_t pin_len, eport_pin_info* out) {
   return give_pin(
       token_call(t, Op::pin_reset, [&](wire::Writer& w) { w.str(puk, puk_len).str(pin, pin_len); }), out);
 }
 
 std::int32_t r_pin_change(eport_token* t, eport_channel*, std::uint32_t which, const char* old_pin,
-                          std::size_t old_len, const char* new_pin, std::size_t new_len, eport_pin_info* out) {
-  return give_pin(token_call(t, Op::pin_change,
-                             [&](wire::Writer& w) { w.u32(which).str(old_pin, old_len).str(new_pin, new_len); }),
-                  out);
+                          std::size_t old_len, const char* new_pin, std::size_t new_len,
+                          eport_pin_info* out) {
+  return give_pin(
+      token_call(t, Op::pin_change,
+                 [&](wire::Writer& w) { w.u32(which).str(old_pin, old_len).str(new_pin, new_len); }),
+      out);
 }
 
 std::int32_t r_cert_list(eport_token* t, eport_channel*, eport_slot_info* slots, std::size_t* count_inout) {
@@ -198,7 +208,8 @@ std::int32_t r_cert_list(eport_token* t, eport_channel*, eport_slot_info* slots,
   return EPORT_OK;
 }
 
-std::int32_t r_cert_read(eport_token* t, eport_channel*, const char* slot, std::uint8_t* der, std::size_t* len) {
+std::int32_t r_cert_read(eport_token* t, eport_channel*, const char* slot, std::uint8_t* der,
+                         std::size_t* len) {
   return give_bytes(token_call(t, Op::cert_read, [&](wire::Writer& w) { w.str(slot); }), der, len);
 }
 
@@ -246,7 +257,8 @@ eport_driver_ops remote_table(const RemoteContext& context, std::uint64_t capabi
 
 }  // namespace
 
-ProviderHosts::ProviderHosts(std::string executable, std::string log_level, std::shared_ptr<spdlog::logger> logger)
+ProviderHosts::ProviderHosts(std::string executable, std::string log_level,
+                             std::shared_ptr<spdlog::logger> logger)
     : executable_(std::move(executable)),
       log_level_(std::move(log_level)),
       logger_(logger ? std::move(logger) : spdlog::default_logger()) {}
@@ -269,8 +281,8 @@ std::unique_ptr<drivers::Driver> ProviderHosts::host(const std::filesystem::path
   context->version = info.version;
   ProviderProcess* process = context->process.get();
   const eport_driver_ops ops = remote_table(*context, info.capability_bits);
-  auto driver = drivers::make_table_driver(ops, reinterpret_cast<eport_driver*>(context.release()), std::move(info),
-                                           logger_);
+  auto driver = drivers::make_table_driver(ops, reinterpret_cast<eport_driver*>(context.release()),
+                                           std::move(info), logger_);
   process->on_status(driver->status_sink());
   std::lock_guard<std::mutex> lock(mutex_);
   processes_[driver.get()] = process;
@@ -278,9 +290,8 @@ std::unique_ptr<drivers::Driver> ProviderHosts::host(const std::filesystem::path
 }
 
 drivers::ProviderHostFn ProviderHosts::hook() {
-  return [this](const std::filesystem::path& plugin_dir, const drivers::DriverSpec& spec, std::string& reason) {
-    return host(plugin_dir, spec, reason);
-  };
+  return [this](const std::filesystem::path& plugin_dir, const drivers::DriverSpec& spec,
+                std::string& reason) { return host(plugin_dir, spec, reason); };
 }
 
 ProviderProcess* ProviderHosts::process_of(const drivers::Driver* driver) const {

@@ -24,13 +24,14 @@ class ProviderHosts {
  public:
   /// `executable`: the eportd binary to start as `--provider-host` ("/proc/self/exe" in the
   /// daemon, the build's eportd in tests); `log_level` for the helpers.
-  ProviderHosts(std::string executable, std::string log_level, std::shared_ptr<spdlog::logger> logger = nullptr);
+  ProviderHosts(std::string executable, std::string log_level,
+                std::shared_ptr<spdlog::logger> logger = nullptr);
 
   /// The loader's hook (drivers::LoadOptions::provider_host): starts the helper, waits for the
   /// plug-in's init() and returns a Driver whose calls go to it; nullptr with `reason` set when
   /// the helper could not load or initialise the plug-in.
-  std::unique_ptr<drivers::Driver> host(const std::filesystem::path& plugin_dir, const drivers::DriverSpec& spec,
-                                        std::string& reason);
+  std::unique_ptr<drivers::Driver> host(const std::filesystem::path& plugin_dir,
+                                        const drivers::DriverSpec& spec, std::string& reason);
   /// drivers::ProviderHostFn bound to this object.
   drivers::ProviderHostFn hook();
 

@@ -151,6 +151,7 @@ TEST_CASE("ABI 1.1 only appends to the 1.0 structs", "[drivers][abi]") {
   CHECK(offsetof(eport_token_info, reader) == 264 + 129 + 17);
   CHECK(offsetof(eport_host, report_status) == EPORT_HOST_SIZE_1_0);
   CHECK(EPORT_HOST_SIZE_1_1 == 48);
+  CHECK(offsetof(eport_pin_info, state) == 36);
 #endif
   CHECK(EPORT_DRIVER_ABI_MINOR == 1);
 }

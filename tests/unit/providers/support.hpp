@@ -55,7 +55,8 @@ inline bool eventually(const std::function<bool()>& condition) {
 }
 
 /// A logger that keeps its last lines.
-inline std::shared_ptr<spdlog::logger> memory_logger(std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt>& sink) {
+inline std::shared_ptr<spdlog::logger> memory_logger(
+    std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt>& sink) {
   sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(256);
   sink->set_pattern("%v");
   auto logger = std::make_shared<spdlog::logger>("providers-test", sink);

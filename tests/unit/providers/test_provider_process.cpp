@@ -109,16 +109,18 @@ TEST_CASE("a helper whose plug-in fails init reports the plug-in's reason", "[pr
   CHECK(driver == nullptr);
   CHECK(reason.find("init failed") != std::string::npos);
   bool logged = false;
-  for (const auto& line : sink->last_formatted()) logged |= line.find("option \"dir\" is required") != std::string::npos;
+  for (const auto& line : sink->last_formatted())
+    logged |= line.find("option \"dir\" is required") != std::string::npos;
   CHECK(logged);  // the plug-in's own log line, passed on by the helper
 }
 
-TEST_CASE("the loader hands token providers to the helper and keeps card drivers here", "[providers][loader]") {
+TEST_CASE("the loader hands token providers to the helper and keeps card drivers here",
+          "[providers][loader]") {
   TokenDir dir;
   ProviderHosts hosts(EPORTD_BINARY, "info");
-  auto loaded = drivers::load_drivers(
-      EPORT_FIXTURE_PLUGIN_DIR, {{"good", nullptr}, {"file-tokens", {{"dir", dir.path().string()}}}},
-      drivers::LoadMode::Full, nullptr, hosts.hook());
+  auto loaded = drivers::load_drivers(EPORT_FIXTURE_PLUGIN_DIR,
+                                      {{"good", nullptr}, {"file-tokens", {{"dir", dir.path().string()}}}},
+                                      drivers::LoadMode::Full, nullptr, hosts.hook());
   REQUIRE(loaded.failures.empty());
   REQUIRE(loaded.drivers.size() == 2);
   CHECK(loaded.drivers[0]->is_card_driver());

@@ -41,8 +41,8 @@ class Recorder final : public devices::RegistryListener {
 TEST_CASE("a watcher lists the provider's tokens as they come and go", "[providers][watcher]") {
   TokenDir dir;
   dir.token("A", "label=Alice\nkind=pkcs11\npin_tries=2\npin_max=3\n");
-  auto loaded = drivers::load_drivers(EPORT_FIXTURE_PLUGIN_DIR, {{"file-tokens", {{"dir", dir.path().string()}}}},
-                                      drivers::LoadMode::Full);
+  auto loaded = drivers::load_drivers(
+      EPORT_FIXTURE_PLUGIN_DIR, {{"file-tokens", {{"dir", dir.path().string()}}}}, drivers::LoadMode::Full);
   REQUIRE(loaded.drivers.size() == 1);
   Recorder recorder;
   devices::TokenRegistry registry({}, recorder);
@@ -81,11 +81,11 @@ TEST_CASE("a watcher lists the provider's tokens as they come and go", "[provide
   dir.remove("A.token");
   REQUIRE(eventually([&] { return !registry.token("fx:A").has_value(); }));
   watcher.stop();
-  CHECK(recorder.events() == std::vector<std::string>{"token+ fx:A pkcs11", "token+ fx:B usbkey", "token- fx:A"});
+  CHECK(recorder.events() ==
+        std::vector<std::string>{"token+ fx:A pkcs11", "token+ fx:B usbkey", "token- fx:A"});
 }
 
-TEST_CASE("provider tokens take unique ids and their removal is announced",
-          "[providers][registry]") {
+TEST_CASE("provider tokens take unique ids and their removal is announced", "[providers][registry]") {
   Recorder recorder;
   devices::TokenRegistry registry({}, recorder);
   devices::Token token;
@@ -99,6 +99,6 @@ TEST_CASE("provider tokens take unique ids and their removal is announced",
   CHECK(registry.tokens().size() == 2);
   registry.remove_provider_token(first);
   registry.remove_provider_token("p11:unknown");
-  CHECK(recorder.events() == std::vector<std::string>{"token+ p11:m:1 smartcard", "token+ p11:m:1-2 smartcard",
-                                                      "token- p11:m:1"});
+  CHECK(recorder.events() ==
+        std::vector<std::string>{"token+ p11:m:1 smartcard", "token+ p11:m:1-2 smartcard", "token- p11:m:1"});
 }

@@ -12,9 +12,11 @@ TEST_CASE("ABI values survive the trip to the helper and back", "[providers][wir
   pin.blocked = true;
   pin.source = "pkcs11-flags";
   pin.max_length = 16;
-  eport::drivers::TokenIdentity identity{"63c85daa", "Alice", "SoftHSM v2", "SoftHSM project", "p11:softhsm:63c85daa",
-                                         "pkcs11",   "Virtual PCD 00 00"};
-  eport::drivers::SlotInfo slot{"a1b2c3d4e5f60718293a4b5c6d7e8f9011223344", "signing key", true, std::nullopt};
+  eport::drivers::TokenIdentity identity{
+      "63c85daa",         "Alice", "SoftHSM v2", "SoftHSM project", "p11:softhsm:63c85daa", "pkcs11",
+      "Virtual PCD 00 00"};
+  eport::drivers::SlotInfo slot{"a1b2c3d4e5f60718293a4b5c6d7e8f9011223344", "signing key", true,
+                                std::nullopt};
   wire::Writer w(wire::Type::result);
   wire::put(w, pin);
   wire::put(w, identity);
