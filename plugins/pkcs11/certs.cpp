@@ -33,7 +33,9 @@ std::string text(const std::optional<Bytes>& bytes) {
 // The slot's CKA_ID; BAD_ARGS when `slot` is not a hex id.
 Bytes slot_id(const char* slot) {
   auto id = slot != nullptr ? from_hex(slot) : std::nullopt;
-  if (!id || id->empty()) throw P11Error(EPORT_ERR_BAD_ARGS, std::string("\"") + (slot ? slot : "") + "\" is not a slot of this token");
+  if (!id || id->empty())
+    throw P11Error(EPORT_ERR_BAD_ARGS,
+                   std::string("\"") + (slot ? slot : "") + "\" is not a slot of this token");
   return *id;
 }
 
@@ -104,7 +106,8 @@ int32_t list_slots(Module::Use& use, const TokenSeen& seen, eport_slot_info* slo
   return EPORT_OK;
 }
 
-int32_t read_certificate(Module::Use& use, const TokenSeen& seen, const char* slot, uint8_t* der, size_t* len) {
+int32_t read_certificate(Module::Use& use, const TokenSeen& seen, const char* slot, uint8_t* der,
+                         size_t* len) {
   const Bytes id = slot_id(slot);
   Session s(use, seen.slot, false);
   auto found = certificates(s, id);
@@ -132,11 +135,13 @@ int32_t write_certificate(Module::Use& use, const TokenSeen& seen, const eport_h
   if (!parts) throw P11Error(EPORT_ERR_BAD_ARGS, "the certificate does not parse");
   Session s(use, seen.slot, true);
   const auto old = certificates(s, id);
-  if (old.empty() && !has_keys(s, id)) throw P11Error(EPORT_ERR_BAD_ARGS, std::string("no object has CKA_ID ") + slot);
+  if (old.empty() && !has_keys(s, id))
+    throw P11Error(EPORT_ERR_BAD_ARGS, std::string("no object has CKA_ID ") + slot);
   // The new object keeps the old one's label, else the key's, else the subject's CN.
   std::string label = old.empty() ? std::string() : text(s.attribute(old.front().first, CKA_LABEL));
-  if (label.empty())
-    for (auto key : objects(s, kPrivateKey, &id)) label = text(s.attribute(key, CKA_LABEL));
+  for (const auto* klass : {&kPrivateKey, &kPublicKey})
+    for (auto key : objects(s, *klass, &id))
+      if (label.empty()) label = text(s.attribute(key, CKA_LABEL));
   if (label.empty()) label = parts->common_name.empty() ? std::string("certificate") : parts->common_name;
 
   const CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
@@ -169,8 +174,9 @@ int32_t write_certificate(Module::Use& use, const TokenSeen& seen, const eport_h
   const auto back = s.attribute(created, CKA_VALUE);
   if (!back || *back != value) {
     use->C_DestroyObject(s.handle(), created);
-    throw P11Error(EPORT_ERR_CARD_ERROR, "the token kept something else than the certificate written; "
-                                         "the new object was removed and the old certificate stays");
+    throw P11Error(EPORT_ERR_CARD_ERROR,
+                   "the token kept something else than the certificate written; "
+                   "the new object was removed and the old certificate stays");
   }
   for (const auto& [handle, bytes] : old) {
     const CK_RV gone = use->C_DestroyObject(s.handle(), handle);
@@ -184,7 +190,8 @@ int32_t write_certificate(Module::Use& use, const TokenSeen& seen, const eport_h
                                              "): the token holds both"),
                    gone);
   }
-  log_line(host, EPORT_LOG_INFO, "certificate written to slot " + std::string(slot) + " of token " + seen.serial);
+  log_line(host, EPORT_LOG_INFO,
+           "certificate written to slot " + std::string(slot) + " of token " + seen.serial);
   return EPORT_OK;
 }
 

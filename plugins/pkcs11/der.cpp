@@ -15,7 +15,8 @@ Bytes tlv(std::uint8_t tag, const Bytes& content) {
     out.push_back(static_cast<std::uint8_t>(n));
   } else {
     Bytes length;
-    for (std::size_t v = n; v != 0; v >>= 8) length.insert(length.begin(), static_cast<std::uint8_t>(v & 0xff));
+    for (std::size_t v = n; v != 0; v >>= 8)
+      length.insert(length.begin(), static_cast<std::uint8_t>(v & 0xff));
     out.push_back(static_cast<std::uint8_t>(0x80 | length.size()));
     out.insert(out.end(), length.begin(), length.end());
   }

@@ -18,10 +18,10 @@ Bytes ec_spki(const Bytes& params, const Bytes& point);
 
 /// What a certificate object repeats of its certificate.
 struct CertificateParts {
-  Bytes subject;             ///< DER Name
-  Bytes issuer;              ///< DER Name
-  Bytes serial;              ///< DER INTEGER
-  std::string common_name;   ///< the subject's CN ("" when none)
+  Bytes subject;            ///< DER Name
+  Bytes issuer;             ///< DER Name
+  Bytes serial;             ///< DER INTEGER
+  std::string common_name;  ///< the subject's CN ("" when none)
 };
 
 /// The parts of a DER certificate; nullopt when it does not parse.

@@ -18,7 +18,9 @@ Logger logger_for(const eport_host* host) {
   return [host](int32_t level, const std::string& message) { log_line(host, level, message); };
 }
 
-std::string token_key(const Module& module, const std::string& serial) { return "p11:" + module.label() + ":" + serial; }
+std::string token_key(const Module& module, const std::string& serial) {
+  return "p11:" + module.label() + ":" + serial;
+}
 
 int32_t copy_out(const Bytes& bytes, uint8_t* buffer, size_t* len) {
   if (len == nullptr) throw P11Error(EPORT_ERR_BAD_ARGS, "NULL length");
@@ -77,7 +79,8 @@ void add_p11_kit_modules(eport_driver& driver) {
   driver.p11_kit = p11_kit_modules_load(nullptr, 0);
   if (driver.p11_kit == nullptr) {
     const char* why = p11_kit_message();
-    log(EPORT_LOG_ERROR, std::string("p11-kit: cannot load the registered modules: ") + (why ? why : "unknown error"));
+    log(EPORT_LOG_ERROR,
+        std::string("p11-kit: cannot load the registered modules: ") + (why ? why : "unknown error"));
     return;
   }
   for (CK_FUNCTION_LIST** it = driver.p11_kit; *it != nullptr; ++it) {

@@ -14,15 +14,15 @@
 
 /// The plug-in's context: its modules and their slot events.
 struct eport_driver {
-  const eport_host* host = nullptr;                               ///< valid until shutdown()
-  eport::pkcs11::Options options;                                 ///< from host->config_json
-  std::vector<std::unique_ptr<eport::pkcs11::Module>> modules;    ///< configured, then p11-kit's
-  CK_FUNCTION_LIST** p11_kit = nullptr;                           ///< p11-kit's list, released last
-  std::mutex mutex;                                               ///< guards the rest
-  std::condition_variable changed;                                ///< a module saw a slot event
-  std::uint64_t events = 0;                                       ///< slot events so far
-  std::uint64_t seen = 0;                                         ///< events wait_change reported
-  std::string last_status;                                        ///< last report_status text
+  const eport_host* host = nullptr;                             ///< valid until shutdown()
+  eport::pkcs11::Options options;                               ///< from host->config_json
+  std::vector<std::unique_ptr<eport::pkcs11::Module>> modules;  ///< configured, then p11-kit's
+  CK_FUNCTION_LIST** p11_kit = nullptr;                         ///< p11-kit's list, released last
+  std::mutex mutex;                                             ///< guards the rest
+  std::condition_variable changed;                              ///< a module saw a slot event
+  std::uint64_t events = 0;                                     ///< slot events so far
+  std::uint64_t seen = 0;                                       ///< events wait_change reported
+  std::string last_status;                                      ///< last report_status text
 };
 
 /// One token: a module and the token's serial (its slot is looked up on every call).
@@ -52,7 +52,8 @@ int32_t guarded(const eport_host* host, const char* operation, Body&& body) noex
     return body();
   } catch (const P11Error& error) {
     const bool answer = error.status() == EPORT_ERR_NOT_FOUND;
-    log_line(host, answer ? EPORT_LOG_DEBUG : EPORT_LOG_WARNING, std::string(operation) + ": " + error.what());
+    log_line(host, answer ? EPORT_LOG_DEBUG : EPORT_LOG_WARNING,
+             std::string(operation) + ": " + error.what());
     return error.status();
   } catch (const std::bad_alloc&) {
     return EPORT_ERR_NO_MEMORY;
@@ -79,8 +80,8 @@ int32_t on_token(eport_token* token, const char* operation, Body&& body) noexcep
 /// True when `member` of `out` lies inside out->struct_size (an older host's struct is shorter).
 template <typename S, typename F>
 bool covers(const S* out, F S::*member) {
-  const auto offset =
-      static_cast<std::size_t>(reinterpret_cast<const char*>(&(out->*member)) - reinterpret_cast<const char*>(out));
+  const auto offset = static_cast<std::size_t>(reinterpret_cast<const char*>(&(out->*member)) -
+                                               reinterpret_cast<const char*>(out));
   return offset + sizeof(F) <= out->struct_size;
 }
 
@@ -105,12 +106,13 @@ void pin_state(const CK_TOKEN_INFO& info, uint32_t which, eport_pin_info* out);
 int32_t reset_pin(Module::Use& use, const TokenSeen& seen, const char* puk, size_t puk_len, const char* pin,
                   size_t pin_len, eport_pin_info* out);
 /// pin_change: C_Login + C_SetPIN for the user PIN or the SO PIN.
-int32_t change_pin(Module::Use& use, const TokenSeen& seen, uint32_t which, const char* old_pin, size_t old_len,
-                   const char* new_pin, size_t new_len, eport_pin_info* out);
+int32_t change_pin(Module::Use& use, const TokenSeen& seen, uint32_t which, const char* old_pin,
+                   size_t old_len, const char* new_pin, size_t new_len, eport_pin_info* out);
 /// cert_list: one slot per CKA_ID of a certificate or key object.
 int32_t list_slots(Module::Use& use, const TokenSeen& seen, eport_slot_info* slots, size_t* count);
 /// cert_read: the certificate object with that CKA_ID.
-int32_t read_certificate(Module::Use& use, const TokenSeen& seen, const char* slot, uint8_t* der, size_t* len);
+int32_t read_certificate(Module::Use& use, const TokenSeen& seen, const char* slot, uint8_t* der,
+                         size_t* len);
 /// slot_public_key: SPKI of the public key (or readable private key) with that CKA_ID.
 int32_t public_key(Module::Use& use, const TokenSeen& seen, const char* slot, uint8_t* spki, size_t* len);
 /// cert_write: create the new certificate object, read it back, then destroy the old one.

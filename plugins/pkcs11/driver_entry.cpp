@@ -37,7 +37,8 @@ int32_t p11_init(const eport_host* host, eport_driver** out) {
     if (driver->modules.empty())
       log(EPORT_LOG_WARNING, "no PKCS#11 module is configured (options.modules, or p11-kit: true)");
     report_modules(*driver);
-    log(EPORT_LOG_INFO, std::to_string(working) + " of " + std::to_string(driver->modules.size()) + " module(s) work");
+    log(EPORT_LOG_INFO,
+        std::to_string(working) + " of " + std::to_string(driver->modules.size()) + " module(s) work");
     *out = driver.release();
     return EPORT_OK;
   });
@@ -88,7 +89,8 @@ int32_t p11_enumerate(eport_driver* driver, eport_token_info* infos, size_t* cou
 int32_t p11_open(eport_driver* driver, const char* key, eport_token** out) {
   const eport_host* host = driver != nullptr ? driver->host : nullptr;
   return guarded(host, "open_provider_token", [&]() -> int32_t {
-    if (driver == nullptr || key == nullptr || out == nullptr) throw P11Error(EPORT_ERR_BAD_ARGS, "NULL argument");
+    if (driver == nullptr || key == nullptr || out == nullptr)
+      throw P11Error(EPORT_ERR_BAD_ARGS, "NULL argument");
     const std::string text = key;
     for (auto& module : driver->modules) {
       const std::string prefix = token_key(*module, "");
@@ -154,33 +156,36 @@ int32_t p11_pin_reset(eport_token* token, eport_channel*, const char* puk, size_
   });
 }
 
-int32_t p11_pin_change(eport_token* token, eport_channel*, uint32_t which, const char* old_pin, size_t old_len,
-                       const char* new_pin, size_t new_len, eport_pin_info* out) {
+int32_t p11_pin_change(eport_token* token, eport_channel*, uint32_t which, const char* old_pin,
+                       size_t old_len, const char* new_pin, size_t new_len, eport_pin_info* out) {
   return on_token(token, "pin_change", [&](Module::Use& use, const TokenSeen& seen) {
     return change_pin(use, seen, which, old_pin, old_len, new_pin, new_len, out);
   });
 }
 
 int32_t p11_cert_list(eport_token* token, eport_channel*, eport_slot_info* slots, size_t* count) {
-  return on_token(token, "cert_list",
-                  [&](Module::Use& use, const TokenSeen& seen) { return list_slots(use, seen, slots, count); });
+  return on_token(token, "cert_list", [&](Module::Use& use, const TokenSeen& seen) {
+    return list_slots(use, seen, slots, count);
+  });
 }
 
 int32_t p11_cert_read(eport_token* token, eport_channel*, const char* slot, uint8_t* der, size_t* len) {
-  return on_token(token, "cert_read",
-                  [&](Module::Use& use, const TokenSeen& seen) { return read_certificate(use, seen, slot, der, len); });
+  return on_token(token, "cert_read", [&](Module::Use& use, const TokenSeen& seen) {
+    return read_certificate(use, seen, slot, der, len);
+  });
 }
 
-int32_t p11_cert_write(eport_token* token, eport_channel*, const char* slot, const uint8_t* der, size_t der_len,
-                       const uint8_t* key, size_t key_len) {
+int32_t p11_cert_write(eport_token* token, eport_channel*, const char* slot, const uint8_t* der,
+                       size_t der_len, const uint8_t* key, size_t key_len) {
   return on_token(token, "cert_write", [&](Module::Use& use, const TokenSeen& seen) {
     return write_certificate(use, seen, token->driver->host, slot, der, der_len, key, key_len);
   });
 }
 
 int32_t p11_public_key(eport_token* token, eport_channel*, const char* slot, uint8_t* spki, size_t* len) {
-  return on_token(token, "slot_public_key",
-                  [&](Module::Use& use, const TokenSeen& seen) { return public_key(use, seen, slot, spki, len); });
+  return on_token(token, "slot_public_key", [&](Module::Use& use, const TokenSeen& seen) {
+    return public_key(use, seen, slot, spki, len);
+  });
 }
 
 const eport_driver_ops kOps = {
@@ -190,9 +195,9 @@ const eport_driver_ops kOps = {
     "pkcs11",
     "0.1.0",
     EPORT_KIND_TOKEN_PROVIDER,
-    EPORT_CAP_ENUMERATE | EPORT_CAP_WAIT_CHANGE | EPORT_CAP_IDENTIFY | EPORT_CAP_PIN_STATUS | EPORT_CAP_PIN_RESET |
-        EPORT_CAP_PIN_CHANGE | EPORT_CAP_CERT_LIST | EPORT_CAP_CERT_READ | EPORT_CAP_CERT_WRITE |
-        EPORT_CAP_SLOT_PUBLIC_KEY,
+    EPORT_CAP_ENUMERATE | EPORT_CAP_WAIT_CHANGE | EPORT_CAP_IDENTIFY | EPORT_CAP_PIN_STATUS |
+        EPORT_CAP_PIN_RESET | EPORT_CAP_PIN_CHANGE | EPORT_CAP_CERT_LIST | EPORT_CAP_CERT_READ |
+        EPORT_CAP_CERT_WRITE | EPORT_CAP_SLOT_PUBLIC_KEY,
     p11_init,
     p11_shutdown,
     nullptr,  // match: card drivers only

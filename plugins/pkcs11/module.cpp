@@ -27,7 +27,11 @@ Module::Module(std::string label, std::string path, Logger log)
     : label_(std::move(label)), path_(std::move(path)), log_(std::move(log)), borrowed_(false) {}
 
 Module::Module(std::string label, std::string path, CK_FUNCTION_LIST* functions, Logger log)
-    : label_(std::move(label)), path_(std::move(path)), log_(std::move(log)), borrowed_(true), functions_(functions) {}
+    : label_(std::move(label)),
+      path_(std::move(path)),
+      log_(std::move(log)),
+      borrowed_(true),
+      functions_(functions) {}
 
 Module::~Module() { stop(); }
 
@@ -85,7 +89,8 @@ bool Module::initialise(std::string& error) {
     rv = functions_->C_Initialize(nullptr);
   }
   if (rv == CKR_CRYPTOKI_ALREADY_INITIALIZED) {
-    log_(EPORT_LOG_WARNING, "module " + label_ + " was already initialised in this process; it is used as it is");
+    log_(EPORT_LOG_WARNING,
+         "module " + label_ + " was already initialised in this process; it is used as it is");
     return true;
   }
   if (rv != CKR_OK) {
@@ -110,7 +115,8 @@ void Module::watch_events(std::function<void()> on_event) {
     // Not supported, or "no event" without having blocked: this module is polled instead.
     const bool quick = std::chrono::steady_clock::now() - began < std::chrono::milliseconds(100);
     if (rv != CKR_FUNCTION_NOT_SUPPORTED && !(rv == CKR_NO_EVENT && quick))
-      log_(EPORT_LOG_WARNING, "module " + label_ + ": C_WaitForSlotEvent: " + rv_name(rv) + "; polling it instead");
+      log_(EPORT_LOG_WARNING,
+           "module " + label_ + ": C_WaitForSlotEvent: " + rv_name(rv) + "; polling it instead");
     else log_(EPORT_LOG_DEBUG, "module " + label_ + " cannot wait for slot events; it is polled");
     break;
   }
@@ -134,7 +140,7 @@ void Module::refresh() {
     return;
   }
   std::unique_lock<std::shared_mutex> lock(gate_, std::try_to_lock);
-  if (!lock) return;  // an operation runs: next time
+  if (!lock) return;                       // an operation runs: next time
   if (events_.joinable()) events_.join();  // ended: the module is polled
   functions_->C_Finalize(nullptr);
   initialised_ = false;

@@ -80,8 +80,8 @@ class Module {
   const bool borrowed_;
   void* library_ = nullptr;
   CK_FUNCTION_LIST* functions_ = nullptr;
-  bool initialised_ = false;   // we called C_Initialize and owe a C_Finalize
-  bool os_locking_ = true;     // the module locks itself (else serial_ serialises calls)
+  bool initialised_ = false;  // we called C_Initialize and owe a C_Finalize
+  bool os_locking_ = true;    // the module locks itself (else serial_ serialises calls)
   std::atomic<bool> ready_{false};
   std::atomic<bool> waiting_{false};
   std::atomic<bool> stopping_{false};

@@ -11,7 +11,9 @@ namespace eport::pkcs11 {
 
 namespace {
 
-[[noreturn]] void bad(const std::string& what) { throw P11Error(EPORT_ERR_BAD_ARGS, "pkcs11 options: " + what); }
+[[noreturn]] void bad(const std::string& what) {
+  throw P11Error(EPORT_ERR_BAD_ARGS, "pkcs11 options: " + what);
+}
 
 ModuleOption module_option(const nlohmann::json& item, std::size_t index) {
   const std::string where = "modules[" + std::to_string(index) + "]";

@@ -18,8 +18,12 @@ PinFlags flags_of(uint32_t which) {
 
 bool sane_length(CK_ULONG value) { return value != CK_UNAVAILABLE_INFORMATION && value <= 4096; }
 
-CK_ULONG max_length(const CK_TOKEN_INFO& info) { return sane_length(info.ulMaxPinLen) ? info.ulMaxPinLen : 4096; }
-CK_ULONG min_length(const CK_TOKEN_INFO& info) { return sane_length(info.ulMinPinLen) ? info.ulMinPinLen : 0; }
+CK_ULONG max_length(const CK_TOKEN_INFO& info) {
+  return sane_length(info.ulMaxPinLen) ? info.ulMaxPinLen : 4096;
+}
+CK_ULONG min_length(const CK_TOKEN_INFO& info) {
+  return sane_length(info.ulMinPinLen) ? info.ulMinPinLen : 0;
+}
 
 // The PIN's state now (the flags changed with the attempt).
 void state_after(Module::Use& use, const TokenSeen& seen, uint32_t which, eport_pin_info* out) {
@@ -44,11 +48,14 @@ CK_UTF8CHAR_PTR utf8(const char* text) { return reinterpret_cast<CK_UTF8CHAR_PTR
 void pin_state(const CK_TOKEN_INFO& info, uint32_t which, eport_pin_info* out) {
   const PinFlags f = flags_of(which);
   const CK_FLAGS flags = info.flags;
+  if (sane_length(info.ulMinPinLen)) out->min_length = static_cast<int32_t>(info.ulMinPinLen);
+  if (sane_length(info.ulMaxPinLen)) out->max_length = static_cast<int32_t>(info.ulMaxPinLen);
+  // Many modules never flag the SO PIN (OpenSC's PIV emulation, whose PUK may be down to its
+  // last try): for it, no flag says nothing, and nothing is claimed.
+  if (which == EPORT_PIN_PUK && (flags & (f.locked | f.final_try | f.low | f.to_be_changed)) == 0) return;
   out->blocked = (flags & f.locked) != 0 ? 1 : 0;
   if ((flags & f.to_be_changed) != 0) out->is_default = 1;
   out->source = EPORT_SOURCE_PKCS11_FLAGS;
-  if (sane_length(info.ulMinPinLen)) out->min_length = static_cast<int32_t>(info.ulMinPinLen);
-  if (sane_length(info.ulMaxPinLen)) out->max_length = static_cast<int32_t>(info.ulMaxPinLen);
   if (!covers(out, &eport_pin_info::state)) return;  // a 1.0 host: blocked is all it can show
   if (which == EPORT_PIN_USER && (flags & CKF_USER_PIN_INITIALIZED) == 0) return;  // no user PIN yet
   out->state = (flags & f.locked) != 0      ? EPORT_PIN_STATE_BLOCKED
@@ -78,8 +85,8 @@ int32_t reset_pin(Module::Use& use, const TokenSeen& seen, const char* puk, size
   return EPORT_OK;
 }
 
-int32_t change_pin(Module::Use& use, const TokenSeen& seen, uint32_t which, const char* old_pin, size_t old_len,
-                   const char* new_pin, size_t new_len, eport_pin_info* out) {
+int32_t change_pin(Module::Use& use, const TokenSeen& seen, uint32_t which, const char* old_pin,
+                   size_t old_len, const char* new_pin, size_t new_len, eport_pin_info* out) {
   if (which != EPORT_PIN_USER && which != EPORT_PIN_PUK) return EPORT_ERR_BAD_ARGS;
   const CK_TOKEN_INFO& info = seen.info;
   if (new_len < min_length(info) || new_len > max_length(info)) return EPORT_ERR_INVALID_PIN;
@@ -92,8 +99,8 @@ int32_t change_pin(Module::Use& use, const TokenSeen& seen, uint32_t which, cons
     Session session(use, seen.slot, true);
     const CK_RV rv = session.login(which == EPORT_PIN_USER ? CKU_USER : CKU_SO, old_pin, old_len);
     if (rv != CKR_OK) return refused(use, seen, which, rv, out);
-    const CK_RV set = use->C_SetPIN(session.handle(), utf8(old_pin), static_cast<CK_ULONG>(old_len), utf8(new_pin),
-                                    static_cast<CK_ULONG>(new_len));
+    const CK_RV set = use->C_SetPIN(session.handle(), utf8(old_pin), static_cast<CK_ULONG>(old_len),
+                                    utf8(new_pin), static_cast<CK_ULONG>(new_len));
     if (set == CKR_PIN_INVALID || set == CKR_PIN_LEN_RANGE) return EPORT_ERR_INVALID_PIN;
     check(set, "C_SetPIN");
   }

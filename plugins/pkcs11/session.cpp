@@ -13,11 +13,12 @@ std::vector<TokenSeen> list_tokens(Module::Use& module) {
     TokenSeen seen;
     seen.slot = slot;
     if (module->C_GetTokenInfo(slot, &seen.info) != CKR_OK) continue;  // pulled in between
-    if ((seen.info.flags & CKF_TOKEN_INITIALIZED) == 0) continue;     // e.g. SoftHSM's free slot
+    if ((seen.info.flags & CKF_TOKEN_INITIALIZED) == 0) continue;      // e.g. SoftHSM's free slot
     seen.serial = field(seen.info.serialNumber);
     if (seen.serial.empty()) continue;
     CK_SLOT_INFO slot_info{};
-    if (module->C_GetSlotInfo(slot, &slot_info) == CKR_OK) seen.description = field(slot_info.slotDescription);
+    if (module->C_GetSlotInfo(slot, &slot_info) == CKR_OK)
+      seen.description = field(slot_info.slotDescription);
     tokens.push_back(seen);
   }
   return tokens;

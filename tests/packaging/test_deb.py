@@ -16,6 +16,7 @@ def expected_files():
         "./usr/sbin/eportd",
         "./usr/bin/eportctl",
         f"./usr/{plugins}/eport-piv.so",
+        f"./usr/{plugins}/eport-pkcs11.so",
         "./etc/eportd/eportd.yaml",
         "./lib/systemd/system/eportd.service",
         "./lib/systemd/system/eportd.socket",
