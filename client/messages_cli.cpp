@@ -103,8 +103,9 @@ const std::vector<MessageEntry>& cli_messages() {
       {"cli.opt.puk_stdin", "Read the PUK from the first line of standard input instead of the terminal",
        "从标准输入的第一行读取 PUK 码，而不是从终端读取"},
       {"cli.opt.slot",
-       "Certificate slot: 9a (authentication, default), 9c (signature), 9d (key management), 9e",
-       "证书槽位：9a（身份认证，默认）、9c（数字签名）、9d（密钥管理）、9e"},
+       "Certificate slot as the card lists it (eportctl status shows them); default: the slot that "
+       "holds the card's certificate",
+       "证书槽位，以卡列出的为准（见“eportctl status”）；默认：卡上存放证书的槽位"},
       {"cli.opt.cert", "The renewed certificate file (PEM or DER)", "更新后的证书文件（PEM 或 DER）"},
       {"cli.opt.reset_pin", "After writing, reset the PIN to the default with the PUK (as 'unlock' does)",
        "写入后用 PUK 码将 PIN 码重置为初始密码（同“unlock”）"},

@@ -19,7 +19,7 @@ struct Options {
   std::optional<int> warn_days;     ///< check --warn-days
   bool puk_stdin = false;           ///< unlock --puk-stdin
   bool pins_stdin = false;          ///< change-pin --stdin
-  std::string slot = "9a";          ///< renew --slot
+  std::string slot;                 ///< renew --slot; "" = the token's certificate slot
   std::string cert_file;            ///< renew --cert
   bool reset_pin = false;           ///< renew --reset-pin
   bool yes = false;                 ///< renew --yes: no confirmation question

@@ -3,9 +3,9 @@
 
 #include "cert_preview.hpp"
 #include "format.hpp"
+#include "health.hpp"
 
 #include <cctype>
-#include <ctime>
 #include <fstream>
 
 namespace eport::client {
@@ -18,6 +18,44 @@ json certificate_in_slot(const json& status, const std::string& slot) {
   for (const auto& c : status.value("certificates", json::array()))
     if (c.value("slot", std::string()) == slot) return c;
   return json();
+}
+
+/// The token's own slots (token.status `slots`; an older eportd: its certificates' slots).
+std::vector<std::string> token_slots(const json& status) {
+  std::vector<std::string> slots;
+  const auto& listed =
+      status.contains("slots") ? status["slots"] : status.value("certificates", json::array());
+  for (const auto& s : listed)
+    if (s.is_object() && s.contains("slot") && s["slot"].is_string())
+      slots.push_back(s["slot"].get<std::string>());
+  return slots;
+}
+
+bool same_slot(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+/// The slot to write: --slot as the token spells it, or — without --slot — the one slot holding
+/// a certificate (else the only slot). Empty when there is no such slot; `why` says which case.
+std::string choose_slot(const json& status, const std::string& given, std::string& why) {
+  const auto slots = token_slots(status);
+  if (!given.empty()) {
+    for (const auto& s : slots)
+      if (same_slot(s, given)) return s;
+    why = "renew.no_such_slot";
+    return {};
+  }
+  std::vector<std::string> with_certificate;
+  for (const auto& c : status.value("certificates", json::array()))
+    with_certificate.push_back(c.value("slot", ""));
+  if (with_certificate.size() == 1) return with_certificate.front();
+  if (with_certificate.empty() && slots.size() == 1) return slots.front();
+  why = "renew.choose_slot";
+  return {};
 }
 
 bool confirmed(const Context& ctx) {
@@ -37,7 +75,8 @@ void show_preview(const Context& ctx, const json& old_cert, const json& new_cert
   if (!old_cert.is_object()) ctx.out << "  " << tr(ctx.lang, "renew.slot_empty") << "\n";
   if (old_cert.is_object() && old_cert.value("key", std::string()) != new_cert.value("key", std::string()))
     ctx.out << ctx.style.mark(Level::warn) << " " << tr(ctx.lang, "renew.key_differs") << "\n";
-  if (new_cert.value("state", std::string()) != "valid")
+  const std::string state = cert_state(new_cert);
+  if (state == "expired" || state == "not_yet_valid")
     ctx.out << ctx.style.mark(Level::warn) << " "
             << trf(ctx.lang, ctx.opt.force ? "renew.not_valid_forced" : "renew.not_valid_now",
                    {{"from", date_only(new_cert.value("not_before", std::string()))},
@@ -55,19 +94,42 @@ std::string read_management_key(const std::string& path) {
   return key;
 }
 
+int renew_slot(const Context& ctx, RpcClient& rpc, const json& status, const CertificatePreview& preview);
+
 }  // namespace
 
 int cmd_renew(const Context& ctx) {
   CertificatePreview preview;
   try {
-    preview = preview_certificate_file(ctx.opt.cert_file, std::time(nullptr));
+    preview = preview_certificate_file(ctx.opt.cert_file, std::chrono::system_clock::now());
   } catch (const std::exception& e) {
     return ctx.report(explain_reason(ctx.lang, "cert_invalid", json::object(), e.what()), exit_failed);
   }
   auto rpc = ctx.connect();
   json status = rpc->call("token.status", {{"token", ctx.opt.token}});
+  std::string why;
+  const std::string slot = choose_slot(status, ctx.opt.slot, why);
+  if (slot.empty()) {
+    std::string names;
+    for (const auto& s : token_slots(status)) names += (names.empty() ? "" : ", ") + s;
+    return ctx.report(
+        {"no_such_slot", trf(ctx.lang, why.c_str(), {{"token", ctx.opt.token}, {"slot", ctx.opt.slot}}),
+         trf(ctx.lang, "renew.slots_todo", {{"slots", names}})},
+        exit_failed);
+  }
+  Options opt = ctx.opt;  // the preview and the answer name the slot as the token spells it
+  opt.slot = slot;
+  const Context here{opt, ctx.lang, ctx.style, ctx.out, ctx.err, ctx.prompter};
+  return renew_slot(here, *rpc, status, preview);
+}
+
+namespace {
+
+int renew_slot(const Context& ctx, RpcClient& rpc_ref, const json& status,
+               const CertificatePreview& preview) {
+  auto* rpc = &rpc_ref;
   json old_cert = certificate_in_slot(status, ctx.opt.slot);
-  if (!ctx.opt.json) show_preview(ctx, old_cert, preview.summary);
+  if (!ctx.opt.json) show_preview(ctx, old_cert, preview.summary.to_json());
   if (!confirmed(ctx))
     return ctx.report({"cancelled", tr(ctx.lang, "cancelled"), tr(ctx.lang, "renew.cancel_todo")},
                       exit_cancelled);
@@ -88,8 +150,7 @@ int cmd_renew(const Context& ctx) {
               {"backup", written.value("backup", json())}};
   if (!ctx.opt.json) {
     ctx.out << ctx.style.mark(Level::ok) << " " << tr(ctx.lang, "renew.done") << "\n"
-            << "  " << cert_text(ctx.lang, written.value("certificate", json::object()), std::nullopt)
-            << "\n";
+            << "  " << cert_text(ctx.lang, written.value("certificate", json::object())) << "\n";
     if (written.contains("backup") && written["backup"].is_string())
       ctx.out << "  " << trf(ctx.lang, "renew.backup", {{"path", written["backup"].get<std::string>()}})
               << "\n";
@@ -104,5 +165,7 @@ int cmd_renew(const Context& ctx) {
   if (ctx.opt.json) ctx.print_json(doc);
   return exit_ok;
 }
+
+}  // namespace
 
 }  // namespace eport::client

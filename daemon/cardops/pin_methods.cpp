@@ -1,13 +1,16 @@
 // pin.reset (admin) and pin.change: the guarded PIN operations.
 //
-// pin.reset reads the PUK counter first (no try spent) and refuses, without sending anything,
-// when the PUK is blocked or on its final try without `force`. Nothing is ever retried.
+// pin.reset reads the PUK counter first (no try spent: the card's metadata, else its last answer
+// to a PUK) and refuses, without sending anything, when the PUK is blocked or on its final try
+// without `force`; pin.change does the same for the PIN. Nothing is ever retried.
 #include <memory>
 
 #include <eport/driver.h>
 
-#include "cardops/card_context.hpp"
+#include "cardops/card_jobs.hpp"
+#include "cardops/pin_guard.hpp"
 #include "cardops/pin_state.hpp"
+#include "ipc/error_codes.hpp"
 #include "ipc/params.hpp"
 
 namespace eport::cardops {
@@ -36,52 +39,66 @@ struct PinOutcome {
   drivers::PinInfo pin;
 };
 
-/// PIV's rule for a new PIN (6 to 8 characters), checked before anything is sent so that no
-/// APDU goes out for a PIN the card would refuse; drivers check their own rules too.
-bool fits_pin_rules(const std::string& pin) { return pin.size() >= 6 && pin.size() <= 8; }
+/// The token's own length rule for a new PIN, from its driver's PIN info (read without spending
+/// a try): a failure when `pin` breaks it, before any attempt. A driver that states no lengths
+/// refuses by itself (EPORT_ERR_INVALID_PIN, nothing sent).
+std::optional<Failure> length_rule(const drivers::PinInfo& info, const std::string& pin,
+                                   Operation operation) {
+  const bool too_short = info.min_length && static_cast<int>(pin.size()) < *info.min_length;
+  const bool too_long = info.max_length && static_cast<int>(pin.size()) > *info.max_length;
+  if (!too_short && !too_long) return std::nullopt;
+  Failure failure = from_driver(drivers::Status::InvalidPin, "", "", operation);
+  const std::string range = info.min_length && info.max_length
+                                ? std::to_string(*info.min_length) + " to " + std::to_string(*info.max_length)
+                            : info.min_length ? "at least " + std::to_string(*info.min_length)
+                                              : "at most " + std::to_string(*info.max_length);
+  failure.message =
+      "The new PIN must be " + range +
+      " characters long on this token. Nothing was sent that could spend a try; choose another PIN.";
+  if (info.min_length) failure.extra["min_length"] = *info.min_length;
+  if (info.max_length) failure.extra["max_length"] = *info.max_length;
+  return failure;
+}
+
+/// "(at most N characters)" when the driver said so, else "".
+std::string at_most(const std::optional<drivers::PinInfo>& info) {
+  return info && info->max_length ? " (at most " + std::to_string(*info->max_length) + " characters)" : "";
+}
 
 void publish_pin_changed(CardContext& context, const std::string& token, const nlohmann::json& pin) {
   context.service.events.publish("pin.changed", {{"token", token}, {"pin", pin}});
 }
 
-void reset_on_card(devices::TokenSession& s, const Secret& puk, const Secret& new_pin, bool force,
-                   PinOutcome& out) {
+void reset_on_card(devices::TokenSession& s, PukMemory& puks, std::int64_t now, const Secret& puk,
+                   const Secret& new_pin, bool force, PinOutcome& out) {
   out = PinOutcome{};
   auto& driver = s.driver();
   const auto name = driver.info().name;
   if (!driver.supports(EPORT_CAP_PIN_RESET))
     return void(out.failure = from_driver(drivers::Status::Unsupported, "", name, Operation::pin_reset));
-  // 1. The PUK's counter, without spending a try (metadata; unknown when the card cannot say).
-  std::optional<int> puk_left;
-  std::string puk_state;  // a state stated without a count (PKCS#11 SO PIN flags)
+  // 1. The PUK's counter without spending a try: what the card says now (metadata), else its
+  //    last answer to a PUK; unknown when neither exists.
+  std::optional<drivers::PinInfo> now_figures;
   if (driver.supports(EPORT_CAP_PIN_STATUS)) {
+    // The new PIN against the token's own rules first (the user PIN's info states them).
+    auto user = driver.pin_status(s.handle(), s.channel(), drivers::PinKind::User);
+    if (user && (out.failure = length_rule(user.value, new_pin.value, Operation::pin_reset))) return;
     auto status = driver.pin_status(s.handle(), s.channel(), drivers::PinKind::Puk);
-    if (status) {
-      puk_left = status.value.tries_left;
-      puk_state = status.value.state;
-      if (status.value.blocked.value_or(false) || (puk_left && *puk_left <= 0) || puk_state == "blocked")
-        return void(out.failure = from_driver(drivers::Status::PinBlocked, "", name, Operation::pin_reset));
-    } else if (status.status != drivers::Status::Unsupported && status.status != drivers::Status::NotFound) {
+    if (status) now_figures = status.value;
+    else if (status.status != drivers::Status::Unsupported && status.status != drivers::Status::NotFound)
       return void(out.failure = from_driver(status.status, status.detail, name, Operation::read));
-    }
   }
-  const bool final_try = puk_left ? *puk_left == 1 : puk_state == "final_try";
-  if (final_try && !force) {
-    out.failure = Failure{"puk_final_try",
-                          "The PUK has one try left. Nothing was sent to the card. If the PUK is "
-                          "certainly right, repeat with force: a wrong PUK now blocks it and the "
-                          "card must be replaced.",
-                          {{"puk_tries_left", 1}}};
-    return;
-  }
-  // 2. One RESET RETRY COUNTER. Never retried.
+  const auto token = s.token().id;
+  if ((out.failure = puk_guard(know_puk(now_figures, puks.last(token)), force))) return;
+  // 2. One RESET RETRY COUNTER. Never retried. What the card answers is remembered.
   auto reset = driver.pin_reset(s.handle(), s.channel(), puk.value, new_pin.value);
+  if (auto answer = puk_answer(reset.status, reset.value, now)) puks.remember(token, *answer);
   if (reset) return void(out.pin = reset.value);
   if (reset.status == drivers::Status::BadArgs) {
     out.failure = Failure{"",
-                          "The PUK is longer than this card accepts (PIV: at most 8 characters). "
-                          "Nothing was sent; no try was spent.",
-                          nlohmann::json::object(), -32602};
+                          "The PUK is longer than this token accepts" + at_most(now_figures) +
+                              ". Nothing was sent; no try was spent.",
+                          nlohmann::json::object(), ipc::kInvalidParams};
     return;
   }
   out.failure = from_driver(reset.status, reset.detail, name, Operation::pin_reset);
@@ -93,18 +110,56 @@ void reset_on_card(devices::TokenSession& s, const Secret& puk, const Secret& ne
   }
 }
 
+void change_on_card(devices::TokenSession& s, const Secret& old_pin, const Secret& new_pin, bool force,
+                    PinOutcome& out) {
+  out = PinOutcome{};
+  auto& driver = s.driver();
+  const auto name = driver.info().name;
+  // 1. The PIN's counter without spending a try: never the final try without `force`.
+  std::optional<drivers::PinInfo> figures;
+  if (driver.supports(EPORT_CAP_PIN_STATUS)) {
+    auto status = driver.pin_status(s.handle(), s.channel(), drivers::PinKind::User);
+    if (status) {
+      figures = status.value;
+      out.pin = status.value;
+      if ((out.failure = length_rule(status.value, new_pin.value, Operation::pin_change))) return;
+      if ((out.failure = pin_guard(status.value, force))) return;
+    } else if (status.status != drivers::Status::Unsupported && status.status != drivers::Status::NotFound) {
+      return void(out.failure = from_driver(status.status, status.detail, name, Operation::read));
+    }
+  }
+  // 2. One CHANGE REFERENCE DATA. Never retried.
+  auto changed =
+      driver.pin_change(s.handle(), s.channel(), drivers::PinKind::User, old_pin.value, new_pin.value);
+  if (changed) return void(out.pin = changed.value);
+  if (changed.status == drivers::Status::BadArgs) {
+    out.failure = Failure{"",
+                          "The old PIN is longer than this token accepts" + at_most(figures) +
+                              ". Nothing was sent; no try was spent.",
+                          nlohmann::json::object(), ipc::kInvalidParams};
+    return;
+  }
+  out.failure = from_driver(changed.status, changed.detail, name, Operation::pin_change);
+  if (changed.status == drivers::Status::WrongPin) {
+    out.failure->extra["tries_left"] =
+        changed.value.tries_left ? nlohmann::json(*changed.value.tries_left) : nlohmann::json(nullptr);
+    out.pin = changed.value;
+  }
+}
+
 void pin_reset(CardContext& context, const ipc::Request& request, const ipc::Reply& reply) {
   const auto id = ipc::required_string(request.params, "token");
   const bool force = ipc::optional_bool(request.params, "force").value_or(false);
   auto puk = secret_param(request.params, "puk");
   auto new_pin = secret_param(request.params, "new_pin", context.service.config.get()->pin_default);
-  if (!fits_pin_rules(new_pin->value))
-    return fail(reply, from_driver(drivers::Status::InvalidPin, "", "", Operation::pin_reset));
   auto out = std::make_shared<PinOutcome>();
+  const auto now = context.now_unix();
   run_on_token(
-      context, id, false,
-      [puk, new_pin, force, out](devices::TokenSession& s) { reset_on_card(s, *puk, *new_pin, force, *out); },
-      [&context, id, out, reply] {
+      context, card_call(request, id, true),
+      [&context, now, puk, new_pin, force, out](devices::TokenSession& s) {
+        reset_on_card(s, context.puks, now, *puk, *new_pin, force, *out);
+      },
+      [&context, id, out](const ipc::Reply& reply) {
         if (out->failure) return fail(reply, *out->failure);
         auto pin = pin_state_json(out->pin);
         publish_pin_changed(context, id, pin);
@@ -117,32 +172,14 @@ void pin_change(CardContext& context, const ipc::Request& request, const ipc::Re
   const auto id = ipc::required_string(request.params, "token");
   auto old_pin = secret_param(request.params, "old_pin");
   auto new_pin = secret_param(request.params, "new_pin");
-  if (!fits_pin_rules(new_pin->value))
-    return fail(reply, from_driver(drivers::Status::InvalidPin, "", "", Operation::pin_change));
+  const bool force = ipc::optional_bool(request.params, "force").value_or(false);
   auto out = std::make_shared<PinOutcome>();
   run_on_token(
-      context, id, false,
-      [old_pin, new_pin, out](devices::TokenSession& s) {
-        *out = PinOutcome{};
-        auto changed = s.driver().pin_change(s.handle(), s.channel(), drivers::PinKind::User, old_pin->value,
-                                             new_pin->value);
-        if (changed) return void(out->pin = changed.value);
-        if (changed.status == drivers::Status::BadArgs) {
-          out->failure = Failure{"",
-                                 "The old PIN is longer than this card accepts (PIV: at most 8 "
-                                 "characters). Nothing was sent; no try was spent.",
-                                 nlohmann::json::object(), -32602};
-          return;
-        }
-        out->failure =
-            from_driver(changed.status, changed.detail, s.driver().info().name, Operation::pin_change);
-        if (changed.status == drivers::Status::WrongPin) {
-          out->failure->extra["tries_left"] =
-              changed.value.tries_left ? nlohmann::json(*changed.value.tries_left) : nlohmann::json(nullptr);
-          out->pin = changed.value;
-        }
+      context, card_call(request, id, true),
+      [old_pin, new_pin, force, out](devices::TokenSession& s) {
+        change_on_card(s, *old_pin, *new_pin, force, *out);
       },
-      [&context, id, out, reply] {
+      [&context, id, out](const ipc::Reply& reply) {
         if (out->failure) {
           // A wrong PIN changed the counter: subscribers learn the new state too.
           if (out->failure->reason == "wrong_pin") publish_pin_changed(context, id, pin_state_json(out->pin));

@@ -69,6 +69,7 @@ class TokenWorker final : public JobRunner {
   CardSetup setup_card();
   void recognise(CardSetup& setup);
   void run_job(Job& job);
+  void end_expired(Job& job);
   std::int64_t begin_transaction();
   void fail_waiting_jobs();
 

@@ -158,10 +158,12 @@ int32_t write_certificate(Module::Use& use, const TokenSeen& seen, const eport_h
   CK_OBJECT_HANDLE created = CK_INVALID_HANDLE;
   CK_RV rv = use->C_CreateObject(s.handle(), object.data(), static_cast<CK_ULONG>(object.size()), &created);
   if (rv == CKR_USER_NOT_LOGGED_IN) {
-    // The token writes only after a login: the caller's management key is the user PIN here.
+    // The token writes only after a login: the caller's `pin` (cert.write) takes the management
+    // key's place here. Nothing was written yet, whatever the login says.
     if (pin_len == 0) return EPORT_ERR_MGMT_KEY_REQUIRED;
     const CK_RV login = s.login(CKU_USER, reinterpret_cast<const char*>(pin), pin_len);
-    if (login == CKR_PIN_INCORRECT || login == CKR_PIN_LEN_RANGE) return EPORT_ERR_WRONG_MGMT_KEY;
+    if (login == CKR_PIN_INCORRECT) return EPORT_ERR_WRONG_PIN;
+    if (login == CKR_PIN_LEN_RANGE) return EPORT_ERR_BAD_ARGS;
     if (login == CKR_PIN_LOCKED) return EPORT_ERR_PIN_BLOCKED;
     check(login, "C_Login");
     rv = use->C_CreateObject(s.handle(), object.data(), static_cast<CK_ULONG>(object.size()), &created);
