@@ -16,6 +16,7 @@ std::chrono::seconds CardContext::card_timeout() const {
 void SlotLabels::remember(const std::string& token, const std::vector<drivers::SlotInfo>& slots) {
   std::lock_guard lock(mutex_);
   auto& labels = labels_[token];
+  labels.clear();
   for (const auto& slot : slots) labels[slot.slot] = slot.label;
 }
 
@@ -25,6 +26,15 @@ std::string SlotLabels::label(const std::string& token, const std::string& slot)
   if (t == labels_.end()) return "";
   auto s = t->second.find(slot);
   return s == t->second.end() ? "" : s->second;
+}
+
+std::vector<drivers::SlotInfo> SlotLabels::slots(const std::string& token) const {
+  std::lock_guard lock(mutex_);
+  std::vector<drivers::SlotInfo> out;
+  const auto t = labels_.find(token);
+  if (t != labels_.end())
+    for (const auto& [slot, label] : t->second) out.push_back({slot, label, std::nullopt, std::nullopt});
+  return out;
 }
 
 void SlotLabels::forget(const std::string& token) {

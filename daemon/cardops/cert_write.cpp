@@ -33,6 +33,7 @@ struct WriteRequest {
   std::vector<std::uint8_t> management_key;
   bool allow_key_mismatch = false;
   std::string state_dir;
+  std::vector<drivers::SlotInfo> known_slots;  // the token's latest listing (SlotLabels)
   std::int64_t now = 0;
   ~WriteRequest() {
     if (!management_key.empty()) explicit_bzero(management_key.data(), management_key.size());
@@ -116,7 +117,7 @@ void write_on_card(devices::TokenSession& s, const WriteRequest& request, const 
   std::string slot = request.slot;
   auto old = driver.cert_read(s.handle(), s.channel(), slot);
   if (old.status == drivers::Status::BadArgs) {
-    const auto slots = token_slots(s);
+    const auto slots = known_or_listed(s, request.known_slots);
     if (auto listed = listed_slot(slots, slot); listed && *listed != slot) {
       slot = *listed;
       old = driver.cert_read(s.handle(), s.channel(), slot);
@@ -202,6 +203,7 @@ void cert_write(CardContext& context, const ipc::Request& request, const ipc::Re
     wipe(*pin);
   }
   write->state_dir = context.service.config.get()->state_dir;
+  write->known_slots = context.labels.slots(write->token);
   write->now = context.now_unix();
 
   auto parsed = x509::Certificate::parse(text);

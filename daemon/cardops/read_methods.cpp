@@ -93,16 +93,17 @@ void cert_read(CardContext& context, const ipc::Request& request, const ipc::Rep
     std::optional<Failure> unknown_slot;  // the token has no such slot
   };
   auto read = std::make_shared<Read>();
+  const auto known = context.labels.slots(id);
   run_on_token(
       context, card_call(request, id, false),
-      [read, slot](devices::TokenSession& s) {
+      [read, slot, known](devices::TokenSession& s) {
         read->driver = s.driver().info().name;
         read->slot = slot;
         read->unknown_slot.reset();
         read->der = s.driver().cert_read(s.handle(), s.channel(), slot);
         if (read->der.status != drivers::Status::BadArgs) return;
         // Not a slot of this token: perhaps under another case ("9A"); else name its slots.
-        const auto slots = token_slots(s);
+        const auto slots = known_or_listed(s, known);
         if (auto listed = listed_slot(slots, slot); listed && *listed != slot) {
           read->slot = *listed;
           read->der = s.driver().cert_read(s.handle(), s.channel(), *listed);

@@ -14,6 +14,11 @@ std::vector<drivers::SlotInfo> token_slots(devices::TokenSession& session) {
   return listed ? listed.value : std::vector<drivers::SlotInfo>{};
 }
 
+std::vector<drivers::SlotInfo> known_or_listed(devices::TokenSession& session,
+                                               const std::vector<drivers::SlotInfo>& known) {
+  return known.empty() ? token_slots(session) : known;
+}
+
 std::optional<std::string> listed_slot(const std::vector<drivers::SlotInfo>& slots, const std::string& slot) {
   for (const auto& s : slots)
     if (s.slot == slot) return s.slot;

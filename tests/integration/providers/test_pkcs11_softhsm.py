@@ -265,3 +265,25 @@ def test_eportctl_shows_the_token_like_a_card(daemon, hsm, tmp_path):
     assert token in json.dumps(data)
     res = eportctl(daemon, "check", token)
     assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_eportctl_completes_and_checks_the_tokens_own_slots(daemon, hsm, tmp_path):
+    token = f"p11:softhsm:{hsm.alice}"
+    hsm.keypair("alice", "a1b2", key_type="EC:prime256v1", key_label="second")
+    completion = os.path.join(paths.SOURCE_DIR, "client", "completion", "eportctl.bash")
+    line = f"eportctl renew {token} --slot "
+    script = (f"source {completion}\nCOMP_LINE='{line}'; read -ra COMP_WORDS <<< \"$COMP_LINE\"\n"
+              "COMP_WORDS+=(''); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))\n"
+              "_eportctl; printf '%s\\n' \"${COMPREPLY[@]}\"\n")
+    env = dict(os.environ, EPORTCTL_SOCKET=daemon.socket_path,
+               PATH=os.path.dirname(paths.built("eportctl")) + ":" + os.environ["PATH"])
+    res = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60, env=env)
+    assert sorted(res.stdout.split()) == ["01", "a1b2"]
+    cert = tmp_path / "c.pem"
+    cert.write_text(Ca(tmp_path).issue(hsm.public_key("alice", "a1b2"), "/CN=Alice second"))
+    res = eportctl(daemon, "renew", token, "--slot", "9a", "--cert", str(cert), "--yes")
+    assert res.returncode != 0
+    assert "01, a1b2" in res.stdout + res.stderr  # the token's own slots
+    res = eportctl(daemon, "renew", token, "--slot", "A1B2", "--cert", str(cert), "--yes")
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert hsm.read_cert("alice", "a1b2") == pem_to_der(cert.read_text())
