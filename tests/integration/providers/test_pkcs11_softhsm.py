@@ -23,7 +23,7 @@ def hsm(tmp_path):
 
 
 def start(tmp_path, hsm, modules=None, p11_kit=False):
-    modules = modules or [{"module": MODULE, "label": "softhsm"}]
+    modules = [{"module": MODULE, "label": "softhsm"}] if modules is None else modules
     return start_eportd(str(tmp_path / "eportd"),
                         [{"name": "pkcs11", "options": {"modules": modules, "p11-kit": p11_kit}}],
                         env={"SOFTHSM2_CONF": hsm.conf})
@@ -287,3 +287,19 @@ def test_eportctl_completes_and_checks_the_tokens_own_slots(daemon, hsm, tmp_pat
     res = eportctl(daemon, "renew", token, "--slot", "A1B2", "--cert", str(cert), "--yes")
     assert res.returncode == 0, res.stdout + res.stderr
     assert hsm.read_cert("alice", "a1b2") == pem_to_der(cert.read_text())
+
+
+def test_p11_kit_true_loads_the_modules_registered_on_the_system(tmp_path, hsm):
+    # Debian registers SoftHSM2 with p11-kit (/usr/share/p11-kit/modules/softhsm2.module); its
+    # tokens are the ones SOFTHSM2_CONF names, so this test's private token shows up.
+    d = start(tmp_path, hsm, modules=[], p11_kit=True)
+    try:
+        token = f"p11:softhsm2:{hsm.alice}"
+        wait_until("the token through p11-kit", lambda: token in token_ids(d))
+        [driver] = call(d, "drivers.list")["drivers"]
+        [softhsm] = [m for m in driver["status"]["modules"] if m["label"] == "softhsm2"]
+        assert softhsm["source"] == "p11-kit"
+        assert softhsm["state"] == "ok"
+        assert call(d, "token.status", {"token": token})["pin"]["source"] == "pkcs11-flags"
+    finally:
+        d.stop()
