@@ -205,3 +205,23 @@ def test_stopping_the_daemon_ends_its_helpers(daemon):
     [helper] = helper_pids(daemon.proc.pid)
     assert daemon.stop() == 0
     assert not os.path.exists(f"/proc/{helper}") or open(f"/proc/{helper}/stat").read().split()[2] == "Z"
+
+
+def test_a_hung_call_times_out_like_a_card_and_the_token_recovers(tmp_path, tokens_dir):
+    d = start_eportd(str(tmp_path / "eportd-short"), [{"name": "file-tokens", "options": {"dir": tokens_dir}}],
+                     plugin_dir=fixture_plugin_dir(), config={"limits": {"card_timeout_s": 3}})
+    try:
+        wait_until("both tokens", lambda: token_ids(d) == ["fx:A", "fx:B"])
+        hang = os.path.join(tokens_dir, "A.hang")
+        touch(hang)
+        error = d.call("token.status", {"token": "fx:A"}, timeout=60)["error"]
+        assert error["data"]["reason"] == "timeout"
+        # A request queued behind the stuck call is dropped at its deadline, never sent.
+        error = d.call("token.status", {"token": "fx:A"}, timeout=60)["error"]
+        assert error["data"]["reason"] == "timeout"
+        assert d.call("token.status", {"token": "fx:B"})["result"]["pin"]["tries_left"] == 6
+        os.unlink(hang)
+        wait_until("token A again", lambda: "result" in d.call("token.status", {"token": "fx:A"}, timeout=60))
+        assert token_ids(d) == ["fx:A", "fx:B"]
+    finally:
+        d.stop()

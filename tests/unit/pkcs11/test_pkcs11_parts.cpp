@@ -65,9 +65,9 @@ Bytes curve_params(const char* curve) {
 }  // namespace
 
 TEST_CASE("options take modules with labels and p11-kit", "[pkcs11][options]") {
-  const auto options = parse_options(
-      R"({"modules":[{"module":"/usr/lib/softhsm/libsofthsm2.so","label":"softhsm"},)"
-      R"({"module":"/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"}],"p11-kit":true})");
+  const auto options =
+      parse_options(R"({"modules":[{"module":"/usr/lib/softhsm/libsofthsm2.so","label":"softhsm"},)"
+                    R"({"module":"/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"}],"p11-kit":true})");
   REQUIRE(options.modules.size() == 2);
   CHECK(options.modules[0].label == "softhsm");
   CHECK(options.modules[1].label == "opensc-pkcs11");
@@ -92,7 +92,8 @@ TEST_CASE("bad options are refused naming what is wrong", "[pkcs11][options]") {
              Catch::Contains("label \"x\""));
   CHECK_THAT(refused(R"({"modules":[{"module":"/a/x.so","label":"bad label"}]})"), Catch::Contains("1-32"));
   CHECK_THAT(refused(R"({"p11-kit":"yes"})"), Catch::Contains("true or false"));
-  CHECK_THAT(refused(R"({"modules":[{"module":"/a/x.so","slot":1}]})"), Catch::Contains("unknown key `slot`"));
+  CHECK_THAT(refused(R"({"modules":[{"module":"/a/x.so","slot":1}]})"),
+             Catch::Contains("unknown key `slot`"));
 }
 
 TEST_CASE("a module's default label comes from its file name", "[pkcs11][options]") {
@@ -130,8 +131,8 @@ TEST_CASE("a certificate's subject, issuer and serial are taken as DER", "[pkcs1
   X509_set_version(cert, 2);
   ASN1_INTEGER_set(X509_get_serialNumber(cert), 4242);
   X509_NAME* name = X509_NAME_new();
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("Zhang San"), -1, -1,
-                             0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("Zhang San"),
+                             -1, -1, 0);
   X509_set_subject_name(cert, name);
   X509_set_issuer_name(cert, name);
   X509_gmtime_adj(X509_getm_notBefore(cert), 0);
