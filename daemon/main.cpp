@@ -29,6 +29,7 @@
 #include "ipc/dispatcher.hpp"
 #include "ipc/server.hpp"
 #include "methods/registry.hpp"
+#include "metrics/metrics_service.hpp"
 #include "service/log_target.hpp"
 #include "service/notifier.hpp"
 #include "service/reload.hpp"
@@ -164,6 +165,14 @@ void setup_logging(bool background) {
   spdlog::set_default_logger(logger);
 }
 
+/// Where setup_logging() sent the log, for diag.report's `log` ("journal", "stderr", "syslog").
+std::string log_target_name(bool background) {
+  if (background) return "syslog";
+  return service::choose_log_target(service::detect_log_environment()) == service::LogTarget::journal
+             ? "journal"
+             : "stderr";
+}
+
 void make_state_dir(const std::string& dir) {
   std::error_code error;
   std::filesystem::create_directories(dir, error);
@@ -245,6 +254,7 @@ void detach_views(methods::ServiceContext& context) {
   context.tokens_view = nullptr;
   context.pcsc_view = nullptr;
   context.usb_view = nullptr;
+  context.metrics_view = nullptr;
 }
 
 /// Watchdog pings, SIGHUP reload and STOPPING=1 for systemd (all harmless without it).
@@ -267,6 +277,8 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   const auto config = shared.get();
   audit::AuditLog audit_log(config->state_dir + "/audit.log");
   events::EventBus bus(config->limits.event_queue_size);
+  metrics::MetricsService metrics_service(bus, config->metrics,
+                                          methods::daemon_version());  // sees every event from now on
   methods::PcscProbe pcsc(config->pcsc_enabled);
   pcsc.refresh();
   if (config->pcsc_enabled && pcsc.state() != "up") spdlog::warn("{}", pcsc.detail());
@@ -280,6 +292,11 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
       shared,     bus,  audit_log,
       background, pcsc, inherited_fd ? service::unix_socket_path(*inherited_fd) : config->socket};
   record_drivers(context, loaded_drivers);
+  context.log_target = log_target_name(ready_fd >= 0);
+  context.metrics_view = [&metrics_service] { return metrics_service.status(); };
+  std::vector<std::string> driver_names;
+  for (const auto& driver : context.drivers) driver_names.push_back(driver.name);
+  metrics_service.set_drivers(driver_names);
 
   // Cards: the PC/SC watcher, token registry and workers, and the methods that touch cards.
   std::vector<drivers::Driver*> card_drivers;
@@ -300,13 +317,16 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   ipc::MethodTable table;
   methods::register_core_methods(table, context);
   cards->register_methods(table);
+  metrics_service.register_methods(table);
   ipc::Dispatcher dispatcher(table, ipc::AccessPolicy(ipc::resolve_group_ids(config->admin_groups)),
                              methods::make_audit_hook(context));
+  metrics_service.observe_calls(dispatcher);
 
   auto options_for_server = server_options(*config, inherited_fd);
   options_for_server.socket_path = context.socket_path;  // the handed-over socket's own path
   ipc::Server server(options_for_server, dispatcher, bus);
   server.listen();
+  metrics_service.start();
   cards->start();
   service::Notifier notifier;
   connect_service_manager(server, notifier,
@@ -317,6 +337,7 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   notifier.ready("serving " + context.socket_path);
   report_ready(ready_fd);
   server.run();
+  metrics_service.stop();  // the file says eportd_up 0 from now on
   // Background jobs may still read the card side (daemon.info): finish them first; then stop
   // the card workers while the server still exists, as they may answer waiting requests.
   background.shutdown();

@@ -25,6 +25,18 @@ struct Limits {
   std::uint32_t event_queue_size = 1024;          ///< events queued per subscriber before dropping
 };
 
+/// `metrics:` — the Prometheus textfile for node_exporter (docs/monitoring.md).
+struct Metrics {
+  std::string textfile;           ///< the .prom file to write; "" = no file (metrics.get still answers)
+  std::uint32_t refresh_s = 300;  ///< rewrite at least this often while nothing changes; 0 = only on changes
+  /// Same settings.
+  bool operator==(const Metrics& other) const {
+    return textfile == other.textfile && refresh_s == other.refresh_s;
+  }
+  /// Different settings.
+  bool operator!=(const Metrics& other) const { return !(*this == other); }
+};
+
 /// The whole configuration after validation; every field holds a usable value.
 struct Config {
   std::string source;                                    ///< file it came from ("" = built-in defaults)
@@ -40,6 +52,7 @@ struct Config {
   std::vector<int> expiry_warn_days{90, 30, 7};          ///< thresholds, largest first
   std::vector<std::string> admin_groups{"eport-admin"};  ///< groups allowed privileged methods
   Limits limits;                                         ///< client limits
+  Metrics metrics;                                       ///< Prometheus textfile
   std::string log_level = "info";                        ///< spdlog level name
   nlohmann::json guidance;                               ///< help-desk guidance (see defaults.cpp)
   std::vector<std::string> warnings;                     ///< non-fatal findings, shown by diag.report

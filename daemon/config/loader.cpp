@@ -20,7 +20,7 @@ namespace {
 
 const std::vector<std::string> kTopKeys{"socket",  "socket_mode", "socket_group", "state_dir", "plugin_dir",
                                         "drivers", "pcsc",        "usb",          "pin",       "expiry",
-                                        "access",  "limits",      "log",          "guidance"};
+                                        "access",  "limits",      "log",          "guidance",  "metrics"};
 
 const std::vector<std::string> kAllKeys{"socket",
                                         "socket_mode",
@@ -42,7 +42,9 @@ const std::vector<std::string> kAllKeys{"socket",
                                         "log.level",
                                         "guidance.sites",
                                         "guidance.bring",
-                                        "guidance.contact"};
+                                        "guidance.contact",
+                                        "metrics.textfile",
+                                        "metrics.refresh_s"};
 
 /// Walks the top-level map and fills a Config.
 class Loader {
@@ -75,6 +77,8 @@ class Loader {
               [&](auto& f) { limits(f, c.limits); });
     else if (name == "log") section(field, {"level"}, [&](auto& f) { log_level(f, c); });
     else if (name == "guidance") c.guidance = read_guidance(r_, field, c.guidance);
+    else if (name == "metrics")
+      section(field, {"textfile", "refresh_s"}, [&](auto& f) { metrics(f, c.metrics); });
   }
 
   template <typename Body>
@@ -220,6 +224,23 @@ class Loader {
     number("max_message_bytes", 1024, 64 * 1024 * 1024, l.max_message_bytes);
     number("idle_timeout_s", 0, 7 * 24 * 3600, l.idle_timeout_s);
     number("event_queue_size", 1, 1000000, l.event_queue_size);
+  }
+
+  void metrics(const std::map<std::string, Field>& fields, Metrics& m) {
+    if (auto it = fields.find("textfile"); it != fields.end()) {
+      if (auto value = r_.string(it->second); value && value->empty()) {
+        m.textfile.clear();  // "" = no file, as when the key is left out
+      } else if (value) {
+        path(it->second, m.textfile, false);
+        if (m.textfile.size() < 6 || m.textfile.compare(m.textfile.size() - 5, 5, ".prom") != 0)
+          r_.fail(it->second.line, it->second.key,
+                  "'" + *value +
+                      "' does not end in .prom; node_exporter's textfile collector reads only *.prom files "
+                      "(e.g. /var/lib/prometheus/node-exporter/eportd.prom)");
+      }
+    }
+    if (auto it = fields.find("refresh_s"); it != fields.end())
+      if (auto value = r_.integer(it->second, 0, 86400)) m.refresh_s = static_cast<std::uint32_t>(*value);
   }
 
   void log_level(const std::map<std::string, Field>& fields, Config& c) {

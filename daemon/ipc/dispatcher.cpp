@@ -86,6 +86,11 @@ void Dispatcher::dispatch_value(nlohmann::json message, const CallerContext& cal
 }
 
 void Dispatcher::run(const MethodSpec& spec, Request request, Reply::Sink sink) const {
+  if (call_hook_)
+    sink = [hook = call_hook_, method = spec.name, inner = std::move(sink)](nlohmann::json response) {
+      hook(method, response);
+      inner(std::move(response));
+    };
   if (spec.audited && audit_) {
     sink = [audit = audit_, request, inner = std::move(sink)](nlohmann::json response) {
       audit(request, response);

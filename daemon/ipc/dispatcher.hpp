@@ -23,6 +23,9 @@ struct CallerContext {
 /// Called once per audited call with the request and the response it got (before it is sent).
 using AuditHook = std::function<void(const Request& request, const nlohmann::json& response)>;
 
+/// Called once per answered call of a registered method with its response (metrics).
+using CallHook = std::function<void(const std::string& method, const nlohmann::json& response)>;
+
 /// Validates requests, checks roles and runs handlers from a MethodTable.
 class Dispatcher {
  public:
@@ -43,6 +46,8 @@ class Dispatcher {
   const AccessPolicy& policy() const { return policy_; }
   /// Replaces the role policy (config reload). Call on the I/O thread, like dispatch().
   void set_policy(AccessPolicy policy) { policy_ = std::move(policy); }
+  /// Sets the call hook (before serving; null = none).
+  void set_call_hook(CallHook hook) { call_hook_ = std::move(hook); }
 
  private:
   void run(const MethodSpec& spec, Request request, Reply::Sink sink) const;
@@ -50,6 +55,7 @@ class Dispatcher {
   const MethodTable& table_;
   AccessPolicy policy_;
   AuditHook audit_;
+  CallHook call_hook_;
 };
 
 }  // namespace eport::ipc

@@ -110,6 +110,10 @@ ReloadPlan plan_reload(const config::Config& running, const config::Config& load
   }
   note(restart, "pcsc.enabled", running.pcsc_enabled, loaded.pcsc_enabled, as_bool);
   note(restart, "usb.enabled", running.usb_enabled, loaded.usb_enabled, as_bool);
+  note(restart, "metrics", running.metrics, loaded.metrics, [](const config::Metrics& m) {
+    return "{textfile: " + (m.textfile.empty() ? std::string("none") : m.textfile) +
+           ", refresh_s: " + std::to_string(m.refresh_s) + "}";
+  });
   for (auto& line : restart) {
     line += " (kept; restart eportd to apply: systemctl restart eportd)";
   }

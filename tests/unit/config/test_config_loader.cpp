@@ -150,3 +150,34 @@ TEST_CASE("a missing file says how to fix it", "[config]") {
     CHECK_THAT(e.what(), Catch::Contains("--config"));
   }
 }
+
+TEST_CASE("metrics: no textfile by default, a .prom path when given", "[config][metrics]") {
+  const Config defaults = parse_config("", "test.yaml");
+  CHECK(defaults.metrics.textfile.empty());
+  CHECK(defaults.metrics.refresh_s == 300);
+  const Config c =
+      parse_config("metrics:\n  textfile: node/eportd.prom\n  refresh_s: 0\n", "test.yaml", "/base");
+  CHECK(c.metrics.textfile == "/base/node/eportd.prom");
+  CHECK(c.metrics.refresh_s == 0);
+  CHECK(parse_config("metrics: {textfile: \"\"}\n", "test.yaml").metrics.textfile.empty());
+}
+
+TEST_CASE("metrics: a textfile node_exporter would not read and a bad refresh are errors",
+          "[config][metrics]") {
+  const auto not_prom = issues_of("metrics:\n  textfile: /var/lib/prometheus/node-exporter/eportd.txt\n");
+  REQUIRE(not_prom.size() == 1);
+  CHECK(not_prom[0].key == "metrics.textfile");
+  CHECK(not_prom[0].line == 2);
+  CHECK_THAT(not_prom[0].message, Catch::Contains("*.prom"));
+  CHECK_THAT(issues_of("metrics: {refresh_s: 100000}\n").at(0).message, Catch::Contains("from 0 to 86400"));
+  CHECK_THAT(issues_of("metrics: {text_file: /x.prom}\n").at(0).message,
+             Catch::Contains("did you mean 'metrics.textfile'"));
+}
+
+TEST_CASE("metrics: a textfile directory eportd cannot write in is a warning", "[config][metrics]") {
+  Config c = parse_config("metrics: {textfile: /nonexistent-eportd-dir/eportd.prom}\n", "test.yaml");
+  add_system_warnings(c);
+  REQUIRE_FALSE(c.warnings.empty());
+  CHECK_THAT(c.warnings.back(),
+             Catch::Contains("metrics.textfile") && Catch::Contains("/nonexistent-eportd-dir"));
+}
