@@ -8,6 +8,8 @@ eportd, yubico-piv-tool, prometheus-node-exporter, promtool (`promtool test rule
 import json
 import os
 import re
+import shutil
+import subprocess
 
 import pytest
 
@@ -264,3 +266,31 @@ def test_eportd_stopped_fires_eportd_down(fleet, tmp_path):
         "EportdMetricsMissing": [], "EportdPinBlocked": []})
     res = run_rule_tests(tmp_path, [down])
     assert res.returncode == 0, res.stdout + res.stderr
+
+
+def doc_block(marker):
+    """The ```yaml block that follows `<!-- marker ...-->` in docs/monitoring.md."""
+    with open(os.path.join(ms.SOURCE_DIR, "docs", "monitoring.md"), encoding="utf-8") as f:
+        text = f.read()
+    match = re.search(r"<!-- " + re.escape(marker) + r"[^>]*-->\n```yaml\n(.*?)```", text, re.S)
+    assert match, f"docs/monitoring.md has no {marker} block"
+    return match.group(1)
+
+
+def test_the_documented_prometheus_and_alertmanager_configs_are_valid(tmp_path):
+    prometheus = tmp_path / "prometheus.yml"
+    prometheus.write_text(doc_block("prometheus-config").replace("/etc/prometheus/eportd.rules.yml",
+                                                                 ms.RULES_FILE))
+    res = ms.promtool("check", "config", str(prometheus))
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "SUCCESS: 10 rules found" in res.stdout
+    alertmanager = tmp_path / "alertmanager.yml"
+    alertmanager.write_text(doc_block("alertmanager-config"))
+    amtool = shutil.which("amtool")
+    assert amtool, "amtool is not installed (Debian package prometheus-alertmanager; scripts/deps)"
+    res = subprocess.run([amtool, "check-config", str(alertmanager)], capture_output=True, text=True,
+                         timeout=60)
+    assert res.returncode == 0, res.stdout + res.stderr
+    # the inhibit rule names alerts that exist
+    for name in re.findall(r"Eportd[A-Za-z0-9]+", doc_block("alertmanager-config")):
+        assert name in ALL_ALERTS or any(a.startswith(name) for a in ALL_ALERTS), name
