@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include <spdlog/spdlog.h>
+
 namespace eport::metrics {
 
 namespace {
@@ -57,6 +59,16 @@ std::string outcome_reason(const nlohmann::json& response) {
 }
 
 void EventFeed::on_event(const std::string& topic, const nlohmann::json& params) {
+  // Called on the publisher's thread (a card worker, the watcher): a malformed fact must cost
+  // the metrics that fact only, never the publisher.
+  try {
+    apply(topic, params);
+  } catch (const std::exception& e) {
+    spdlog::debug("metrics: {} not counted: {}", topic, e.what());
+  }
+}
+
+void EventFeed::apply(const std::string& topic, const nlohmann::json& params) {
   if (topic == "reader.added") {
     const auto& reader = params.contains("reader") ? params["reader"] : nlohmann::json();
     model_.reader_added(reader.is_object() ? text_of(reader, "name") : text_of(params, "reader"));
@@ -97,9 +109,13 @@ void EventFeed::on_token_read(const nlohmann::json& params) {
 void EventFeed::on_dropped(std::uint64_t count) { model_.count_dropped(count); }
 
 void EventFeed::on_answer(const std::string& method, const nlohmann::json& response) {
-  const auto reason = outcome_reason(response);
-  model_.count_call(method, reason);
-  if (reason == "not_authorized") model_.count_refusal(method);
+  try {
+    const auto reason = outcome_reason(response);
+    model_.count_call(method, reason);
+    if (reason == "not_authorized") model_.count_refusal(method);
+  } catch (const std::exception& e) {
+    spdlog::debug("metrics: a {} answer not counted: {}", method, e.what());
+  }
 }
 
 }  // namespace eport::metrics

@@ -31,6 +31,7 @@ class EventFeed final : public events::EventObserver {
   void on_answer(const std::string& method, const nlohmann::json& response);
 
  private:
+  void apply(const std::string& topic, const nlohmann::json& params);
   void on_token_read(const nlohmann::json& params);
 
   MetricsModel& model_;

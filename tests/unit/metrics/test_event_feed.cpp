@@ -136,3 +136,12 @@ TEST_CASE("an outcome reason is never free text", "[metrics][feed]") {
   CHECK(outcome_reason({{"error", {{"code", -1}}}}) == "error");
   CHECK(outcome_reason({{"result", nullptr}}) == "ok");
 }
+
+TEST_CASE("a malformed fact is dropped without harming the publisher", "[metrics][feed]") {
+  Fixture f;
+  f.bus.publish("token.added", {{"token", token("piv:1")}});
+  CHECK_NOTHROW(f.bus.publish("pin.changed", {{"token", "piv:1"}, {"pin", {{"state", 42}}}}));
+  CHECK_NOTHROW(f.bus.publish_internal("token.read", {{"token", 7}, {"certificates", "none"}}));
+  CHECK_NOTHROW(f.feed->on_answer("x", {{"error", {{"data", {{"reason", 5}}}, {"code", "bad"}}}}));
+  CHECK(has(f.model.render(), "eportd_tokens_present{driver=\"piv\"} 1"));
+}
