@@ -49,7 +49,7 @@ void check_cards(const Context& ctx, RpcClient& rpc, const DoctorFacts& facts, D
   for (const auto& t : facts.tokens) {
     json status = ask(rpc, "token.status", {{"token", t.value("id", std::string())}});
     if (!status.is_object()) continue;
-    auto f = findings_for_status(status, std::nullopt);
+    auto f = findings_for_status(status);
     run.findings.insert(run.findings.end(), f.begin(), f.end());
   }
   if (run.findings.empty()) run.items.push_back({"card_health", "ok", tr(ctx.lang, "doctor.health.ok"), ""});
