@@ -117,25 +117,21 @@ void MetricsModel::certificate_seen(const std::string& id, const CertificateFact
   });
 }
 
+// Counters tell no listener: they go out with the next write (a change or the refresh), so that
+// a program calling token.status every few seconds does not rewrite the file every few seconds.
 void MetricsModel::count_call(const std::string& method, const std::string& reason) {
-  update([&] {
-    ++calls_[{method, reason}];
-    return true;
-  });
+  std::lock_guard lock(mutex_);
+  ++calls_[{method, reason}];
 }
 
 void MetricsModel::count_refusal(const std::string& method) {
-  update([&] {
-    ++refusals_[method];
-    return true;
-  });
+  std::lock_guard lock(mutex_);
+  ++refusals_[method];
 }
 
 void MetricsModel::count_dropped(std::uint64_t count) {
-  update([&] {
-    dropped_ += count;
-    return count > 0;
-  });
+  std::lock_guard lock(mutex_);
+  dropped_ += count;
 }
 
 void MetricsModel::mark_stopping() {

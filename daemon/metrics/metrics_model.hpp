@@ -18,13 +18,15 @@ namespace eport::metrics {
 
 class Exposition;
 
-/// The metrics state. Every mutator tells the listener when (and only when) the text changes.
+/// The metrics state. Every mutator of what the devices say tells the listener when (and only
+/// when) that changes; the counters change silently and go out with the next write.
 class MetricsModel {
  public:
   /// `version`: eportd's version; `started_unix`: when it started.
   MetricsModel(std::string version, std::int64_t started_unix);
 
-  /// Called after every change, outside the model's lock (the textfile writer wakes up).
+  /// Called after every change but the counters', outside the model's lock (the textfile
+  /// writer wakes up).
   void set_listener(std::function<void()> changed);
 
   /// Loaded drivers: they get a tokens-present sample of 0 while they have no token.
@@ -45,11 +47,11 @@ class MetricsModel {
   void certificates_read(const std::string& id, const std::vector<CertificateFacts>& certificates);
   /// One slot's certificate, as just read or written.
   void certificate_seen(const std::string& id, const CertificateFacts& certificate);
-  /// One answered call of `method` with outcome `reason` ("ok" or an error reason).
+  /// One answered call of `method` with outcome `reason` ("ok" or an error reason); silent.
   void count_call(const std::string& method, const std::string& reason);
-  /// A call refused for lack of the admin role.
+  /// A call refused for lack of the admin role; silent.
   void count_refusal(const std::string& method);
-  /// Events dropped for slow subscribers.
+  /// Events dropped for slow subscribers; silent.
   void count_dropped(std::uint64_t count);
   /// eportd is stopping: from now on the text says eportd_up 0 and nothing about devices.
   void mark_stopping();

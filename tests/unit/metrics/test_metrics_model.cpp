@@ -137,8 +137,13 @@ TEST_CASE("the listener hears changes only", "[metrics][model]") {
   CHECK(changes == 2);
   model.reader_removed("never there");
   CHECK(changes == 2);
+  // Counters go out with the next write: a program polling token.status rewrites nothing.
   model.count_call("token.status", "ok");
-  CHECK(changes == 3);
+  model.count_refusal("pin.reset");
+  model.count_dropped(3);
+  CHECK(changes == 2);
+  CHECK(model.render().find("eportd_method_calls_total{method=\"token.status\",reason=\"ok\"} 1") !=
+        std::string::npos);
 }
 
 TEST_CASE("calls, refusals and dropped events are counted", "[metrics][model]") {

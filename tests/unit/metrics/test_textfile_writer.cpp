@@ -99,9 +99,25 @@ TEST_CASE("a burst of changes gives far fewer writes than changes", "[metrics][t
   model.set_listener([&] { writer.changed(); });
   writer.start();
   REQUIRE(eventually([&] { return writer.status()["writes"].get<int>() == 1; }));
-  for (int i = 0; i < 200; ++i) model.count_call("token.status", "ok");
-  REQUIRE(eventually([&] { return read(path).find("reason=\"ok\"} 200\n") != std::string::npos; }));
+  for (int i = 0; i < 200; ++i) model.reader_added("reader " + std::to_string(i));
+  REQUIRE(eventually([&] { return read(path).find("eportd_readers_present 200\n") != std::string::npos; }));
   CHECK(writer.status()["writes"].get<int>() <= 4);
+  writer.stop();
+}
+
+TEST_CASE("counters alone wait for the next write", "[metrics][textfile]") {
+  TempDir dir;
+  const auto path = dir.path / "eportd.prom";
+  MetricsModel model("0.1.0", 0);
+  TextfileWriter writer(model, {path.string(), std::chrono::seconds(0), std::chrono::milliseconds(10)});
+  model.set_listener([&] { writer.changed(); });
+  writer.start();
+  REQUIRE(eventually([&] { return writer.status()["writes"].get<int>() == 1; }));
+  model.count_call("token.status", "ok");
+  model.token_added("piv:1", "piv", "smartcard");  // the next write carries the counter too
+  REQUIRE(eventually([&] { return read(path).find("token=\"piv:1\"") != std::string::npos; }));
+  CHECK(read(path).find("eportd_method_calls_total{method=\"token.status\",reason=\"ok\"} 1\n") !=
+        std::string::npos);
   writer.stop();
 }
 
