@@ -19,15 +19,17 @@ std::string utc(std::chrono::system_clock::time_point time) {
 }  // namespace
 
 nlohmann::json to_json(const AuditRecord& r) {
-  return {{"time", utc(r.time)},
-          {"uid", r.uid},
-          {"gid", r.gid},
-          {"pid", r.pid},
-          {"process", r.process},
-          {"method", r.method},
-          {"token", r.token.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.token)},
-          {"outcome", r.outcome},
-          {"reason", r.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.reason)}};
+  nlohmann::json record{{"time", utc(r.time)},
+                        {"uid", r.uid},
+                        {"gid", r.gid},
+                        {"pid", r.pid},
+                        {"process", r.process},
+                        {"method", r.method},
+                        {"token", r.token.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.token)},
+                        {"outcome", r.outcome},
+                        {"reason", r.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.reason)}};
+  if (r.repeated > 0) record["repeated"] = r.repeated;
+  return record;
 }
 
 std::string process_name(std::int32_t pid) {

@@ -21,10 +21,11 @@ struct AuditRecord {
   std::string token;                           ///< token id, "" when none
   std::string outcome;                         ///< "ok", "error" or "refused"
   std::string reason;                          ///< error.data.reason or JSON-RPC code, "" on success
+  std::uint64_t repeated = 0;  ///< refusals of this uid and method counted, not written, before this record
 };
 
 /// The JSON line written for a record (keys: time, uid, gid, pid, process, method, token,
-/// outcome, reason).
+/// outcome, reason; `repeated` only on a refusal summary).
 nlohmann::json to_json(const AuditRecord& record);
 
 /// Process name of `pid` from /proc/<pid>/comm, "" when unknown (the peer may have exited).

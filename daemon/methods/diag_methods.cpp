@@ -116,7 +116,8 @@ json build_diag_report(const ServiceContext& context) {
 void register_diag_methods(ipc::MethodTable& table, ServiceContext& context) {
   table.add({"diag.report", ipc::Role::all,
              [&context](const ipc::Request&, ipc::Reply reply) {
-               context.background.post([&context, reply] { reply.result(build_diag_report(context)); });
+               context.background.post_or_busy(
+                   reply, [&context, reply] { reply.result(build_diag_report(context)); });
              },
              false, "a structured health report"});
 }
