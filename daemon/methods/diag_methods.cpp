@@ -103,6 +103,8 @@ json build_diag_report(const ServiceContext& context) {
   report["config"] = {{"file", config->source}, {"warnings", warnings}};
   for (const auto& warning : warnings) problems.push_back(warning);
   report["socket"] = socket_section(context, *config, problems);
+  report["events"] = {{"subscribers", context.events.subscribers()}};
+  report["background"] = {{"queued", context.background.queued()}};
   report["audit"] = {{"path", context.audit.path()},
                      {"writable", ::access(context.audit.path().c_str(), W_OK) == 0}};
   if (!report["audit"]["writable"].get<bool>())
