@@ -29,13 +29,21 @@ bool confirm_final_try(const Context& ctx) {
   return answer && is_yes_word(*answer);
 }
 
+// The warning before the PIN's final try in change-pin; true only when the user confirmed.
+bool confirm_pin_final_try(const Context& ctx) {
+  ctx.err << "\n"
+          << ctx.style.paint(Level::bad, tr(ctx.lang, "pin.final_try.banner")) << "\n"
+          << ctx.style.paint(Level::bad, tr(ctx.lang, "pin.final_try.text")) << "\n";
+  auto answer = ctx.prompter.line(tr(ctx.lang, "unlock.final_try.question"));
+  return answer && is_yes_word(*answer);
+}
+
 void show_pin_state(const Context& ctx, const json& status) {
   if (ctx.opt.json) return;
   ctx.out << render_status(ctx.lang, ctx.style,
                            {{"token", status.value("token", json::object())},
                             {"pin", status.value("pin", json())},
-                            {"puk", status.value("puk", json())}},
-                           std::nullopt);
+                            {"puk", status.value("puk", json())}});
 }
 
 // Calls pin.reset; on puk_final_try (the daemon knew better than the status) asks and retries once.
@@ -69,6 +77,9 @@ int unlock_flow(const Context& ctx, RpcClient& rpc, const std::string& token, js
     return ctx.report(explain_reason(ctx.lang, "puk_blocked", json::object(), ""), exit_failed);
   if (!ctx.opt.json && status.value("pin", json()).value("state", std::string()) != "blocked")
     ctx.out << tr(ctx.lang, "unlock.not_blocked") << "\n";
+  // Neither the card nor its last answer tells the PUK counter: eportd's guard cannot help.
+  if (puk_state.is_object() && puk_state.value("state", std::string()) == "unknown")
+    ctx.err << ctx.style.paint(Level::bad, tr(ctx.lang, "unlock.puk_unknown")) << "\n";
   auto puk = ctx.prompter.secret(tr(ctx.lang, "unlock.puk_prompt"));
   if (!puk || puk->empty())
     return ctx.report({"no_puk", tr(ctx.lang, "unlock.no_puk"), tr(ctx.lang, "unlock.no_puk.todo")},
@@ -136,7 +147,14 @@ int cmd_change_pin(const Context& ctx) {
     json params = {{"token", ctx.opt.token}, {"old_pin", *old_pin}, {"new_pin", *new_pin}};
     WipeOnExit old_guard(params["old_pin"].get_ref<std::string&>());
     WipeOnExit new_guard(params["new_pin"].get_ref<std::string&>());
-    result = rpc->call("pin.change", params);
+    try {
+      result = rpc->call("pin.change", params);
+    } catch (const RpcError& e) {
+      // The daemon refused the PIN's final try without sending it: ask, then retry once.
+      if (e.reason != "pin_final_try" || !confirm_pin_final_try(ctx)) throw;
+      params["force"] = true;
+      result = rpc->call("pin.change", params);
+    }
   } catch (...) {
     wipe_all();
     throw;

@@ -19,7 +19,7 @@ std::string utc(std::chrono::system_clock::time_point time) {
 }  // namespace
 
 nlohmann::json to_json(const AuditRecord& r) {
-  nlohmann::json record{{"time", utc(r.time)},
+  nlohmann::json out = {{"time", utc(r.time)},
                         {"uid", r.uid},
                         {"gid", r.gid},
                         {"pid", r.pid},
@@ -28,8 +28,11 @@ nlohmann::json to_json(const AuditRecord& r) {
                         {"token", r.token.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.token)},
                         {"outcome", r.outcome},
                         {"reason", r.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.reason)}};
-  if (r.repeated > 0) record["repeated"] = r.repeated;
-  return record;
+  if (!r.job.empty()) out["job"] = r.job;
+  if (!r.write_state.empty()) out["write_state"] = r.write_state;
+  if (!r.backup.empty()) out["backup"] = r.backup;
+  if (r.repeated > 0) out["repeated"] = r.repeated;
+  return out;
 }
 
 std::string process_name(std::int32_t pid) {

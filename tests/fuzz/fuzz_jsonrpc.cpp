@@ -50,9 +50,11 @@ struct Daemon {
     policy.max_bytes = 1 << 20;  // a long run rotates instead of filling /tmp
     policy.keep = 1;
     audit = std::make_unique<audit::AuditLog>(dir + "/audit.log", policy);
-    context = std::make_unique<methods::ServiceContext>(config, bus, *audit, background, pcsc, dir + "/no.sock");
+    context =
+        std::make_unique<methods::ServiceContext>(config, bus, *audit, background, pcsc, dir + "/no.sock");
     methods::register_core_methods(table, *context);
-    dispatcher = std::make_unique<ipc::Dispatcher>(table, ipc::AccessPolicy(), methods::make_audit_hook(*context));
+    dispatcher =
+        std::make_unique<ipc::Dispatcher>(table, ipc::AccessPolicy(), methods::make_audit_hook(*context));
   }
 };
 
@@ -69,8 +71,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::size_t offset = 0;
   std::string line;
   // The first byte picks the peer: root (admin) or an ordinary user.
-  const ipc::PeerIdentity peer = size > 0 && (data[0] & 1) ? ipc::PeerIdentity{1000, 1000, 1, {}}
-                                                            : ipc::PeerIdentity{0, 0, 1, {}};
+  const ipc::PeerIdentity peer =
+      size > 0 && (data[0] & 1) ? ipc::PeerIdentity{1000, 1000, 1, {}} : ipc::PeerIdentity{0, 0, 1, {}};
   while (offset < size) {
     const std::size_t chunk = 1 + (data[offset] % 64);
     const std::size_t take = std::min(chunk, size - offset);

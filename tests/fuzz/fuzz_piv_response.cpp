@@ -23,7 +23,8 @@ class Script {
   Script(const std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}
 
   int32_t transmit(const uint8_t*, size_t, uint8_t* response, size_t* response_len) {
-    if (offset_ + 2 > size_) return answer(response, response_len, reinterpret_cast<const uint8_t*>("\x6a\x82"), 2);
+    if (offset_ + 2 > size_)
+      return answer(response, response_len, reinterpret_cast<const uint8_t*>("\x6a\x82"), 2);
     std::size_t length = (static_cast<std::size_t>(data_[offset_]) << 8) | data_[offset_ + 1];
     offset_ += 2;
     length = std::min(length, size_ - offset_);
@@ -75,7 +76,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   attempt([&] { card.select(); });
   attempt([&] { serial_from_chuid(card.get_data(0x5FC102).data); });
   attempt([&] { parse_key_history(card.get_data(0x5FC10C).data); });
-  for (uint32_t tag : {0x5FC105u, 0x5FC10Au}) attempt([&] { parse_certificate_object(card.get_data(tag).data); });
+  for (uint32_t tag : {0x5FC105u, 0x5FC10Au})
+    attempt([&] { parse_certificate_object(card.get_data(tag).data); });
   attempt([&] { card.get_metadata(0x80); });
   attempt([&] { card.get_metadata(0x81); });
   attempt([&] { card.get_serial(); });
