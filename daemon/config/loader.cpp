@@ -18,10 +18,9 @@ namespace eport::config {
 
 namespace {
 
-const std::vector<std::string> kTopKeys{"socket",  "socket_mode", "socket_group", "state_dir", "plugin_dir",
-                                        "drivers", "pcsc",        "usb",          "pin",       "expiry",
-                                        "access",  "limits",      "log",          "guidance",  "metrics",
-                                        "audit"};
+const std::vector<std::string> kTopKeys{
+    "socket", "socket_mode", "socket_group", "state_dir", "plugin_dir", "drivers",  "pcsc",    "usb",
+    "pin",    "expiry",      "access",       "limits",    "log",        "guidance", "metrics", "audit"};
 
 const std::vector<std::string> kAllKeys{"socket",
                                         "socket_mode",
