@@ -235,6 +235,8 @@ void cert_write(CardContext& context, const ipc::Request& request, const ipc::Re
                            : x509::CertificateSummary{};
         result.slot = out->slot;
         result.label = context.labels.label(write->token, out->slot);
+        context.service.events.publish_internal("cert.written",
+                                                {{"token", write->token}, {"certificate", result.to_json()}});
         reply.result({{"certificate", result.to_json()},
                       {"verified", true},
                       {"backup", out->backup ? nlohmann::json(*out->backup) : nlohmann::json(nullptr)}});
