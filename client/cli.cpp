@@ -2,7 +2,6 @@
 
 #include <CLI/CLI.hpp>
 
-#include <cctype>
 #include <string_view>
 
 #ifndef EPORT_VERSION
@@ -48,13 +47,7 @@ void add_admin_subcommands(CLI::App& app, Lang lang, Options& o) {
   unlock->footer(T("cli.unlock.examples"));
   auto* renew = app.add_subcommand("renew", T("cli.renew"));
   renew->add_option("TOKEN", o.token, T("cli.opt.token"))->required();
-  // eportd checks the slot against the token's own list; PIV's hex ids are read in lower case.
-  renew->add_option("--slot", o.slot, T("cli.opt.slot"))->transform([](std::string slot) {
-    if (slot.size() == 2 && std::isxdigit(static_cast<unsigned char>(slot[0])) &&
-        std::isxdigit(static_cast<unsigned char>(slot[1])))
-      for (auto& c : slot) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return slot;
-  });
+  renew->add_option("--slot", o.slot, T("cli.opt.slot"));  // checked against the token's own slots
   renew->add_option("--cert", o.cert_file, T("cli.opt.cert"))->required()->check(CLI::ExistingFile);
   renew->add_flag("--reset-pin", o.reset_pin, T("cli.opt.reset_pin"));
   renew->add_flag("-y,--yes", o.yes, T("cli.opt.yes"));
@@ -73,7 +66,10 @@ void add_admin_subcommands(CLI::App& app, Lang lang, Options& o) {
 void add_other_subcommands(CLI::App& app, Lang lang, Options& o) {
   auto T = [lang](const char* key) { return tr(lang, key); };
   app.add_subcommand("watch", T("cli.watch"))->footer(T("cli.watch.examples"));
-  app.add_subcommand("doctor", T("cli.doctor"))->footer(T("cli.doctor.examples"));
+  auto* doctor = app.add_subcommand("doctor", T("cli.doctor"));
+  doctor->add_option("--bundle", o.bundle, T("cli.opt.bundle"));
+  doctor->add_option("--lines", o.bundle_lines, T("cli.opt.bundle_lines"))->check(CLI::Range(1, 10000));
+  doctor->footer(T("cli.doctor.examples"));
   auto* audit = app.add_subcommand("audit", T("cli.audit"));
   audit->add_option("-n,--limit", o.audit_limit, T("cli.opt.limit"))->check(CLI::PositiveNumber);
   audit->footer(T("cli.audit.examples"));

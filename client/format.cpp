@@ -12,6 +12,7 @@ namespace {
 
 std::string str(const json& j, const char* key, const std::string& dflt = "") {
   if (!j.is_object() || !j.contains(key) || j[key].is_null()) return dflt;
+  if (j[key].is_string() && j[key].get_ref<const std::string&>().empty()) return dflt;  // a USBKey: no reader
   return j[key].is_string() ? j[key].get<std::string>() : j[key].dump();
 }
 

@@ -6,7 +6,7 @@ namespace eport::client {
 const std::map<std::string_view, MessageEntry>& message_catalogue() {
   static const std::map<std::string_view, MessageEntry> catalogue = [] {
     std::map<std::string_view, MessageEntry> m;
-    for (const auto* part : {&output_messages(), &doctor_messages(), &cli_messages()})
+    for (const auto* part : {&output_messages(), &doctor_messages(), &cli_messages(), &bundle_messages()})
       for (const auto& e : *part) m.emplace(e.key, e);
     return m;
   }();
@@ -179,6 +179,10 @@ const std::vector<MessageEntry>& output_messages() {
       {"field.serial", "Serial", "序列号"},
       {"field.sha256", "SHA-256", "SHA-256"},
       {"renew.slot_empty", "(the slot holds no certificate yet)", "（该槽位目前没有证书）"},
+      {"renew.no_such_slot", "Card {token} has no slot {slot}.", "卡 {token} 没有槽位 {slot}。"},
+      {"renew.slots_todo", "Give --slot with one of its slots: {slots}.",
+       "请用 --slot 指定它的一个槽位：{slots}。"},
+      {"renew.choose_slot", "Card {token} has several certificate slots.", "卡 {token} 有多个证书槽位。"},
       {"renew.key_differs",
        "The key type differs from the certificate on the card: eportd refuses a certificate for another key.",
        "密钥类型与卡内现有证书不同：证书不属于卡内密钥时，eportd 将拒绝写入。"},

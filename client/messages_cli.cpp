@@ -85,8 +85,11 @@ const std::vector<MessageEntry>& cli_messages() {
        "示例：\n  eportctl watch\n  eportctl watch --json | jq .topic"},
       {"cli.doctor", "Check this computer's set-up and say what to do about each problem",
        "检查本机环境，并对每个问题给出处理方法"},
-      {"cli.doctor.examples", "Examples:\n  eportctl doctor\n  eportctl doctor --json",
-       "示例：\n  eportctl doctor\n  eportctl doctor --json"},
+      {"cli.doctor.examples",
+       "Examples:\n  eportctl doctor\n  eportctl doctor --json\n  eportctl doctor --bundle "
+       "/tmp/eportd-bundle.tar.gz",
+       "示例：\n  eportctl doctor\n  eportctl doctor --json\n  eportctl doctor --bundle "
+       "/tmp/eportd-bundle.tar.gz"},
       {"cli.audit", "Show the last records of eportd's audit log (admin)",
        "显示 eportd 审计日志的最近记录（需管理员权限）"},
       {"cli.audit.examples", "Example:\n  eportctl audit -n 50", "示例：\n  eportctl audit -n 50"},
@@ -103,11 +106,9 @@ const std::vector<MessageEntry>& cli_messages() {
       {"cli.opt.puk_stdin", "Read the PUK from the first line of standard input instead of the terminal",
        "从标准输入的第一行读取 PUK 码，而不是从终端读取"},
       {"cli.opt.slot",
-       "Certificate slot as 'eportctl status' shows it: PIV 9a (authentication, default), 9c (signature), "
-       "9d (key management), 9e; SKF USBKeys <application>/<container>/sign or /enc",
-       "证书槽位（与“eportctl status”显示的一致）：PIV 为 "
-       "9a（身份认证，默认）、9c（数字签名）、9d（密钥管理）、9e；"
-       "SKF USBKey 为 <应用>/<容器>/sign 或 /enc"},
+       "Certificate slot as the card lists it (eportctl status shows them); default: the slot that "
+       "holds the card's certificate",
+       "证书槽位，以卡列出的为准（见“eportctl status”）；默认：卡上存放证书的槽位"},
       {"cli.opt.cert", "The renewed certificate file (PEM or DER)", "更新后的证书文件（PEM 或 DER）"},
       {"cli.opt.reset_pin", "After writing, reset the PIN to the default with the PUK (as 'unlock' does)",
        "写入后用 PUK 码将 PIN 码重置为初始密码（同“unlock”）"},

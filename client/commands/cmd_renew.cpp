@@ -20,6 +20,44 @@ json certificate_in_slot(const json& status, const std::string& slot) {
   return json();
 }
 
+/// The token's own slots (token.status `slots`; an older eportd: its certificates' slots).
+std::vector<std::string> token_slots(const json& status) {
+  std::vector<std::string> slots;
+  const auto& listed =
+      status.contains("slots") ? status["slots"] : status.value("certificates", json::array());
+  for (const auto& s : listed)
+    if (s.is_object() && s.contains("slot") && s["slot"].is_string())
+      slots.push_back(s["slot"].get<std::string>());
+  return slots;
+}
+
+bool same_slot(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+/// The slot to write: --slot as the token spells it, or — without --slot — the one slot holding
+/// a certificate (else the only slot). Empty when there is no such slot; `why` says which case.
+std::string choose_slot(const json& status, const std::string& given, std::string& why) {
+  const auto slots = token_slots(status);
+  if (!given.empty()) {
+    for (const auto& s : slots)
+      if (same_slot(s, given)) return s;
+    why = "renew.no_such_slot";
+    return {};
+  }
+  std::vector<std::string> with_certificate;
+  for (const auto& c : status.value("certificates", json::array()))
+    with_certificate.push_back(c.value("slot", ""));
+  if (with_certificate.size() == 1) return with_certificate.front();
+  if (with_certificate.empty() && slots.size() == 1) return slots.front();
+  why = "renew.choose_slot";
+  return {};
+}
+
 bool confirmed(const Context& ctx) {
   if (ctx.opt.yes) return true;
   auto answer = ctx.prompter.line(tr(ctx.lang, "renew.question"));
@@ -56,6 +94,8 @@ std::string read_management_key(const std::string& path) {
   return key;
 }
 
+int renew_slot(const Context& ctx, RpcClient& rpc, const json& status, const CertificatePreview& preview);
+
 }  // namespace
 
 int cmd_renew(const Context& ctx) {
@@ -67,6 +107,27 @@ int cmd_renew(const Context& ctx) {
   }
   auto rpc = ctx.connect();
   json status = rpc->call("token.status", {{"token", ctx.opt.token}});
+  std::string why;
+  const std::string slot = choose_slot(status, ctx.opt.slot, why);
+  if (slot.empty()) {
+    std::string names;
+    for (const auto& s : token_slots(status)) names += (names.empty() ? "" : ", ") + s;
+    return ctx.report(
+        {"no_such_slot", trf(ctx.lang, why.c_str(), {{"token", ctx.opt.token}, {"slot", ctx.opt.slot}}),
+         trf(ctx.lang, "renew.slots_todo", {{"slots", names}})},
+        exit_failed);
+  }
+  Options opt = ctx.opt;  // the preview and the answer name the slot as the token spells it
+  opt.slot = slot;
+  const Context here{opt, ctx.lang, ctx.style, ctx.out, ctx.err, ctx.prompter};
+  return renew_slot(here, *rpc, status, preview);
+}
+
+namespace {
+
+int renew_slot(const Context& ctx, RpcClient& rpc_ref, const json& status,
+               const CertificatePreview& preview) {
+  auto* rpc = &rpc_ref;
   json old_cert = certificate_in_slot(status, ctx.opt.slot);
   if (!ctx.opt.json) show_preview(ctx, old_cert, preview.summary.to_json());
   if (!confirmed(ctx))
@@ -113,5 +174,7 @@ int cmd_renew(const Context& ctx) {
   if (ctx.opt.json) ctx.print_json(doc);
   return exit_ok;
 }
+
+}  // namespace
 
 }  // namespace eport::client

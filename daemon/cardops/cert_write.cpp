@@ -14,6 +14,7 @@
 
 #include "cardops/card_jobs.hpp"
 #include "cardops/cert_backup.hpp"
+#include "cardops/slot_names.hpp"
 #include "eport/common/reasons.hpp"
 #include "ipc/error_codes.hpp"
 #include "ipc/params.hpp"
@@ -32,6 +33,7 @@ struct WriteRequest {
   std::vector<std::uint8_t> management_key;
   bool allow_key_mismatch = false;
   std::string state_dir;
+  std::vector<drivers::SlotInfo> known_slots;  // the token's latest listing (SlotLabels)
   std::int64_t now = 0;
   ~WriteRequest() {
     if (!management_key.empty()) explicit_bzero(management_key.data(), management_key.size());
@@ -40,6 +42,7 @@ struct WriteRequest {
 
 struct WriteOutcome {
   std::optional<Failure> failure;
+  std::string slot;  // as the token spells it
   std::vector<std::uint8_t> read_back;
   std::optional<std::string> backup;
 };
@@ -76,30 +79,29 @@ Failure key_failure(const std::string& why) {
 
 /// The slot's key must be the certificate's key. Returns a failure to stop, or nullopt.
 std::optional<Failure> check_key(devices::TokenSession& s, const WriteRequest& request,
-                                 const x509::Certificate& cert) {
+                                 const std::string& slot, const x509::Certificate& cert) {
   if (request.allow_key_mismatch) return std::nullopt;
   auto& driver = s.driver();
   if (!driver.supports(EPORT_CAP_SLOT_PUBLIC_KEY))
-    return key_failure("The driver cannot tell the key in slot " + request.slot +
+    return key_failure("The driver cannot tell the key in slot " + slot +
                        ", so the certificate cannot be checked against it. Pass "
                        "allow_key_mismatch only if you are sure it belongs to this card.");
-  auto spki = driver.slot_public_key(s.handle(), s.channel(), request.slot);
+  auto spki = driver.slot_public_key(s.handle(), s.channel(), slot);
   // A token pulled (or silent) while its key was read: say so, not "the key is unreadable".
   if (spki.status == drivers::Status::CardRemoved || spki.status == drivers::Status::Timeout)
     return from_driver(spki.status, spki.detail, driver.info().name, Operation::cert_write);
   if (!spki)
-    return key_failure("The key in slot " + request.slot + " could not be read (" +
-                       drivers::to_string(spki.status) +
+    return key_failure("The key in slot " + slot + " could not be read (" + drivers::to_string(spki.status) +
                        "), so the certificate cannot be "
                        "checked against it. Pass allow_key_mismatch only if you are sure.");
   switch (x509::match_public_key(cert, spki.value)) {
     case x509::KeyMatch::same_key: return std::nullopt;
     case x509::KeyMatch::different_key:
-      return key_failure("The certificate is for another key than the one in slot " + request.slot +
+      return key_failure("The certificate is for another key than the one in slot " + slot +
                          " of this card: it was issued for another card or another slot.");
     case x509::KeyMatch::unreadable_key: break;
   }
-  return key_failure("The card reported a key for slot " + request.slot + " that cannot be read.");
+  return key_failure("The card reported a key for slot " + slot + " that cannot be read.");
 }
 
 void write_on_card(devices::TokenSession& s, const WriteRequest& request, const x509::Certificate& cert,
@@ -113,21 +115,30 @@ void write_on_card(devices::TokenSession& s, const WriteRequest& request, const 
   };
   if (!driver.supports(EPORT_CAP_CERT_WRITE) || !driver.supports(EPORT_CAP_CERT_READ))
     return driver_fail(drivers::Status::Unsupported, "");
-  if ((out.failure = check_key(s, request, cert))) return;
-  // Back up what the slot holds now.
-  auto old = driver.cert_read(s.handle(), s.channel(), request.slot);
+  // What the slot holds now (for the backup). A slot the token does not have: perhaps under
+  // another case ("9A"), else -32602 naming the token's own slots.
+  std::string slot = request.slot;
+  auto old = driver.cert_read(s.handle(), s.channel(), slot);
   if (old.status == drivers::Status::BadArgs) {
-    out.failure = Failure{"",
-                          "'" + request.slot +
-                              "' is not a certificate slot of this card (PIV: "
-                              "9a, 9c, 9d, 9e, 82-95).",
-                          nlohmann::json::object(), ipc::kInvalidParams};
-    return;
+    const auto slots = known_or_listed(s, request.known_slots);
+    if (auto listed = listed_slot(slots, slot); listed && *listed != slot) {
+      slot = *listed;
+      old = driver.cert_read(s.handle(), s.channel(), slot);
+    }
+    if (old.status == drivers::Status::BadArgs) return void(out.failure = unknown_slot(request.slot, slots));
   }
+  out.slot = slot;
+  if ((out.failure = check_key(s, request, slot, cert))) return;
   if (!old && old.status != drivers::Status::NotFound) return driver_fail(old.status, old.detail);
+  // After a failed write: which certificate the token holds now, read back (the answer's `holds`).
+  auto holds = [&]() -> std::string {
+    auto now = driver.cert_read(s.handle(), s.channel(), slot);
+    if (now) return now.value == request.der ? "new" : (old && now.value == old.value ? "old" : "other");
+    return now.status == drivers::Status::NotFound ? "none" : "unknown";
+  };
   if (old) {
     std::string error;
-    out.backup = write_backup(request.state_dir, request.token, request.slot, old.value, request.now, error);
+    out.backup = write_backup(request.state_dir, request.token, slot, old.value, request.now, error);
     if (!out.backup) {
       out.failure = Failure{reasons::backup_failed, "The old certificate could not be backed up (" + error +
                                                         "); nothing was written. Check the state directory."};
@@ -135,28 +146,33 @@ void write_on_card(devices::TokenSession& s, const WriteRequest& request, const 
     }
   }
   // Write, then read back what the card really holds.
-  auto written =
-      driver.cert_write(s.handle(), s.channel(), request.slot, request.der, request.management_key);
+  auto written = driver.cert_write(s.handle(), s.channel(), slot, request.der, request.management_key);
   if (!written) {
-    // Refused before any PUT DATA: the backup describes a write that never started.
-    if (out.backup &&
-        (written.status == drivers::Status::MgmtKeyRequired ||
-         written.status == drivers::Status::WrongMgmtKey || written.status == drivers::Status::BadArgs ||
-         written.status == drivers::Status::WrongPin || written.status == drivers::Status::PinBlocked)) {
+    // Refused before anything was written: the backup describes a write that never started.
+    const bool nothing_written =
+        written.status == drivers::Status::MgmtKeyRequired ||
+        written.status == drivers::Status::WrongMgmtKey || written.status == drivers::Status::BadArgs ||
+        written.status == drivers::Status::WrongPin || written.status == drivers::Status::PinBlocked;
+    if (out.backup && nothing_written) {
       ::unlink(out.backup->c_str());
       out.backup.reset();
     }
-    return driver_fail(written.status, written.detail);
+    driver_fail(written.status, written.detail);
+    out.failure->extra["holds"] = nothing_written ? std::string(old ? "old" : "none") : holds();
+    return;
   }
-  auto back = driver.cert_read(s.handle(), s.channel(), request.slot);
+  auto back = driver.cert_read(s.handle(), s.channel(), slot);
   if (back && back.value == request.der) return void(out.read_back = back.value);
-  if (!back && back.status != drivers::Status::NotFound && back.status != drivers::Status::CardError)
-    return driver_fail(back.status, back.detail);
+  if (!back && back.status != drivers::Status::NotFound && back.status != drivers::Status::CardError) {
+    driver_fail(back.status, back.detail);
+    out.failure->extra["holds"] = holds();
+    return;
+  }
   // The card holds something else: put the old certificate back.
   bool restored = false;
   if (old) {
-    auto undo = driver.cert_write(s.handle(), s.channel(), request.slot, old.value, request.management_key);
-    auto check = undo ? driver.cert_read(s.handle(), s.channel(), request.slot) : decltype(back){};
+    auto undo = driver.cert_write(s.handle(), s.channel(), slot, old.value, request.management_key);
+    auto check = undo ? driver.cert_read(s.handle(), s.channel(), slot) : decltype(back){};
     restored = undo && check && check.value == old.value;
   }
   out.failure = Failure{reasons::write_verify_failed,
@@ -166,6 +182,7 @@ void write_on_card(devices::TokenSession& s, const WriteRequest& request, const 
                                    "one could not be put back. Keep the backup file and write it "
                                    "or the new certificate again.",
                         {{"restored", restored},
+                         {"holds", holds()},
                          {"backup", out.backup ? nlohmann::json(*out.backup) : nlohmann::json(nullptr)}}};
 }
 
@@ -189,6 +206,7 @@ void cert_write(CardContext& context, const ipc::Request& request, const ipc::Re
     wipe(*pin);
   }
   write->state_dir = context.service.config.get()->state_dir;
+  write->known_slots = context.labels.slots(write->token);
   write->now = context.now_unix();
 
   auto parsed = x509::Certificate::parse(text);
@@ -218,8 +236,10 @@ void cert_write(CardContext& context, const ipc::Request& request, const ipc::Re
         auto result = back ? x509::summarise(*back.certificate, context.clock(),
                                              context.service.config.get()->expiry_warn_days)
                            : x509::CertificateSummary{};
-        result.slot = write->slot;
-        result.label = context.labels.label(write->token, write->slot);
+        result.slot = out->slot;
+        result.label = context.labels.label(write->token, out->slot);
+        context.service.events.publish_internal("cert.written",
+                                                {{"token", write->token}, {"certificate", result.to_json()}});
         reply.result({{"certificate", result.to_json()},
                       {"verified", true},
                       {"backup", out->backup ? nlohmann::json(*out->backup) : nlohmann::json(nullptr)}});

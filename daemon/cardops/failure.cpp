@@ -29,8 +29,8 @@ Failure from_driver(Status status, const std::string& detail, const std::string&
               "the PUK (pin.reset, or 'eportctl unlock')."};
     case Status::InvalidPin:
       return {reasons::invalid_pin,
-              "The new PIN does not fit the card's rules (PIV cards: 6 to 8 "
-              "characters). Nothing was sent to the card; choose another PIN."};
+              "The new PIN does not fit the token's rules (length or characters). "
+              "Nothing was sent that could spend a try; choose another PIN."};
     case Status::WrongMgmtKey:
       return {reasons::wrong_management_key,
               "The card refused the management key. Check the key given "

@@ -39,9 +39,31 @@ struct PinOutcome {
   drivers::PinInfo pin;
 };
 
-/// PIV's rule for a new PIN (6 to 8 characters), checked before anything is sent so that no
-/// APDU goes out for a PIN the card would refuse; drivers check their own rules too.
-bool fits_pin_rules(const std::string& pin) { return pin.size() >= 6 && pin.size() <= 8; }
+/// The token's own length rule for a new PIN, from its driver's PIN info (read without spending
+/// a try): a failure when `pin` breaks it, before any attempt. A driver that states no lengths
+/// refuses by itself (EPORT_ERR_INVALID_PIN, nothing sent).
+std::optional<Failure> length_rule(const drivers::PinInfo& info, const std::string& pin,
+                                   Operation operation) {
+  const bool too_short = info.min_length && static_cast<int>(pin.size()) < *info.min_length;
+  const bool too_long = info.max_length && static_cast<int>(pin.size()) > *info.max_length;
+  if (!too_short && !too_long) return std::nullopt;
+  Failure failure = from_driver(drivers::Status::InvalidPin, "", "", operation);
+  const std::string range = info.min_length && info.max_length
+                                ? std::to_string(*info.min_length) + " to " + std::to_string(*info.max_length)
+                            : info.min_length ? "at least " + std::to_string(*info.min_length)
+                                              : "at most " + std::to_string(*info.max_length);
+  failure.message =
+      "The new PIN must be " + range +
+      " characters long on this token. Nothing was sent that could spend a try; choose another PIN.";
+  if (info.min_length) failure.extra["min_length"] = *info.min_length;
+  if (info.max_length) failure.extra["max_length"] = *info.max_length;
+  return failure;
+}
+
+/// "(at most N characters)" when the driver said so, else "".
+std::string at_most(const std::optional<drivers::PinInfo>& info) {
+  return info && info->max_length ? " (at most " + std::to_string(*info->max_length) + " characters)" : "";
+}
 
 void publish_pin_changed(CardContext& context, const std::string& token, const nlohmann::json& pin) {
   context.service.events.publish("pin.changed", {{"token", token}, {"pin", pin}});
@@ -58,6 +80,9 @@ void reset_on_card(devices::TokenSession& s, PukMemory& puks, std::int64_t now, 
   //    last answer to a PUK; unknown when neither exists.
   std::optional<drivers::PinInfo> now_figures;
   if (driver.supports(EPORT_CAP_PIN_STATUS)) {
+    // The new PIN against the token's own rules first (the user PIN's info states them).
+    auto user = driver.pin_status(s.handle(), s.channel(), drivers::PinKind::User);
+    if (user && (out.failure = length_rule(user.value, new_pin.value, Operation::pin_reset))) return;
     auto status = driver.pin_status(s.handle(), s.channel(), drivers::PinKind::Puk);
     if (status) now_figures = status.value;
     else if (status.status != drivers::Status::Unsupported && status.status != drivers::Status::NotFound)
@@ -71,8 +96,8 @@ void reset_on_card(devices::TokenSession& s, PukMemory& puks, std::int64_t now, 
   if (reset) return void(out.pin = reset.value);
   if (reset.status == drivers::Status::BadArgs) {
     out.failure = Failure{"",
-                          "The PUK is longer than this card accepts (PIV: at most 8 characters). "
-                          "Nothing was sent; no try was spent.",
+                          "The PUK is longer than this token accepts" + at_most(now_figures) +
+                              ". Nothing was sent; no try was spent.",
                           nlohmann::json::object(), ipc::kInvalidParams};
     return;
   }
@@ -91,11 +116,17 @@ void change_on_card(devices::TokenSession& s, const Secret& old_pin, const Secre
   auto& driver = s.driver();
   const auto name = driver.info().name;
   // 1. The PIN's counter without spending a try: never the final try without `force`.
+  std::optional<drivers::PinInfo> figures;
   if (driver.supports(EPORT_CAP_PIN_STATUS)) {
     auto status = driver.pin_status(s.handle(), s.channel(), drivers::PinKind::User);
-    if (!status) return void(out.failure = from_driver(status.status, status.detail, name, Operation::read));
-    out.pin = status.value;
-    if ((out.failure = pin_guard(status.value, force))) return;
+    if (status) {
+      figures = status.value;
+      out.pin = status.value;
+      if ((out.failure = length_rule(status.value, new_pin.value, Operation::pin_change))) return;
+      if ((out.failure = pin_guard(status.value, force))) return;
+    } else if (status.status != drivers::Status::Unsupported && status.status != drivers::Status::NotFound) {
+      return void(out.failure = from_driver(status.status, status.detail, name, Operation::read));
+    }
   }
   // 2. One CHANGE REFERENCE DATA. Never retried.
   auto changed =
@@ -103,8 +134,8 @@ void change_on_card(devices::TokenSession& s, const Secret& old_pin, const Secre
   if (changed) return void(out.pin = changed.value);
   if (changed.status == drivers::Status::BadArgs) {
     out.failure = Failure{"",
-                          "The old PIN is longer than this card accepts (PIV: at most 8 "
-                          "characters). Nothing was sent; no try was spent.",
+                          "The old PIN is longer than this token accepts" + at_most(figures) +
+                              ". Nothing was sent; no try was spent.",
                           nlohmann::json::object(), ipc::kInvalidParams};
     return;
   }
@@ -121,8 +152,6 @@ void pin_reset(CardContext& context, const ipc::Request& request, const ipc::Rep
   const bool force = ipc::optional_bool(request.params, "force").value_or(false);
   auto puk = secret_param(request.params, "puk");
   auto new_pin = secret_param(request.params, "new_pin", context.service.config.get()->pin_default);
-  if (!fits_pin_rules(new_pin->value))
-    return fail(reply, from_driver(drivers::Status::InvalidPin, "", "", Operation::pin_reset));
   auto out = std::make_shared<PinOutcome>();
   const auto now = context.now_unix();
   run_on_token(
@@ -143,8 +172,6 @@ void pin_change(CardContext& context, const ipc::Request& request, const ipc::Re
   const auto id = ipc::required_string(request.params, "token");
   auto old_pin = secret_param(request.params, "old_pin");
   auto new_pin = secret_param(request.params, "new_pin");
-  if (!fits_pin_rules(new_pin->value))
-    return fail(reply, from_driver(drivers::Status::InvalidPin, "", "", Operation::pin_change));
   const bool force = ipc::optional_bool(request.params, "force").value_or(false);
   auto out = std::make_shared<PinOutcome>();
   run_on_token(

@@ -5,6 +5,7 @@
 #include "cardops/card_jobs.hpp"
 #include "cardops/card_reading.hpp"
 #include "cardops/pin_state.hpp"
+#include "cardops/slot_names.hpp"
 #include "ipc/error_codes.hpp"
 #include "ipc/params.hpp"
 #include "x509/certificate.hpp"
@@ -40,9 +41,22 @@ std::vector<int> warn_days_param(const nlohmann::json& params, const std::vector
 /// null when the driver knows no PUK at all.
 nlohmann::json puk_state(CardContext& context, const std::string& token,
                          const std::optional<drivers::PinInfo>& now) {
-  if (now && (now->tries_left || now->blocked.value_or(false))) return pin_state_json(*now);
+  if (now && (now->tries_left || now->blocked.value_or(false) || !now->state.empty()))
+    return pin_state_json(*now);  // figures, or a state the token states now (PKCS#11 flags)
   if (auto last = context.puks.last(token)) return last_answer_pin_state(*last);
   return now ? pin_state_json(*now) : nlohmann::json(nullptr);
+}
+
+/// token.status `slots` (extension): every slot the token lists, also the empty ones.
+nlohmann::json slots_json(const std::vector<drivers::SlotInfo>& slots) {
+  auto list = nlohmann::json::array();
+  auto tri = [](const std::optional<bool>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+  for (const auto& s : slots)
+    list.push_back({{"slot", s.slot},
+                    {"label", s.label},
+                    {"has_certificate", tri(s.has_certificate)},
+                    {"has_key", tri(s.has_key)}});
+  return list;
 }
 
 void token_status(CardContext& context, const ipc::Request& request, const ipc::Reply& reply) {
@@ -58,11 +72,17 @@ void token_status(CardContext& context, const ipc::Request& request, const ipc::
         const auto report = summarise_certificates(*reading, context.now_unix(),
                                                    context.service.config.get()->expiry_warn_days);
         context.expiry.observe(id, report.summaries);
+        context.service.events.publish_internal(
+            "token.read", {{"token", id},
+                           {"pin", reading->pin ? pin_state_json(*reading->pin) : unknown_pin_state_json()},
+                           {"puk", reading->puk ? pin_state_json(*reading->puk) : nlohmann::json(nullptr)},
+                           {"certificates", certificates_json(report)}});
         reply.result({{"token", token ? token->to_json() : nlohmann::json(nullptr)},
                       {"pin", reading->pin ? pin_state_json(*reading->pin) : unknown_pin_state_json()},
                       {"puk", puk_state(context, id, reading->puk)},
                       {"certificates", certificates_json(report)},
-                      {"unreadable", report.unreadable}});
+                      {"unreadable", report.unreadable},
+                      {"slots", slots_json(reading->slots)}});
       },
       reply);
 }
@@ -74,21 +94,32 @@ void cert_read(CardContext& context, const ipc::Request& request, const ipc::Rep
     drivers::Result<std::vector<std::uint8_t>> der;
     std::string driver;
     std::string label;
+    std::string slot;                     // as the token spells it
+    std::optional<Failure> unknown_slot;  // the token has no such slot
   };
   auto read = std::make_shared<Read>();
+  const auto known = context.labels.slots(id);
   run_on_token(
       context, card_call(request, id, false),
-      [read, slot](devices::TokenSession& s) {
+      [read, slot, known](devices::TokenSession& s) {
         read->driver = s.driver().info().name;
+        read->slot = slot;
+        read->unknown_slot.reset();
         read->der = s.driver().cert_read(s.handle(), s.channel(), slot);
+        if (read->der.status != drivers::Status::BadArgs) return;
+        // Not a slot of this token: perhaps under another case ("9A"); else name its slots.
+        const auto slots = known_or_listed(s, known);
+        if (auto listed = listed_slot(slots, slot); listed && *listed != slot) {
+          read->slot = *listed;
+          read->der = s.driver().cert_read(s.handle(), s.channel(), *listed);
+        }
+        if (read->der.status == drivers::Status::BadArgs) read->unknown_slot = unknown_slot(slot, slots);
       },
-      [&context, id, read, slot](const ipc::Reply& reply) {
+      [&context, id, read](const ipc::Reply& reply) {
+        const std::string& slot = read->slot;
+        if (read->unknown_slot) return fail(reply, *read->unknown_slot);
         if (read->der.status == drivers::Status::NotFound)
           return reply.fail("cert_not_found", "Slot " + slot + " holds no certificate.");
-        if (read->der.status == drivers::Status::BadArgs)
-          return reply.error(ipc::kInvalidParams, "'" + slot +
-                                                      "' is not a certificate slot of this card "
-                                                      "(PIV: 9a, 9c, 9d, 9e, 82-95).");
         if (!read->der)
           return fail(reply, from_driver(read->der.status, read->der.detail, read->driver, Operation::read));
         auto parsed = x509::Certificate::from_der(read->der.value);
@@ -103,6 +134,8 @@ void cert_read(CardContext& context, const ipc::Request& request, const ipc::Rep
                                        context.service.config.get()->expiry_warn_days);
         summary.slot = slot;
         summary.label = context.labels.label(id, slot);
+        context.service.events.publish_internal("cert.read",
+                                                {{"token", id}, {"certificate", summary.to_json()}});
         reply.result({{"certificate", summary.to_json()},
                       {"pem", parsed.certificate->pem()},
                       {"der_base64", parsed.certificate->der_base64()}});
@@ -158,6 +191,8 @@ void cert_check(CardContext& context, const ipc::Request& request, const ipc::Re
         if (warn_days == context.service.config.get()->expiry_warn_days)
           context.expiry.observe(id, report.summaries);
         entry["certificates"] = certificates_json(report);
+        context.service.events.publish_internal("token.read",
+                                                {{"token", id}, {"certificates", entry["certificates"]}});
         entry["unreadable"] = report.unreadable;
       }
       {

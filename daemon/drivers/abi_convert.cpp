@@ -36,6 +36,7 @@ eport_pin_info blank_pin_info() {
   info.struct_size = sizeof info;
   info.tries_left = info.max_tries = info.is_default = info.blocked = -1;
   info.min_length = info.max_length = -1;
+  info.state = -1;
   info.source = info.max_source = EPORT_SOURCE_NONE;
   return info;
 }
@@ -64,6 +65,13 @@ PinInfo to_pin_info(const eport_pin_info& info) {
   out.max_source = source_name(info.max_source);
   out.min_length = count(info.min_length);
   out.max_length = count(info.max_length);
+  switch (info.state) {  // v1.1; a 1.0 plug-in leaves the host's -1
+    case EPORT_PIN_STATE_OK: out.state = "ok"; break;
+    case EPORT_PIN_STATE_LOW: out.state = "low"; break;
+    case EPORT_PIN_STATE_FINAL_TRY: out.state = "final_try"; break;
+    case EPORT_PIN_STATE_BLOCKED: out.state = "blocked"; break;
+    default: break;
+  }
   return out;
 }
 

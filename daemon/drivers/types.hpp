@@ -55,6 +55,8 @@ struct PinInfo {
   std::string max_source = "none";  ///< where max_tries came from (same names)
   std::optional<int> min_length;    ///< shortest PIN the card accepts
   std::optional<int> max_length;    ///< longest PIN the card accepts
+  std::string state;                ///< as the token states it without a count (ABI 1.1): "ok",
+                                    ///< "low", "final_try", "blocked"; "" = derive from the counts
 };
 
 /// One certificate / key slot of a token.

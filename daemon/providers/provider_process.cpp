@@ -88,7 +88,8 @@ pid_t spawn_helper(const std::string& executable, int child_end, std::string& er
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setsigdefault(&attr, &defaults);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  std::string arg0 = executable, arg1 = "--provider-host", arg2 = "3";
+  // argv[0] "eportd": what ps shows, and the program name p11-kit's enable-in/disable-in match.
+  std::string arg0 = "eportd", arg1 = "--provider-host", arg2 = "3";
   char* argv[] = {arg0.data(), arg1.data(), arg2.data(), nullptr};
   pid_t pid = -1;
   const int rc = ::posix_spawn(&pid, executable.c_str(), &actions, &attr, argv, environ);

@@ -54,6 +54,13 @@ void ProviderWorker::run_job(devices::Job& job) {
     if (job.done) job.done({devices::JobEnd::failed, token_.error.value_or("the token could not be opened")});
     return;
   }
+  // A job whose caller already heard `timeout` (the token was busy with a stuck call) never runs.
+  if (job.gate && !job.gate->try_start(devices::JobGate::Clock::now())) {
+    if (job.done)
+      job.done({devices::JobEnd::expired,
+                "the token was not free before the operation's deadline; nothing was sent to it"});
+    return;
+  }
   devices::JobOutcome outcome;
   drivers::NoChannel none;
   devices::TokenSession session(none, driver_, handle_, token_, 1);

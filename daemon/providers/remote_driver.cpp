@@ -67,6 +67,11 @@ void fill(eport_pin_info* out, const drivers::PinInfo& v) {
   out->max_source = source_code(v.max_source);
   out->min_length = count(v.min_length);
   out->max_length = count(v.max_length);
+  out->state = v.state == "ok"          ? EPORT_PIN_STATE_OK
+               : v.state == "low"       ? EPORT_PIN_STATE_LOW
+               : v.state == "final_try" ? EPORT_PIN_STATE_FINAL_TRY
+               : v.state == "blocked"   ? EPORT_PIN_STATE_BLOCKED
+                                        : -1;
 }
 
 void fill(eport_slot_info* out, const drivers::SlotInfo& v) {

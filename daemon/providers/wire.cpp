@@ -145,6 +145,7 @@ void put(Writer& w, const drivers::PinInfo& v) {
   w.str(v.source).str(v.max_source);
   put_optional(w, v.min_length);
   put_optional(w, v.max_length);
+  w.str(v.state);
 }
 
 void put(Writer& w, const drivers::SlotInfo& v) {
@@ -181,6 +182,7 @@ drivers::PinInfo get_pin_info(Reader& r) {
   v.max_source = r.str();
   v.min_length = get_count(r);
   v.max_length = get_count(r);
+  v.state = r.str();
   return v;
 }
 

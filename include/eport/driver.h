@@ -169,7 +169,7 @@ extern "C" {
 #define EPORT_DRIVER_ABI_MAJOR 1
 /** ABI minor version: grows when fields are appended to tables; any minor is accepted.
  *  1.1 appended: eport_host.report_status; eport_token_info.id, .kind, .reader;
- *  eport_slot_info.slot_id. */
+ *  eport_slot_info.slot_id; eport_pin_info.state. */
 #define EPORT_DRIVER_ABI_MINOR 1
 
 /** Name of the one symbol a plug-in exports. */
@@ -265,6 +265,13 @@ extern "C" {
 #define EPORT_SOURCE_SKF 4u           /**< SKF_GetPINInfo */
 #define EPORT_SOURCE_CONFIG 5u        /**< the driver's options or a known model default */
 
+/** A PIN's state as the token states it without a count (v1.1 eport_pin_info.state), e.g. from
+ *  PKCS#11 token flags (CKF_USER_PIN_COUNT_LOW / FINAL_TRY / LOCKED). */
+#define EPORT_PIN_STATE_OK 1        /**< no failed try since the last good one */
+#define EPORT_PIN_STATE_LOW 2       /**< a wrong PIN was entered since (tries left unknown) */
+#define EPORT_PIN_STATE_FINAL_TRY 3 /**< one try left: a wrong PIN now blocks it */
+#define EPORT_PIN_STATE_BLOCKED 4   /**< blocked */
+
 /** Log levels for eport_host.log. */
 #define EPORT_LOG_ERROR 1
 #define EPORT_LOG_WARNING 2
@@ -319,6 +326,11 @@ typedef struct eport_pin_info {
   uint32_t max_source;  /**< EPORT_SOURCE_* that gave max_tries */
   int32_t min_length;   /**< shortest PIN the card accepts; -1 unknown */
   int32_t max_length;   /**< longest PIN the card accepts; -1 unknown */
+  /* --- v1.1 --- */
+  /** EPORT_PIN_STATE_* when the token states it without a count (PKCS#11 flags); -1 = not
+   *  stated: the host derives the state from tries_left, max_tries and blocked. Set it instead
+   *  of inventing a count: tries_left stays -1. */
+  int32_t state;
 } eport_pin_info;
 
 /** One certificate / key slot of a token. */

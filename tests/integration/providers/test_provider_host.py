@@ -104,6 +104,32 @@ def test_a_long_slot_id_from_a_provider_is_listed_and_read(daemon, tokens_dir, t
     assert cert["key"] == "EC-P256"
 
 
+def test_a_failed_write_says_which_certificate_the_token_holds(daemon, tokens_dir, tmp_path):
+    def cert(name):
+        key, pem = tmp_path / f"{name}.key", tmp_path / f"{name}.pem"
+        assert os.system(f"openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout {key} "
+                         f"-out {pem} -days 30 -subj /CN={name} 2>/dev/null") == 0
+        return pem.read_text()
+    slot = "fixture/certificate-slot-with-a-long-id"
+    wait_until("token B", lambda: "fx:B" in token_ids(daemon))
+    write = {"token": "fx:B", "slot": slot, "allow_key_mismatch": True}
+    assert daemon.call("cert.write", dict(write, certificate=cert("first")))["result"]["verified"]
+    touch(os.path.join(tokens_dir, "B.writefail"))
+    error = daemon.call("cert.write", dict(write, certificate=cert("second")))["error"]
+    assert error["data"]["reason"] == "driver_error"
+    assert error["data"]["holds"] == "old"
+    assert os.path.exists(error["data"]["backup"])
+    [held] = daemon.call("token.status", {"token": "fx:B"})["result"]["certificates"]
+    assert held["subject"] == "CN=first"
+    # A slot the token does not have: -32602 naming the token's own slots.
+    error = daemon.call("cert.write", dict(write, slot="9a", certificate=cert("third")))["error"]
+    assert error["code"] == -32602
+    assert slot in error["message"]
+    status = daemon.call("token.status", {"token": "fx:B"})["result"]
+    assert status["slots"] == [{"slot": slot, "label": "Fixture certificate", "has_certificate": True,
+                                "has_key": None}]
+
+
 def test_a_hung_call_holds_only_its_own_token(daemon, tokens_dir):
     wait_until("both tokens", lambda: token_ids(daemon) == ["fx:A", "fx:B"])
     hang = os.path.join(tokens_dir, "A.hang")
@@ -179,3 +205,23 @@ def test_stopping_the_daemon_ends_its_helpers(daemon):
     [helper] = helper_pids(daemon.proc.pid)
     assert daemon.stop() == 0
     assert not os.path.exists(f"/proc/{helper}") or open(f"/proc/{helper}/stat").read().split()[2] == "Z"
+
+
+def test_a_hung_call_times_out_like_a_card_and_the_token_recovers(tmp_path, tokens_dir):
+    d = start_eportd(str(tmp_path / "eportd-short"), [{"name": "file-tokens", "options": {"dir": tokens_dir}}],
+                     plugin_dir=fixture_plugin_dir(), config={"limits": {"card_timeout_s": 3}})
+    try:
+        wait_until("both tokens", lambda: token_ids(d) == ["fx:A", "fx:B"])
+        hang = os.path.join(tokens_dir, "A.hang")
+        touch(hang)
+        error = d.call("token.status", {"token": "fx:A"}, timeout=60)["error"]
+        assert error["data"]["reason"] == "timeout"
+        # A request queued behind the stuck call is dropped at its deadline, never sent.
+        error = d.call("token.status", {"token": "fx:A"}, timeout=60)["error"]
+        assert error["data"]["reason"] == "timeout"
+        assert d.call("token.status", {"token": "fx:B"})["result"]["pin"]["tries_left"] == 6
+        os.unlink(hang)
+        wait_until("token A again", lambda: "result" in d.call("token.status", {"token": "fx:A"}, timeout=60))
+        assert token_ids(d) == ["fx:A", "fx:B"]
+    finally:
+        d.stop()
