@@ -151,10 +151,12 @@ def renewed_certificate(workdir, keys, serial, container="c1", usage="sign", day
     return issue(workdir, public, days, name)
 
 
-def foreign_certificate(workdir, name="foreign"):
-    """A PEM certificate for a new SM2 key that is on no USBKey."""
+def foreign_certificate(workdir, name="foreign", algorithm="SM2"):
+    """A PEM certificate for a new key (SM2, or RSA: 2048 bits) that is on no USBKey."""
     key = os.path.join(workdir, f"{name}-key.pem")
-    subprocess.run(["openssl", "genpkey", "-algorithm", "SM2", "-out", key], check=True, capture_output=True)
+    options = ["-pkeyopt", "rsa_keygen_bits:2048"] if algorithm == "RSA" else []
+    subprocess.run(["openssl", "genpkey", "-algorithm", algorithm, *options, "-out", key], check=True,
+                   capture_output=True)
     public = os.path.join(workdir, f"{name}-pub.pem")
     subprocess.run(["openssl", "pkey", "-in", key, "-pubout", "-out", public], check=True, capture_output=True)
     return issue(workdir, public, 3650, name)

@@ -104,3 +104,34 @@ def test_a_key_pulled_during_the_write_holds_one_whole_certificate(desk, functio
     app = app_state(keys, "SK1")
     assert app["logged_in"] is None
     assert app["user_pin"]["remaining"] == 6
+
+
+def test_an_rsa_container_is_listed_and_takes_a_certificate_for_its_own_rsa_key_only(tmp_path):
+    """An RSA container beside the SM2 one: its certificate shows as RSA-2048, a certificate for
+    its RSA key (modulus and exponent from the RSA public-key blob) is written, one for another
+    RSA key or for the SM2 container's key is refused before the PIN is tried."""
+    keys, work = keys_dir(tmp_path), str(tmp_path)
+    make_key(keys, "SKR", "--cert", "c1:sign:sm2:3650", "--cert", "r1:sign:rsa2048:3650")
+    daemon = start(str(tmp_path / "eportd"), keys)
+    try:
+        token, slot = "skf:soft:SKR", "EPORT/r1/sign"
+        wait_token(daemon, token)
+        certs = {c["slot"]: c for c in result(daemon, "token.status", {"token": token})["certificates"]}
+        assert certs[slot]["key"] == "RSA-2048" and certs["EPORT/c1/sign"]["key"] == "SM2"
+        old = certificate_der(keys, "SKR", container="r1")
+        for wrong in (foreign_certificate(work, "foreign-rsa", algorithm="RSA"),
+                      renewed_certificate(work, keys, "SKR", container="c1", name="sm2-for-rsa-slot")):
+            refused = error(daemon, "cert.write", {"token": token, "slot": slot, "certificate": wrong,
+                                                   "pin": "88888888"})
+            assert refused["data"]["reason"] == "cert_key_mismatch"
+        assert certificate_der(keys, "SKR", container="r1") == old
+        assert app_state(keys, "SKR")["user_pin"]["remaining"] == 6  # no PIN was tried
+        pem = renewed_certificate(work, keys, "SKR", container="r1", name="renewed-rsa")
+        written = result(daemon, "cert.write", {"token": token, "slot": slot, "certificate": pem, "pin": "88888888"})
+        assert written["verified"] is True and written["certificate"]["key"] == "RSA-2048"
+        assert certificate_der(keys, "SKR", container="r1") == pem_to_der(pem)
+        with open(written["backup"], "rb") as f:
+            assert f.read() == old
+        assert app_state(keys, "SKR")["logged_in"] is None
+    finally:
+        daemon.stop()

@@ -33,6 +33,7 @@ def test_a_usbkey_is_listed_with_exact_pin_and_admin_pin_tries_and_its_sm2_certi
     assert token["kind"] == "usbkey"
     assert token["serial"] == "SK1"
     assert token["label"] == "eport soft SKF SK1"
+    assert token["model"] == "SKF USBKey, firmware 1.2"  # DEVINFO.FirmwareVersion of the soft key
     assert token["state"] == "ready"
     status = result(daemon, "token.status", {"token": TOKEN})
     assert status["pin"] == {**status["pin"], "state": "ok", "tries_left": 6, "max_tries": 6, "is_default": True,
