@@ -88,8 +88,9 @@ std::string render_status(Lang lang, const Style& style, const json& status) {
   if (puk.is_object())
     out +=
         "  " + style.mark(pin_level(puk)) + " " + tr(lang, "status.puk") + pin_text(lang, puk, true) + "\n";
+  // A PIN-only view (unlock, change-pin) has no "certificates": it says nothing about them.
   const json certs = status.value("certificates", json::array());
-  if (!certs.is_array() || certs.empty())
+  if (status.contains("certificates") && (!certs.is_array() || certs.empty()))
     out += "  " + style.mark(Level::info) + " " + tr(lang, "status.no_certs") + "\n";
   for (const auto& c : certs)
     out += "  " + style.mark(cert_level(cert_state(c))) + " " + cert_text(lang, c) + "\n";

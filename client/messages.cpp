@@ -113,6 +113,11 @@ const std::vector<MessageEntry>& output_messages() {
        "Help desk, with the renewed certificate file: eportctl renew {token} --slot {slot} --cert FILE "
        "--reset-pin",
        "服务台（已有更新后的证书文件时）：eportctl renew {token} --slot {slot} --cert 文件 --reset-pin"},
+      {"advice.renew.desk_pin",
+       "Help desk, with the renewed certificate file: eportctl renew {token} --slot {slot} --cert FILE "
+       "--with-pin (the USBKey's user PIN authorises the write)",
+       "服务台（已有更新后的证书文件时）：eportctl renew {token} --slot {slot} --cert 文件 --with-pin"
+       "（写入需要 USBKey 的用户 PIN 码）"},
       {"advice.cert_not_yet_valid",
        "Card {token}, slot {slot}: the certificate is not valid yet; check this computer's date and time.",
        "卡 {token}，槽位 {slot}：证书尚未生效；请检查本机的日期和时间。"},

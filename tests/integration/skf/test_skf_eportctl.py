@@ -67,6 +67,8 @@ def test_status_shows_the_usbkey_with_exact_tries_and_the_certificates_expiry(de
     assert TOKEN in text
     assert "5 of 6 tries left" in text and "10 of 10 tries left" in text
     assert "EPORT/c1/sign" in text
+    # The help desk's advice for a USBKey: its user PIN authorises the write, not a management key.
+    assert f"eportctl renew {TOKEN} --slot EPORT/c1/sign --cert FILE --with-pin" in text
 
 
 def test_unlock_and_renew_through_eportctl(desk):
@@ -77,11 +79,16 @@ def test_unlock_and_renew_through_eportctl(desk):
         softskf("verify-pin", "--dir", keys, "--serial", "SKE", "--user-pin", "00000000", check=False)
     unlock = eportctl(daemon, "unlock", TOKEN, "--puk-stdin", stdin="12345678\n")
     assert unlock.returncode == 0, unlock.stdout + unlock.stderr
+    assert "0 of 6 tries left" in unlock.stdout and "6 of 6 tries left" in unlock.stdout
+    assert "no certificate" not in unlock.stdout  # unlock shows the PINs only: the key holds one
     assert softskf("verify-pin", "--dir", keys, "--serial", "SKE", "--user-pin", "88888888").returncode == 0
     pem = renewed_certificate(work, keys, "SKE")
     cert_file = os.path.join(work, "renewed-for-eportctl.pem")
     with open(cert_file, "w") as f:
         f.write(pem)
+    # Without --with-pin nothing is written and eportctl says what the USBKey needs.
+    refused = eportctl(daemon, "renew", TOKEN, "--slot", "EPORT/c1/sign", "--cert", cert_file, "--yes")
+    assert refused.returncode != 0 and "--with-pin" in refused.stdout + refused.stderr
     renew = eportctl(daemon, "--json", "renew", TOKEN, "--slot", "EPORT/c1/sign", "--cert", cert_file, "--yes",
                      "--with-pin", "--puk-stdin", stdin="88888888\n")
     assert renew.returncode == 0, renew.stdout + renew.stderr
