@@ -108,6 +108,27 @@ def test_a_module_that_crashes_in_a_call_takes_down_only_the_pkcs11_helper(fault
     client.close()
 
 
+def test_a_module_that_cannot_initialise_is_reported_with_its_own_error(tmp_path, hsm):
+    trigger = tmp_path / "trigger"
+    trigger.write_text("fail-init\n")
+    d = start(tmp_path, hsm, [{"module": faulty_module(), "label": "faulty"}, {"module": MODULE, "label": "softhsm"}],
+              env={"FAULTY_P11_TRIGGER": str(trigger)})
+    try:
+        soft = f"p11:softhsm:{hsm.alice}"
+        wait_until("the SoftHSM token", lambda: soft in token_ids(d))
+        [driver] = result(d, "drivers.list")["drivers"]
+        broken, working = driver["status"]["modules"]
+        assert (broken["label"], broken["state"]) == ("faulty", "failed")
+        assert "C_Initialize failed" in broken["error"] and "CKR_DEVICE_ERROR" in broken["error"]
+        assert working["state"] == "ok"
+        report = result(d, "diag.report")
+        assert any("faulty" in p and "CKR_DEVICE_ERROR" in p for p in report["problems"])
+        assert result(d, "token.status", {"token": soft})["pin"]["state"] == "ok"
+        assert FAULTY not in token_ids(d)
+    finally:
+        d.stop()
+
+
 def spy_calls(log):
     """The PKCS#11 functions pkcs11-spy logged, in order (one "N: C_Name" header per call)."""
     with open(log, errors="replace") as f:
@@ -139,6 +160,11 @@ def test_no_job_leaves_a_session_open_or_a_login_behind(tmp_path, hsm):
         assert calls.count("C_Logout") == 2
         assert calls.count("C_OpenSession") == calls.count("C_CloseSession") > 0
         assert "C_CloseAllSessions" not in calls
+        # The module was initialised for threads (every C_Initialize, also the re-initialisations
+        # that let a polled module see new tokens).
+        records = re.split(r"^\d+: (?=C_\w+$)", open(log, errors="replace").read(), flags=re.M)
+        inits = [r for r in records if r.startswith("C_Initialize\n")]
+        assert inits and all("CKF_OS_LOCKING_OK" in r for r in inits)
         # pkcs11-tool confirms what the jobs did.
         assert hsm.tool("alice", "-O", login=True, pin="88888888", check=False).returncode == 0
     finally:

@@ -81,7 +81,8 @@ TEST_CASE("the length rule is the token's own, when it states a sane one", "[pkc
   const eport_pin_info softhsm = state_of(0, EPORT_PIN_USER, 4, 255);
   CHECK(softhsm.min_length == 4);
   CHECK(softhsm.max_length == 255);
-  const eport_pin_info silent = state_of(0, EPORT_PIN_USER, CK_UNAVAILABLE_INFORMATION, CK_UNAVAILABLE_INFORMATION);
+  const eport_pin_info silent =
+      state_of(0, EPORT_PIN_USER, CK_UNAVAILABLE_INFORMATION, CK_UNAVAILABLE_INFORMATION);
   CHECK(silent.min_length == -1);  // the host then lets the driver refuse
   CHECK(silent.max_length == -1);
 }
