@@ -37,9 +37,10 @@ Failure from_driver(Status status, const std::string& detail, const std::string&
               "with the call or the driver's management_key_file."};
     case Status::MgmtKeyRequired:
       return {reasons::management_key_required,
-              "Writing to this card needs its management key: pass "
-              "management_key (hex) or configure the driver's "
-              "management_key_file."};
+              "Writing to this token needs a credential that was not given: its "
+              "management key (pass management_key in hex, or configure the driver's "
+              "management_key_file) or, for a token that stores certificates only after a "
+              "login (a USBKey), its user PIN (pass pin)."};
     case Status::Unsupported:
       return {reasons::unsupported, "The driver '" + driver + "' cannot do this on this card."};
     case Status::CardRemoved:

@@ -102,6 +102,7 @@ def test_pin_change_and_a_wrong_old_pin(daemon, hsm):
     assert hsm.tool("alice", "-O", login=True, pin="2468", check=False).returncode == 0
     error = failure(daemon, "pin.change", {"token": token, "old_pin": "2468", "new_pin": "123"})
     assert error["data"]["reason"] == "invalid_pin"
+    assert (error["data"]["min_length"], error["data"]["max_length"]) == (4, 255)  # from the token
 
 
 def test_cert_write_checks_the_key_and_reads_back(daemon, hsm, tmp_path):
