@@ -105,8 +105,9 @@ def test_the_shipped_configuration_with_pkcs11_enabled_lists_the_card_once(pcsc,
     """config/eportd.yaml as shipped, its commented pkcs11 entry enabled the way an installer
     would (module: OpenSC, p11-kit: true to take every registered module as well)."""
     shipped = open(os.path.join(paths.SOURCE_DIR, "config", "eportd.yaml")).read()
-    enabled = re.sub(r"^  # (- name: pkcs11|  options:|    modules:|      - module:.*|        label:.*|    p11-kit:.*)$",
-                     lambda m: "  " + m.group(1), shipped, flags=re.M)
+    # Only the pkcs11 entry's own lines (the commented skf entry after it stays commented).
+    block = re.search(r"^  # - name: pkcs11\n(?:  #   .*\n)*", shipped, flags=re.M).group(0)
+    enabled = shipped.replace(block, re.sub(r"^  # ", "  ", block, flags=re.M))
     enabled = enabled.replace("/usr/lib/x86_64-linux-gnu/libgm3000_pkcs11.so", opensc_module())
     enabled = re.sub(r"p11-kit: false", "p11-kit: true", enabled)
     assert "- name: pkcs11" in enabled and "p11-kit: true" in enabled, "the shipped pkcs11 entry changed"

@@ -75,6 +75,11 @@ def skf_driver(*libraries, **options):
 
 def start(workdir, keys, drivers=None, keys64=None, config=None):
     """eportd with the skf driver (default: the soft library labelled "soft"), PC/SC and USB off."""
+    return prepare(workdir, keys, drivers, keys64, config).start()
+
+
+def prepare(workdir, keys, drivers=None, keys64=None, config=None):
+    """start()'s eportd, not started yet."""
     os.makedirs(workdir, exist_ok=True)
     env = dict(os.environ)
     env["PCSCLITE_CSOCK_NAME"] = os.path.join(workdir, "no-pcscd.comm")
@@ -85,8 +90,7 @@ def start(workdir, keys, drivers=None, keys64=None, config=None):
     cfg = {"pcsc": {"enabled": False}, "usb": {"enabled": False}, "log": {"level": "debug"},
            "expiry": {"warn_days": [90, 30, 7]}}
     cfg.update(config or {})
-    daemon = Eportd(workdir, env=env, drivers=drivers or [skf_driver((SOFT_LIBRARY, "soft"))], config=cfg)
-    return daemon.start()
+    return Eportd(workdir, env=env, drivers=drivers or [skf_driver((SOFT_LIBRARY, "soft"))], config=cfg)
 
 
 def wait_until(what, predicate, timeout=60.0):

@@ -4,13 +4,14 @@ pin.change, two SKF libraries at once. The soft SKF library is loaded by eport-s
 a vendor library would be; eport-softskf checks the key's own state from outside."""
 
 import os
+import re
 
 import pytest
 
 from harness import paths
 
 from skf_support import (BOOL64_LIBRARY, SOFT_LIBRARY, app_state, error, keys_dir, make_key, plug_back,
-                         pull, result, skf_driver, softskf, start, subscribe, wait_event, wait_token)
+                         prepare, pull, result, skf_driver, softskf, start, subscribe, wait_event, wait_token)
 
 TOKEN = "skf:soft:SK1"
 
@@ -186,5 +187,40 @@ def test_a_library_without_some_skf_functions_serves_what_it_can_and_says_what_i
         refused = error(daemon, "pin.reset", {"token": "skf:part:SK6", "puk": "12345678"})
         assert refused["data"]["reason"] == "unsupported"
         assert app_state(keys, "SK6")["admin_pin"]["remaining"] == 10
+    finally:
+        daemon.stop()
+
+
+def test_the_shipped_configuration_with_its_skf_entry_enabled_serves_a_key(tmp_path):
+    """config/eportd.yaml as shipped, its commented skf entry enabled the way docs/drivers/skf.md
+    tells an installer (the '#' removed, the vendor's library path put in); only the paths of a
+    real system are moved, and PC/SC and USB watching are turned off (no pcscd here)."""
+    shipped = open(os.path.join(paths.SOURCE_DIR, "config", "eportd.yaml")).read()
+    block = re.search(r"^  # - name: skf\n(?:  #   .*\n)*", shipped, flags=re.M)
+    assert block, "the shipped skf entry changed"
+    enabled = shipped.replace(block.group(0), re.sub(r"^  # ", "  ", block.group(0), flags=re.M))
+    assert "/opt/vendor/lib/libvendor_skf.so" in enabled
+    enabled = enabled.replace("/opt/vendor/lib/libvendor_skf.so", SOFT_LIBRARY)
+    keys = keys_dir(tmp_path)
+    make_key(keys, "SHIP1", "--cert", "c1:sign:sm2:3650")
+    daemon = prepare(str(tmp_path / "eportd"), keys)  # its environment; the config is the shipped one
+    text = enabled
+    for key, value in (("socket", daemon.socket_path), ("state_dir", daemon.state_dir), ("socket_group", '""')):
+        text = re.sub(rf"^{key}:.*$", f"{key}: {value}", text, flags=re.M)
+    text = re.sub(r"^(pcsc|usb):\n  enabled: true$", r"\1:\n  enabled: false", text, flags=re.M)
+    text += f"\nplugin_dir: {paths.plugin_dir()}\n"
+
+    def write_config():
+        os.makedirs(daemon.state_dir, mode=0o700, exist_ok=True)
+        with open(daemon.config_path, "w") as f:
+            f.write(text)
+        return daemon.config_path
+    daemon.write_config = write_config
+    daemon.start()
+    try:
+        wait_token(daemon, "skf:vendor:SHIP1")
+        status = result(daemon, "token.status", {"token": "skf:vendor:SHIP1"})
+        assert status["pin"]["tries_left"] == 6 and status["pin"]["source"] == "skf"
+        assert [c["slot"] for c in status["certificates"]] == ["EPORT/c1/sign"]
     finally:
         daemon.stop()
