@@ -190,15 +190,4 @@ std::vector<std::uint8_t> Certificate::public_key_der() const {
   return out;
 }
 
-std::string to_hex(const std::vector<std::uint8_t>& bytes) {
-  static const char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (std::uint8_t b : bytes) {
-    out.push_back(digits[b >> 4]);
-    out.push_back(digits[b & 0x0f]);
-  }
-  return out;
-}
-
 }  // namespace eport::x509

@@ -64,7 +64,4 @@ struct ParseOutcome {
   explicit operator bool() const { return certificate.has_value(); }
 };
 
-/// Lower-case hex of bytes ("" for none).
-std::string to_hex(const std::vector<std::uint8_t>& bytes);
-
 }  // namespace eport::x509
