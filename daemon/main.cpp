@@ -177,8 +177,7 @@ void make_state_dir(const std::string& dir) {
 void record_drivers(methods::ServiceContext& context, const drivers::LoadResult& loaded) {
   for (const auto& driver : loaded.drivers) {
     const auto& info = driver->info();
-    context.drivers.push_back(
-        {info.name, info.version, info.abi, info.library, info.kind, info.capabilities});
+    context.drivers.push_back(info);
     spdlog::info("driver {} {} loaded from {}", info.name, info.version, info.library);
   }
   for (const auto& failure : loaded.failures) {
