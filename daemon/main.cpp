@@ -213,12 +213,12 @@ void reload(const Options& options, config::SharedConfig& shared, const ipc::Ser
         return config;
       },
       service::current_strict_modes_policy());
-  if (!result.plan) {
-    spdlog::error("reload refused, the running configuration stays: {}", result.error);
+  if (!result) {
+    spdlog::error("reload refused, the running configuration stays: {}", result.error());
   } else {
-    for (const auto& line : result.plan->applied) spdlog::info("reload: {}", line);
-    for (const auto& line : result.plan->needs_restart) spdlog::warn("reload: {} (needs a restart)", line);
-    shared.set(std::move(result.plan->next));
+    for (const auto& line : result->applied) spdlog::info("reload: {}", line);
+    for (const auto& line : result->needs_restart) spdlog::warn("reload: {} (needs a restart)", line);
+    shared.set(std::move(result->next));
   }
   notifier.ready("serving " + server.socket_path());
 }

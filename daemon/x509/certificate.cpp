@@ -19,10 +19,7 @@ constexpr const char* kWhatToSend =
 
 ParseOutcome refuse(std::string message) {
   take_openssl_errors();  // leave a clean error queue for the next caller
-  ParseOutcome out;
-  out.reason = reasons::cert_invalid;
-  out.message = std::move(message);
-  return out;
+  return unexpected(CertificateError{reasons::cert_invalid, std::move(message)});
 }
 
 bool contains(std::string_view text, std::string_view needle) {
@@ -140,9 +137,7 @@ ParseOutcome Certificate::from_der(const std::vector<std::uint8_t>& der) {
   auto impl = std::make_unique<Impl>();
   impl->der = encode_der(x.get());
   impl->x509 = std::move(x);
-  ParseOutcome out;
-  out.certificate = Certificate(std::move(impl));
-  return out;
+  return Certificate(std::move(impl));
 }
 
 Certificate::Certificate(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
