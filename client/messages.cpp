@@ -124,6 +124,18 @@ const std::vector<MessageEntry>& output_messages() {
       {"unlock.not_blocked", "Note: the PIN is not blocked; unlocking resets it to the default anyway.",
        "注意：PIN 码未被锁定；解锁仍会将其重置为初始密码。"},
       {"unlock.puk_prompt", "PUK (not shown): ", "请输入 PUK 码（不回显）："},
+      {"unlock.puk_unknown",
+       "Warning: this card does not tell how many PUK tries are left, and eportd has not seen it answer a "
+       "PUK yet, so it cannot stop a wrong PUK on the last try. Use the PUK from the card's documents; do "
+       "not guess.",
+       "警告：此卡不提供 PUK 码剩余次数，eportd 也尚未见过此卡对 PUK "
+       "码的应答，因此无法在最后一次机会时阻止错误的"
+       " PUK 码。请使用卡片资料中的 PUK 码，切勿猜测。"},
+      {"pin.final_try.banner", "!!! WARNING: THIS IS THE PIN'S LAST TRY !!!",
+       "！！！警告：PIN 码仅剩最后一次机会！！！"},
+      {"pin.final_try.text",
+       "If the current PIN is wrong now, the PIN is blocked and the card must be unlocked with its PUK.",
+       "如果此次当前 PIN 码错误，PIN 码将被锁定，需要用 PUK 码解锁。"},
       {"unlock.no_puk", "No PUK was given.", "未输入 PUK 码。"},
       {"unlock.no_puk.todo", "Run it on a terminal to be asked for the PUK, or pipe it in with --puk-stdin.",
        "请在终端中运行以输入 PUK 码，或用 --puk-stdin 从标准输入传入。"},

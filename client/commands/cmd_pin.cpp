@@ -29,6 +29,15 @@ bool confirm_final_try(const Invocation& inv) {
   return answer && is_yes_word(*answer);
 }
 
+// The warning before the PIN's final try in change-pin; true only when the user confirmed.
+bool confirm_pin_final_try(const Invocation& inv) {
+  inv.err << "\n"
+          << inv.style.paint(Level::bad, tr(inv.lang, "pin.final_try.banner")) << "\n"
+          << inv.style.paint(Level::bad, tr(inv.lang, "pin.final_try.text")) << "\n";
+  auto answer = inv.prompter.line(tr(inv.lang, "unlock.final_try.question"));
+  return answer && is_yes_word(*answer);
+}
+
 void show_pin_state(const Invocation& inv, const json& status) {
   if (inv.opt.json) return;
   inv.out << render_status(inv.lang, inv.style,
@@ -68,6 +77,9 @@ int unlock_flow(const Invocation& inv, RpcClient& rpc, const std::string& token,
     return inv.report(explain_reason(inv.lang, "puk_blocked", json::object(), ""), exit_failed);
   if (!inv.opt.json && status.value("pin", json()).value("state", std::string()) != "blocked")
     inv.out << tr(inv.lang, "unlock.not_blocked") << "\n";
+  // Neither the card nor its last answer tells the PUK counter: eportd's guard cannot help.
+  if (puk_state.is_object() && puk_state.value("state", std::string()) == "unknown")
+    inv.err << inv.style.paint(Level::bad, tr(inv.lang, "unlock.puk_unknown")) << "\n";
   auto puk = inv.prompter.secret(tr(inv.lang, "unlock.puk_prompt"));
   if (!puk || puk->empty())
     return inv.report({"no_puk", tr(inv.lang, "unlock.no_puk"), tr(inv.lang, "unlock.no_puk.todo")},
@@ -135,7 +147,14 @@ int cmd_change_pin(const Invocation& inv) {
     json params = {{"token", inv.opt.token}, {"old_pin", *old_pin}, {"new_pin", *new_pin}};
     WipeOnExit old_guard(params["old_pin"].get_ref<std::string&>());
     WipeOnExit new_guard(params["new_pin"].get_ref<std::string&>());
-    result = rpc->call("pin.change", params);
+    try {
+      result = rpc->call("pin.change", params);
+    } catch (const RpcError& e) {
+      // The daemon refused the PIN's final try without sending it: ask, then retry once.
+      if (e.reason != "pin_final_try" || !confirm_pin_final_try(inv)) throw;
+      params["force"] = true;
+      result = rpc->call("pin.change", params);
+    }
   } catch (...) {
     wipe_all();
     throw;

@@ -19,15 +19,19 @@ std::string utc(std::chrono::system_clock::time_point time) {
 }  // namespace
 
 nlohmann::json to_json(const AuditRecord& r) {
-  return {{"time", utc(r.time)},
-          {"uid", r.uid},
-          {"gid", r.gid},
-          {"pid", r.pid},
-          {"process", r.process},
-          {"method", r.method},
-          {"token", r.token.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.token)},
-          {"outcome", r.outcome},
-          {"reason", r.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.reason)}};
+  nlohmann::json out = {{"time", utc(r.time)},
+                        {"uid", r.uid},
+                        {"gid", r.gid},
+                        {"pid", r.pid},
+                        {"process", r.process},
+                        {"method", r.method},
+                        {"token", r.token.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.token)},
+                        {"outcome", r.outcome},
+                        {"reason", r.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.reason)}};
+  if (!r.job.empty()) out["job"] = r.job;
+  if (!r.write_state.empty()) out["write_state"] = r.write_state;
+  if (!r.backup.empty()) out["backup"] = r.backup;
+  return out;
 }
 
 std::string process_name(std::int32_t pid) {

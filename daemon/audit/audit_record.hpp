@@ -19,12 +19,15 @@ struct AuditRecord {
   std::string process;                         ///< /proc/<pid>/comm of the peer
   std::string method;                          ///< JSON-RPC method
   std::string token;                           ///< token id, "" when none
-  std::string outcome;                         ///< "ok", "error" or "refused"
+  std::string outcome;                         ///< "ok", "error", "refused" or "attempt"
   std::string reason;                          ///< error.data.reason or JSON-RPC code, "" on success
+  std::string job;          ///< card job id linking attempt and outcome records ("" = none)
+  std::string write_state;  ///< cert.write failures: what the card holds ("old", "new", "unknown")
+  std::string backup;       ///< cert.write: path of the backup of the old certificate ("" = none)
 };
 
 /// The JSON line written for a record (keys: time, uid, gid, pid, process, method, token,
-/// outcome, reason).
+/// outcome, reason; job, write_state and backup only when set).
 nlohmann::json to_json(const AuditRecord& record);
 
 /// Process name of `pid` from /proc/<pid>/comm, "" when unknown (the peer may have exited).

@@ -4,57 +4,13 @@
 
 #include <cctype>
 
+#include "ipc/error_codes.hpp"
 #include "ipc/params.hpp"
 
 namespace eport::cardops {
 
-void submit_card_job(CardContext& context, const std::string& token, bool read_only,
-                     std::function<void(devices::TokenSession&)> work,
-                     std::function<void(const JobResult&)> then) {
-  // The deadline timer keeps `once` for card_timeout: after the first call the continuation
-  // (and the reply and card data it holds) is released at once, not 30 s later.
-  struct Pending {
-    std::mutex mutex;
-    std::function<void(const JobResult&)> then;
-  };
-  auto pending = std::make_shared<Pending>();
-  pending->then = std::move(then);
-  auto once = [pending](const JobResult& result) {
-    std::function<void(const JobResult&)> then;
-    {
-      std::lock_guard lock(pending->mutex);
-      then.swap(pending->then);
-    }
-    if (then) then(result);
-  };
-  devices::Job job;
-  job.read_only = read_only;
-  job.work = std::move(work);
-  job.done = [once](const devices::JobOutcome& outcome) {
-    if (outcome.end == devices::JobEnd::completed) return once(std::nullopt);
-    once(from_outcome(outcome));
-  };
-  const auto submitted = context.registry.submit(token, std::move(job));
-  if (submitted != devices::SubmitResult::queued) return once(from_submit(submitted, token));
-  const auto seconds = context.card_timeout.count();
-  context.timer.schedule(context.card_timeout, [once, read_only, seconds] {
-    once(
-        Failure{"timeout", "The card did not answer within " + std::to_string(seconds) + " s. " +
-                               (read_only ? std::string("Re-insert the card and try again.")
-                                          : std::string("The operation may or may not have reached the card: "
-                                                        "re-insert the card and check its state before "
-                                                        "trying again."))});
-  });
-}
-
-void run_on_token(CardContext& context, const std::string& token, bool read_only,
-                  std::function<void(devices::TokenSession&)> work, std::function<void()> finish,
-                  const ipc::Reply& reply) {
-  submit_card_job(context, token, read_only, std::move(work),
-                  [finish = std::move(finish), reply](const JobResult& result) {
-                    if (result) return fail(reply, *result);
-                    finish();
-                  });
+std::chrono::seconds CardContext::card_timeout() const {
+  return std::chrono::seconds(service.config.get()->limits.card_timeout_s);
 }
 
 void SlotLabels::remember(const std::string& token, const std::vector<drivers::SlotInfo>& slots) {
@@ -87,7 +43,7 @@ std::string slot_param(const nlohmann::json& params) {
 }
 
 void fail(const ipc::Reply& reply, const Failure& failure) {
-  if (failure.code != -32000) return reply.error(failure.code, failure.message);
+  if (failure.code != ipc::kApplicationError) return reply.error(failure.code, failure.message);
   reply.fail(failure.reason, failure.message, failure.extra);
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 // What the card methods share, and the one way they run work on a token's worker.
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -12,6 +14,7 @@
 #include "cardops/deadline_timer.hpp"
 #include "cardops/expiry_monitor.hpp"
 #include "cardops/failure.hpp"
+#include "cardops/puk_memory.hpp"
 #include "devices/token_registry.hpp"
 #include "ipc/method_table.hpp"
 #include "methods/service_context.hpp"
@@ -37,33 +40,21 @@ class SlotLabels {
 
 /// References to what main() owns; no singletons.
 struct CardContext {
-  methods::ServiceContext& service;       ///< config, events, audit
-  devices::TokenRegistry& registry;       ///< tokens and their workers
-  ExpiryMonitor& expiry;                  ///< cert.expiring / cert.expired bookkeeping
-  x509::Clock clock;                      ///< wall clock (injected for tests)
-  DeadlineTimer& timer;                   ///< answers `timeout` for a card that hangs
-  SlotLabels& labels;                     ///< slot labels for answers
-  std::chrono::seconds card_timeout{30};  ///< longest wait for one card operation
+  methods::ServiceContext& service;    ///< config (limits.card_timeout_s), events, audit
+  devices::TokenRegistry& registry;    ///< tokens and their workers
+  ExpiryMonitor& expiry;               ///< cert.expiring / cert.expired bookkeeping
+  x509::Clock clock;                   ///< wall clock (injected for tests)
+  DeadlineTimer& timer;                ///< drops jobs not started by their deadline, answers `timeout`
+  SlotLabels& labels;                  ///< slot labels for answers
+  PukMemory& puks;                     ///< the last PUK counter each card reported
+  std::atomic<std::uint64_t> jobs{0};  ///< card jobs submitted so far (job ids)
+  std::int64_t started_unix = 0;       ///< when eportd started (job ids stay unique in the audit log)
 
   /// Now, in seconds since the epoch.
   std::int64_t now_unix() const { return x509::to_unix_seconds(clock()); }
+  /// limits.card_timeout_s as configured now (a reload takes effect for the next job).
+  std::chrono::seconds card_timeout() const;
 };
-
-/// How a card job ended for a method: nullopt = the work ran to its end (its own captured
-/// results say what the card answered), else why it did not.
-using JobResult = std::optional<Failure>;
-
-/// Runs `work` on `token`'s worker inside a card transaction; `then` runs exactly once: after
-/// the work, or when the job could not be queued, the card left, pcscd failed, or the card did
-/// not answer within `card_timeout` (reason `timeout`; the worker may still be blocked then).
-void submit_card_job(CardContext& context, const std::string& token, bool read_only,
-                     std::function<void(devices::TokenSession&)> work,
-                     std::function<void(const JobResult&)> then);
-
-/// submit_card_job for one request: a failure answers `reply`; otherwise `finish` answers.
-void run_on_token(CardContext& context, const std::string& token, bool read_only,
-                  std::function<void(devices::TokenSession&)> work, std::function<void()> finish,
-                  const ipc::Reply& reply);
 
 /// The `slot` param: two hex digits ("9a"), lower-cased; anything else is -32602.
 std::string slot_param(const nlohmann::json& params);

@@ -52,13 +52,15 @@ CardService::CardService(methods::ServiceContext& service, std::vector<drivers::
                          x509::Clock clock)
     : service_(service),
       events_(service),
+      puks_(service.config.get()->state_dir + "/puk-counters.json"),
       registry_(std::move(card_drivers), events_),
       expiry_([&service] { return service.config.get()->expiry_warn_days; },
               [&service](const std::string& topic, nlohmann::json params) {
                 service.events.publish(topic, std::move(params));
               },
               [clock] { return x509::to_unix_seconds(clock()); }),
-      context_{service, registry_, expiry_, clock, timer_, labels_} {
+      context_{service, registry_, expiry_, clock, timer_, labels_, puks_} {
+  context_.started_unix = x509::to_unix_seconds(clock());
   events_.attach(&context_);
 }
 

@@ -68,6 +68,7 @@ class CardService {
   RegistryEvents events_;
   DeadlineTimer timer_;
   SlotLabels labels_;
+  PukMemory puks_;
   devices::TokenRegistry registry_;
   ExpiryMonitor expiry_;
   CardContext context_;

@@ -12,9 +12,10 @@
 
 #include <eport/driver.h>
 
-#include "cardops/card_context.hpp"
+#include "cardops/card_jobs.hpp"
 #include "cardops/cert_backup.hpp"
 #include "eport/common/reasons.hpp"
+#include "ipc/error_codes.hpp"
 #include "ipc/params.hpp"
 #include "x509/certificate.hpp"
 #include "x509/certificate_summary.hpp"
@@ -117,7 +118,7 @@ void write_on_card(devices::TokenSession& s, const WriteRequest& request, const 
                           "'" + request.slot +
                               "' is not a certificate slot of this card (PIV: "
                               "9a, 9c, 9d, 9e, 82-95).",
-                          nlohmann::json::object(), -32602};
+                          nlohmann::json::object(), ipc::kInvalidParams};
     return;
   }
   if (!old && old.status != drivers::Status::NotFound) return driver_fail(old.status, old.detail);
@@ -137,7 +138,8 @@ void write_on_card(devices::TokenSession& s, const WriteRequest& request, const 
     // Refused before any PUT DATA: the backup describes a write that never started.
     if (out.backup &&
         (written.status == drivers::Status::MgmtKeyRequired ||
-         written.status == drivers::Status::WrongMgmtKey || written.status == drivers::Status::BadArgs)) {
+         written.status == drivers::Status::WrongMgmtKey || written.status == drivers::Status::BadArgs ||
+         written.status == drivers::Status::WrongPin || written.status == drivers::Status::PinBlocked)) {
       ::unlink(out.backup->c_str());
       out.backup.reset();
     }
@@ -173,6 +175,16 @@ void cert_write(CardContext& context, const ipc::Request& request, const ipc::Re
   write->allow_key_mismatch = ipc::optional_bool(request.params, "allow_key_mismatch").value_or(false);
   if (auto key = ipc::optional_string(request.params, "management_key"))
     write->management_key = hex_key(*key);
+  // Tokens without a management key (SKF USBKeys) store a certificate with the user PIN: it takes
+  // the management key's place in the driver call.
+  if (auto pin = ipc::optional_string(request.params, "pin")) {
+    if (!write->management_key.empty()) {
+      wipe(*pin);
+      throw ipc::InvalidParams("give management_key or pin, not both");
+    }
+    write->management_key.assign(pin->begin(), pin->end());
+    wipe(*pin);
+  }
   write->state_dir = context.service.config.get()->state_dir;
   write->now = context.now_unix();
 
@@ -195,9 +207,9 @@ void cert_write(CardContext& context, const ipc::Request& request, const ipc::Re
 
   auto out = std::make_shared<WriteOutcome>();
   run_on_token(
-      context, write->token, false,
+      context, card_call(request, write->token, true),
       [write, cert, out](devices::TokenSession& s) { write_on_card(s, *write, cert, *out); },
-      [&context, write, out, reply] {
+      [&context, write, out](const ipc::Reply& reply) {
         if (out->failure) return fail(reply, *out->failure);
         auto back = x509::Certificate::from_der(out->read_back);
         auto result =

@@ -1,6 +1,8 @@
 #include "cardops/failure.hpp"
 
 #include "eport/common/reasons.hpp"
+#include "ipc/error_codes.hpp"
+
 namespace eport::cardops {
 
 using drivers::Status;
@@ -50,7 +52,7 @@ Failure from_driver(Status status, const std::string& detail, const std::string&
       Failure failure{"", "Invalid params for this card: " +
                               (detail.empty() ? std::string(drivers::describe(status)) : detail) +
                               ". Nothing was sent to the card."};
-      failure.code = -32602;
+      failure.code = ipc::kInvalidParams;
       return failure;
     }
     case Status::Timeout:

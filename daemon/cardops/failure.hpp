@@ -8,6 +8,7 @@
 
 #include "devices/token_job.hpp"
 #include "drivers/status.hpp"
+#include "ipc/error_codes.hpp"
 
 namespace eport::cardops {
 
@@ -16,7 +17,7 @@ struct Failure {
   std::string reason;                               ///< error.data.reason ("" for -32602)
   std::string message;                              ///< error.message
   nlohmann::json extra = nlohmann::json::object();  ///< more error.data fields
-  int code = -32000;                                ///< -32602 when the caller's params were wrong
+  int code = ipc::kApplicationError;                ///< ipc::kInvalidParams when the params were wrong
 };
 
 /// Which operation failed: the same driver status means different things (a wrong PIN while

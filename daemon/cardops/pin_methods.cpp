@@ -1,13 +1,16 @@
 // pin.reset (admin) and pin.change: the guarded PIN operations.
 //
-// pin.reset reads the PUK counter first (no try spent) and refuses, without sending anything,
-// when the PUK is blocked or on its final try without `force`. Nothing is ever retried.
+// pin.reset reads the PUK counter first (no try spent: the card's metadata, else its last answer
+// to a PUK) and refuses, without sending anything, when the PUK is blocked or on its final try
+// without `force`; pin.change does the same for the PIN. Nothing is ever retried.
 #include <memory>
 
 #include <eport/driver.h>
 
-#include "cardops/card_context.hpp"
+#include "cardops/card_jobs.hpp"
+#include "cardops/pin_guard.hpp"
 #include "cardops/pin_state.hpp"
+#include "ipc/error_codes.hpp"
 #include "ipc/params.hpp"
 
 namespace eport::cardops {
@@ -44,41 +47,33 @@ void publish_pin_changed(CardContext& context, const std::string& token, const n
   context.service.events.publish("pin.changed", {{"token", token}, {"pin", pin}});
 }
 
-void reset_on_card(devices::TokenSession& s, const Secret& puk, const Secret& new_pin, bool force,
-                   PinOutcome& out) {
+void reset_on_card(devices::TokenSession& s, PukMemory& puks, std::int64_t now, const Secret& puk,
+                   const Secret& new_pin, bool force, PinOutcome& out) {
   out = PinOutcome{};
   auto& driver = s.driver();
   const auto name = driver.info().name;
   if (!driver.supports(EPORT_CAP_PIN_RESET))
     return void(out.failure = from_driver(drivers::Status::Unsupported, "", name, Operation::pin_reset));
-  // 1. The PUK's counter, without spending a try (metadata; unknown when the card cannot say).
-  std::optional<int> puk_left;
+  // 1. The PUK's counter without spending a try: what the card says now (metadata), else its
+  //    last answer to a PUK; unknown when neither exists.
+  std::optional<drivers::PinInfo> now_figures;
   if (driver.supports(EPORT_CAP_PIN_STATUS)) {
     auto status = driver.pin_status(s.handle(), s.channel(), drivers::PinKind::Puk);
-    if (status) {
-      puk_left = status.value.tries_left;
-      if (status.value.blocked.value_or(false) || (puk_left && *puk_left <= 0))
-        return void(out.failure = from_driver(drivers::Status::PinBlocked, "", name, Operation::pin_reset));
-    } else if (status.status != drivers::Status::Unsupported && status.status != drivers::Status::NotFound) {
+    if (status) now_figures = status.value;
+    else if (status.status != drivers::Status::Unsupported && status.status != drivers::Status::NotFound)
       return void(out.failure = from_driver(status.status, status.detail, name, Operation::read));
-    }
   }
-  if (puk_left && *puk_left == 1 && !force) {
-    out.failure = Failure{"puk_final_try",
-                          "The PUK has one try left. Nothing was sent to the card. If the PUK is "
-                          "certainly right, repeat with force: a wrong PUK now blocks it and the "
-                          "card must be replaced.",
-                          {{"puk_tries_left", 1}}};
-    return;
-  }
-  // 2. One RESET RETRY COUNTER. Never retried.
+  const auto token = s.token().id;
+  if ((out.failure = puk_guard(know_puk(now_figures, puks.last(token)), force))) return;
+  // 2. One RESET RETRY COUNTER. Never retried. What the card answers is remembered.
   auto reset = driver.pin_reset(s.handle(), s.channel(), puk.value, new_pin.value);
+  if (auto answer = puk_answer(reset.status, reset.value, now)) puks.remember(token, *answer);
   if (reset) return void(out.pin = reset.value);
   if (reset.status == drivers::Status::BadArgs) {
     out.failure = Failure{"",
                           "The PUK is longer than this card accepts (PIV: at most 8 characters). "
                           "Nothing was sent; no try was spent.",
-                          nlohmann::json::object(), -32602};
+                          nlohmann::json::object(), ipc::kInvalidParams};
     return;
   }
   out.failure = from_driver(reset.status, reset.detail, name, Operation::pin_reset);
@@ -90,6 +85,37 @@ void reset_on_card(devices::TokenSession& s, const Secret& puk, const Secret& ne
   }
 }
 
+void change_on_card(devices::TokenSession& s, const Secret& old_pin, const Secret& new_pin, bool force,
+                    PinOutcome& out) {
+  out = PinOutcome{};
+  auto& driver = s.driver();
+  const auto name = driver.info().name;
+  // 1. The PIN's counter without spending a try: never the final try without `force`.
+  if (driver.supports(EPORT_CAP_PIN_STATUS)) {
+    auto status = driver.pin_status(s.handle(), s.channel(), drivers::PinKind::User);
+    if (!status) return void(out.failure = from_driver(status.status, status.detail, name, Operation::read));
+    out.pin = status.value;
+    if ((out.failure = pin_guard(status.value, force))) return;
+  }
+  // 2. One CHANGE REFERENCE DATA. Never retried.
+  auto changed =
+      driver.pin_change(s.handle(), s.channel(), drivers::PinKind::User, old_pin.value, new_pin.value);
+  if (changed) return void(out.pin = changed.value);
+  if (changed.status == drivers::Status::BadArgs) {
+    out.failure = Failure{"",
+                          "The old PIN is longer than this card accepts (PIV: at most 8 "
+                          "characters). Nothing was sent; no try was spent.",
+                          nlohmann::json::object(), ipc::kInvalidParams};
+    return;
+  }
+  out.failure = from_driver(changed.status, changed.detail, name, Operation::pin_change);
+  if (changed.status == drivers::Status::WrongPin) {
+    out.failure->extra["tries_left"] =
+        changed.value.tries_left ? nlohmann::json(*changed.value.tries_left) : nlohmann::json(nullptr);
+    out.pin = changed.value;
+  }
+}
+
 void pin_reset(CardContext& context, const ipc::Request& request, const ipc::Reply& reply) {
   const auto id = ipc::required_string(request.params, "token");
   const bool force = ipc::optional_bool(request.params, "force").value_or(false);
@@ -98,10 +124,13 @@ void pin_reset(CardContext& context, const ipc::Request& request, const ipc::Rep
   if (!fits_pin_rules(new_pin->value))
     return fail(reply, from_driver(drivers::Status::InvalidPin, "", "", Operation::pin_reset));
   auto out = std::make_shared<PinOutcome>();
+  const auto now = context.now_unix();
   run_on_token(
-      context, id, false,
-      [puk, new_pin, force, out](devices::TokenSession& s) { reset_on_card(s, *puk, *new_pin, force, *out); },
-      [&context, id, out, reply] {
+      context, card_call(request, id, true),
+      [&context, now, puk, new_pin, force, out](devices::TokenSession& s) {
+        reset_on_card(s, context.puks, now, *puk, *new_pin, force, *out);
+      },
+      [&context, id, out](const ipc::Reply& reply) {
         if (out->failure) return fail(reply, *out->failure);
         auto pin = pin_state_json(out->pin);
         publish_pin_changed(context, id, pin);
@@ -116,30 +145,14 @@ void pin_change(CardContext& context, const ipc::Request& request, const ipc::Re
   auto new_pin = secret_param(request.params, "new_pin");
   if (!fits_pin_rules(new_pin->value))
     return fail(reply, from_driver(drivers::Status::InvalidPin, "", "", Operation::pin_change));
+  const bool force = ipc::optional_bool(request.params, "force").value_or(false);
   auto out = std::make_shared<PinOutcome>();
   run_on_token(
-      context, id, false,
-      [old_pin, new_pin, out](devices::TokenSession& s) {
-        *out = PinOutcome{};
-        auto changed = s.driver().pin_change(s.handle(), s.channel(), drivers::PinKind::User, old_pin->value,
-                                             new_pin->value);
-        if (changed) return void(out->pin = changed.value);
-        if (changed.status == drivers::Status::BadArgs) {
-          out->failure = Failure{"",
-                                 "The old PIN is longer than this card accepts (PIV: at most 8 "
-                                 "characters). Nothing was sent; no try was spent.",
-                                 nlohmann::json::object(), -32602};
-          return;
-        }
-        out->failure =
-            from_driver(changed.status, changed.detail, s.driver().info().name, Operation::pin_change);
-        if (changed.status == drivers::Status::WrongPin) {
-          out->failure->extra["tries_left"] =
-              changed.value.tries_left ? nlohmann::json(*changed.value.tries_left) : nlohmann::json(nullptr);
-          out->pin = changed.value;
-        }
+      context, card_call(request, id, true),
+      [old_pin, new_pin, force, out](devices::TokenSession& s) {
+        change_on_card(s, *old_pin, *new_pin, force, *out);
       },
-      [&context, id, out, reply] {
+      [&context, id, out](const ipc::Reply& reply) {
         if (out->failure) {
           // A wrong PIN changed the counter: subscribers learn the new state too.
           if (out->failure->reason == "wrong_pin") publish_pin_changed(context, id, pin_state_json(out->pin));

@@ -2,9 +2,10 @@
 #include <memory>
 #include <mutex>
 
-#include "cardops/card_context.hpp"
+#include "cardops/card_jobs.hpp"
 #include "cardops/card_reading.hpp"
 #include "cardops/pin_state.hpp"
+#include "ipc/error_codes.hpp"
 #include "ipc/params.hpp"
 #include "x509/certificate.hpp"
 
@@ -22,9 +23,11 @@ std::vector<int> warn_days_param(const nlohmann::json& params, const std::vector
   const auto& value = params["warn_days"];
   std::vector<int> days;
   auto take = [&days](const nlohmann::json& v) {
-    if (!v.is_number_integer() || v.get<long long>() < 0 || v.get<long long>() > 36500)
+    try {
+      days.push_back(static_cast<int>(ipc::integer_value(v, "warn_days", 0, 36500)));
+    } catch (const ipc::InvalidParams&) {
       throw ipc::InvalidParams("warn_days must be a whole number of days (0-36500) or a list of them");
-    days.push_back(v.get<int>());
+    }
   };
   if (value.is_array())
     for (const auto& v : value) take(v);
@@ -32,12 +35,23 @@ std::vector<int> warn_days_param(const nlohmann::json& params, const std::vector
   return days;
 }
 
+/// token.status's `puk`: what the card says now; for a card that cannot say (no metadata), the
+/// card's last answer to a PUK (source "last_answer", as_of); else unknown (source "none"), or
+/// null when the driver knows no PUK at all.
+nlohmann::json puk_state(CardContext& context, const std::string& token,
+                         const std::optional<drivers::PinInfo>& now) {
+  if (now && (now->tries_left || now->blocked.value_or(false))) return pin_state_json(*now);
+  if (auto last = context.puks.last(token)) return last_answer_pin_state(*last);
+  return now ? pin_state_json(*now) : nlohmann::json(nullptr);
+}
+
 void token_status(CardContext& context, const ipc::Request& request, const ipc::Reply& reply) {
   const auto id = required_token(request);
   auto reading = std::make_shared<CardReading>();
   run_on_token(
-      context, id, true, [reading](devices::TokenSession& s) { read_card(s, true, *reading); },
-      [&context, id, reading, reply] {
+      context, card_call(request, id, false),
+      [reading](devices::TokenSession& s) { read_card(s, true, *reading); },
+      [&context, id, reading](const ipc::Reply& reply) {
         if (reading->failure) return fail(reply, *reading->failure);
         context.labels.remember(id, reading->slots);
         auto token = context.registry.token(id);
@@ -46,7 +60,7 @@ void token_status(CardContext& context, const ipc::Request& request, const ipc::
         context.expiry.observe(id, report.summaries);
         reply.result({{"token", token ? token->to_json() : nlohmann::json(nullptr)},
                       {"pin", reading->pin ? pin_state_json(*reading->pin) : unknown_pin_state_json()},
-                      {"puk", reading->puk ? pin_state_json(*reading->puk) : nlohmann::json(nullptr)},
+                      {"puk", puk_state(context, id, reading->puk)},
                       {"certificates", certificates_json(report)},
                       {"unreadable", report.unreadable}});
       },
@@ -63,18 +77,18 @@ void cert_read(CardContext& context, const ipc::Request& request, const ipc::Rep
   };
   auto read = std::make_shared<Read>();
   run_on_token(
-      context, id, true,
+      context, card_call(request, id, false),
       [read, slot](devices::TokenSession& s) {
         read->driver = s.driver().info().name;
         read->der = s.driver().cert_read(s.handle(), s.channel(), slot);
       },
-      [&context, id, read, slot, reply] {
+      [&context, id, read, slot](const ipc::Reply& reply) {
         if (read->der.status == drivers::Status::NotFound)
           return reply.fail("cert_not_found", "Slot " + slot + " holds no certificate.");
         if (read->der.status == drivers::Status::BadArgs)
-          return reply.error(-32602, "'" + slot +
-                                         "' is not a certificate slot of this card "
-                                         "(PIV: 9a, 9c, 9d, 9e, 82-95).");
+          return reply.error(ipc::kInvalidParams, "'" + slot +
+                                                      "' is not a certificate slot of this card "
+                                                      "(PIV: 9a, 9c, 9d, 9e, 82-95).");
         if (!read->der)
           return fail(reply, from_driver(read->der.status, read->der.detail, read->driver, Operation::read));
         auto parsed = x509::Certificate::from_der(read->der.value);
@@ -154,8 +168,11 @@ void cert_check(CardContext& context, const ipc::Request& request, const ipc::Re
       gather->finish_one();
     };
     submit_card_job(
-        context, id, true, [reading](devices::TokenSession& s) { read_card(s, false, *reading); },
-        [record, reading](const JobResult& result) { record(result ? result : reading->failure); });
+        context, card_call(request, id, false),
+        [reading](devices::TokenSession& s) { read_card(s, false, *reading); },
+        [record, reading](const JobResult& result, bool late) {
+          if (!late) record(result ? result : reading->failure);
+        });
   }
 }
 

@@ -23,6 +23,7 @@ struct Limits {
   std::uint64_t max_message_bytes = 1024 * 1024;  ///< longest accepted line, without the '\n'
   std::uint32_t idle_timeout_s = 600;             ///< close idle non-subscribers; 0 = never
   std::uint32_t event_queue_size = 1024;          ///< events queued per subscriber before dropping
+  std::uint32_t card_timeout_s = 30;              ///< a card job not started by then is dropped
 };
 
 /// The whole configuration after validation; every field holds a usable value.
@@ -36,6 +37,7 @@ struct Config {
   std::vector<DriverSpec> drivers;                       ///< plug-ins to load, in order
   bool pcsc_enabled = true;                              ///< watch PC/SC readers
   bool usb_enabled = true;                               ///< watch USB tokens
+  std::string usb_device_table;                          ///< usb-tokens.yaml; "" = the installed one
   std::string pin_default = "88888888";                  ///< PIN set by pin.reset when none is given
   std::vector<int> expiry_warn_days{90, 30, 7};          ///< thresholds, largest first
   std::vector<std::string> admin_groups{"eport-admin"};  ///< groups allowed privileged methods

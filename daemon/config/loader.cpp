@@ -32,6 +32,7 @@ const std::vector<std::string> kAllKeys{"socket",
                                         "drivers.options",
                                         "pcsc.enabled",
                                         "usb.enabled",
+                                        "usb.device_table",
                                         "pin.default",
                                         "expiry.warn_days",
                                         "access.admin_groups",
@@ -39,6 +40,7 @@ const std::vector<std::string> kAllKeys{"socket",
                                         "limits.max_message_bytes",
                                         "limits.idle_timeout_s",
                                         "limits.event_queue_size",
+                                        "limits.card_timeout_s",
                                         "log.level",
                                         "guidance.sites",
                                         "guidance.bring",
@@ -66,12 +68,17 @@ class Loader {
     else if (name == "drivers") drivers(field, c);
     else if (name == "pcsc")
       section(field, {"enabled"}, [&](auto& f) { flag(f, "enabled", c.pcsc_enabled); });
-    else if (name == "usb") section(field, {"enabled"}, [&](auto& f) { flag(f, "enabled", c.usb_enabled); });
+    else if (name == "usb")
+      section(field, {"enabled", "device_table"}, [&](auto& f) {
+        flag(f, "enabled", c.usb_enabled);
+        if (auto it = f.find("device_table"); it != f.end()) path(it->second, c.usb_device_table, false);
+      });
     else if (name == "pin") section(field, {"default"}, [&](auto& f) { pin_default(f, c); });
     else if (name == "expiry") section(field, {"warn_days"}, [&](auto& f) { warn_days(f, c); });
     else if (name == "access") section(field, {"admin_groups"}, [&](auto& f) { admin_groups(f, c); });
     else if (name == "limits")
-      section(field, {"max_clients", "max_message_bytes", "idle_timeout_s", "event_queue_size"},
+      section(field,
+              {"max_clients", "max_message_bytes", "idle_timeout_s", "event_queue_size", "card_timeout_s"},
               [&](auto& f) { limits(f, c.limits); });
     else if (name == "log") section(field, {"level"}, [&](auto& f) { log_level(f, c); });
     else if (name == "guidance") c.guidance = read_guidance(r_, field, c.guidance);
@@ -220,6 +227,7 @@ class Loader {
     number("max_message_bytes", 1024, 64 * 1024 * 1024, l.max_message_bytes);
     number("idle_timeout_s", 0, 7 * 24 * 3600, l.idle_timeout_s);
     number("event_queue_size", 1, 1000000, l.event_queue_size);
+    number("card_timeout_s", 1, 3600, l.card_timeout_s);
   }
 
   void log_level(const std::map<std::string, Field>& fields, Config& c) {

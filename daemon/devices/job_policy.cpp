@@ -35,6 +35,7 @@ std::string protocol_reason(const JobOutcome& outcome) {
     case JobEnd::card_reset: return "token_removed";
     case JobEnd::pcsc_error: return "pcsc_unavailable";
     case JobEnd::failed: return "driver_error";
+    case JobEnd::expired: return "timeout";
   }
   return "driver_error";
 }

@@ -2,8 +2,10 @@
 // A unit of card work for a token's worker, and the session it runs in.
 
 #include <functional>
+#include <memory>
 #include <string>
 
+#include "devices/job_gate.hpp"
 #include "devices/token.hpp"
 #include "drivers/card_channel.hpp"
 #include "drivers/driver.hpp"
@@ -46,7 +48,8 @@ enum class JobEnd {
   card_reset,     ///< another program reset the card during a job that is not read-only;
                   ///< the job was not repeated
   pcsc_error,     ///< pcscd failed or went away
-  failed          ///< work threw an exception (a bug)
+  failed,         ///< work threw an exception (a bug)
+  expired         ///< its deadline passed before it started: nothing was sent to the card
 };
 
 /// The end of a job: how, and a sentence for the user when it did not complete.
@@ -58,7 +61,7 @@ struct JobOutcome {
 };
 
 /// The protocol's error reason for an outcome that did not complete ("token_removed",
-/// "pcsc_unavailable", "driver_error"); "" for completed.
+/// "pcsc_unavailable", "driver_error", "timeout"); "" for completed.
 std::string protocol_reason(const JobOutcome& outcome);
 
 /// Card work for one token.
@@ -72,6 +75,10 @@ struct Job {
   /// Called exactly once after the last attempt, or instead of work when the token goes away
   /// first. Any thread; post the reply to the I/O thread from here.
   std::function<void(const JobOutcome&)> done;
+  /// The job's deadline (null = none): the worker starts the job only through
+  /// gate->try_start(), right before its first APDU; a job the gate refuses ends as `expired`
+  /// without a single APDU.
+  std::shared_ptr<JobGate> gate;
 };
 
 /// What submit() did with a job.

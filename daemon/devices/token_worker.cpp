@@ -128,13 +128,18 @@ void TokenWorker::run_job(Job& job) {
     if (job.done) job.done({JobEnd::failed, token_.error.value_or("the card could not be opened")});
     return;
   }
+  if (job.gate && job.gate->dropped()) return end_expired(job);  // not even a transaction
   JobOutcome outcome;
   for (int attempt = 1; attempt <= 2; ++attempt) {
     channel_->clear();
-    const PcscCode begin = begin_transaction();
+    const PcscCode begin = begin_transaction();  // may wait long: another program's transaction
     if (begin != 0) {
       outcome = outcome_for_pcsc(begin);
       break;
+    }
+    if (attempt == 1 && job.gate && !job.gate->try_start(JobGate::Clock::now())) {
+      card_->end_transaction();
+      return end_expired(job);
     }
     AttemptReport report;
     TokenSession session(*channel_, *driver_, handle_, token_, attempt);
@@ -159,6 +164,12 @@ void TokenWorker::run_job(Job& job) {
     if (!decision.retry) break;
   }
   if (job.done) job.done(outcome);
+}
+
+void TokenWorker::end_expired(Job& job) {
+  if (job.done)
+    job.done({JobEnd::expired,
+              "the card was not free before the operation's deadline; nothing was sent to the card"});
 }
 
 }  // namespace eport::devices

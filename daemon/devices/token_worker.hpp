@@ -68,6 +68,7 @@ class TokenWorker {
   CardSetup setup_card();
   void recognise(CardSetup& setup);
   void run_job(Job& job);
+  void end_expired(Job& job);
   std::int64_t begin_transaction();
   void fail_waiting_jobs();
 

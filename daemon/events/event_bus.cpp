@@ -5,9 +5,9 @@
 namespace eport::events {
 
 const std::vector<std::string>& known_topics() {
-  static const std::vector<std::string> topics{"reader.added",  "reader.removed", "token.added",
-                                               "token.removed", "pin.changed",    "cert.expiring",
-                                               "cert.expired",  "usb.attached",   "usb.detached"};
+  static const std::vector<std::string> topics{
+      "reader.added",  "reader.removed", "token.added",  "token.removed", "pin.changed",
+      "cert.expiring", "cert.expired",   "usb.attached", "usb.detached",  "job.finished"};
   return topics;
 }
 

@@ -19,6 +19,17 @@ audit::AuditRecord record_for(const ipc::Request& request, const nlohmann::json&
   // Only the token id is taken from the params: everything else there may be a secret.
   if (const auto token = request.params.find("token"); token != request.params.end() && token->is_string())
     record.token = token->get<std::string>().substr(0, 128);
+  // Non-secret facts a card job adds to its answer (cardops): which job, what the card holds.
+  const auto text_of = [](const nlohmann::json& object, const char* key) {
+    const auto it = object.is_object() ? object.find(key) : object.end();
+    return it != object.end() && it->is_string() ? it->get<std::string>().substr(0, 4096) : std::string();
+  };
+  const auto& result = response.value("result", nlohmann::json::object());
+  const auto& data =
+      response.value("error", nlohmann::json::object()).value("data", nlohmann::json::object());
+  record.job = text_of(response, "job").empty() ? text_of(data, "job") : text_of(response, "job");
+  record.write_state = text_of(data, "write_state");
+  record.backup = text_of(response.contains("result") ? result : data, "backup");
   if (response.contains("result")) {
     record.outcome = "ok";
   } else {

@@ -128,6 +128,13 @@ def audit_records(daemon, limit=200):
     return call(daemon, "audit.tail", {"limit": limit})["records"]
 
 
+def outcome_records(daemon, method, limit=1000):
+    """audit.tail records of `method` that tell how a call ended (not the "attempt" record a
+    privileged card job writes before its first APDU)."""
+    return [r for r in audit_records(daemon, limit)
+            if r["method"] == method and r["outcome"] != "attempt"]
+
+
 def audit_file(daemon):
     """The audit file's text ("" when absent)."""
     path = os.path.join(daemon.state_dir, "audit.log")

@@ -42,11 +42,11 @@ drivers:
     options: {management_key: "010203", retries: 3, nested: {a: [1, true]}}
   - pkcs11
 pcsc: {enabled: false}
-usb: {enabled: no}
+usb: {enabled: no, device_table: tables/usb-tokens.yaml}
 pin: {default: "123456"}
 expiry: {warn_days: [7, 60]}
 access: {admin_groups: [wheel, adm]}
-limits: {max_clients: 4, max_message_bytes: 4096, idle_timeout_s: 0, event_queue_size: 8}
+limits: {max_clients: 4, max_message_bytes: 4096, idle_timeout_s: 0, event_queue_size: 8, card_timeout_s: 5}
 log: {level: debug}
 )",
                                 "test.yaml", "/base");
@@ -61,12 +61,23 @@ log: {level: debug}
   CHECK(c.drivers[1].name == "pkcs11");
   CHECK_FALSE(c.pcsc_enabled);
   CHECK_FALSE(c.usb_enabled);
+  CHECK(c.usb_device_table == "/base/tables/usb-tokens.yaml");
   CHECK(c.pin_default == "123456");
   CHECK(c.expiry_warn_days == std::vector<int>{60, 7});
   CHECK(c.limits.max_clients == 4);
   CHECK(c.limits.idle_timeout_s == 0);
   CHECK(c.limits.event_queue_size == 8);
+  CHECK(c.limits.card_timeout_s == 5);
   CHECK(c.log_level == "debug");
+}
+
+TEST_CASE("limits.card_timeout_s defaults to 30 s and must be 1 to 3600", "[config]") {
+  CHECK(eport::config::default_config().limits.card_timeout_s == 30);
+  const auto zero = issues_of("limits:\n  card_timeout_s: 0\n");
+  REQUIRE(zero.size() == 1);
+  CHECK(zero[0].key == "limits.card_timeout_s");
+  CHECK(issues_of("limits:\n  card_timeout_s: 3601\n").size() == 1);
+  CHECK(issues_of("limits:\n  card_timeout_s: 3600\n").empty());
 }
 
 TEST_CASE("an unknown key names its line and suggests the right key", "[config]") {

@@ -63,4 +63,5 @@ TEST_CASE("job outcomes map to protocol reasons", "[devices][job]") {
   CHECK(protocol_reason({JobEnd::card_reset, "x"}) == "token_removed");
   CHECK(protocol_reason({JobEnd::pcsc_error, "x"}) == "pcsc_unavailable");
   CHECK(protocol_reason({JobEnd::failed, "x"}) == "driver_error");
+  CHECK(protocol_reason({JobEnd::expired, "x"}) == "timeout");
 }

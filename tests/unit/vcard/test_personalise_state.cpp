@@ -129,3 +129,24 @@ TEST_CASE("loading a broken state file names the file", "[vcard][state]") {
   std::remove(path.c_str());
   CHECK_THROWS(load_state(path));
 }
+
+TEST_CASE("a plain PIV card has none of YubiKey's instructions and keeps that in its state",
+          "[vcard][state]") {
+  PersonaliseOptions o;
+  o.serial = 4242;
+  o.plain_piv = true;
+  CardState s = personalise(o, kNow, counter_random());
+  Card card(s, counter_random());
+  for (const char* command :
+       {"00 F7 00 80 00", "00 F8 00 00 00", "00 FD 00 00 00", "00 FB 00 00", "00 FA 03 03",
+        "00 FF FF FF 1B 03 9B 18 010203040506070801020304050607080102030405060708"})
+    CHECK(sw_of(card.transmit(h(command))) == 0x6D00);
+  CHECK(sw_of(card.transmit(h("00 A4 04 00 08 A0 00 00 05 27 47 11 17"))) == 0x6A82);
+  // the standard commands work as on any PIV card, and the CHUID carries the identity
+  CHECK(sw_of(card.transmit(h("00 20 00 80"))) == 0x63C3);
+  CHECK(sw_of(transmit_all(card, h("00 CB 3F FF 05 5C 03 5F C1 02 00"))) == 0x9000);
+  const CardState back = state_from_json(state_to_json(card.state()));
+  CHECK(back.plain_piv);
+  CHECK_FALSE(
+      state_from_json(state_to_json(personalise(PersonaliseOptions{}, kNow, counter_random()))).plain_piv);
+}

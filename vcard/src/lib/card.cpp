@@ -125,7 +125,24 @@ Bytes Card::next_chunk(std::size_t le) {
   return out;
 }
 
+namespace {
+// YubiKey's own instructions; a plain PIV card has none of them.
+bool is_yubikey_instruction(uint8_t ins) {
+  switch (ins) {
+    case 0xF7:
+    case 0xF8:
+    case 0xFA:
+    case 0xFB:
+    case 0xFD:
+    case 0xFE:
+    case 0xFF: return true;
+    default: return false;
+  }
+}
+}  // namespace
+
 Card::Response Card::dispatch(const CommandApdu& cmd) {
+  if (state_.plain_piv && is_yubikey_instruction(cmd.ins)) return {{}, sw::ins_not_supported};
   switch (cmd.ins) {
     case 0xA4: return select(cmd);
     case 0x20: return verify(cmd);
@@ -156,7 +173,7 @@ Card::Response Card::select(const CommandApdu& cmd) {
   // answered 6A82 and changes nothing, as a YubiKey's PIV interface does.
   const Bytes& aid = piv::piv_aid();
   if (cmd.p1 != 0x04) return {{}, sw::not_found};
-  if (cmd.data == piv::ykcs11_aid()) return {{}, sw::ok};
+  if (cmd.data == piv::ykcs11_aid()) return {{}, state_.plain_piv ? sw::not_found : sw::ok};
   bool prefix = cmd.data.size() >= 5 && cmd.data.size() <= aid.size() &&
                 std::equal(cmd.data.begin(), cmd.data.end(), aid.begin());
   if (!prefix) return {{}, sw::not_found};

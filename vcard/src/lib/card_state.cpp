@@ -155,7 +155,8 @@ std::string state_to_json(const CardState& s) {
             {"puk", credential_json(s.puk)},
             {"management_key", {{"algorithm", s.management_algorithm}, {"key", to_hex(s.management_key)}}},
             {"keys", keys},
-            {"objects", objects}};
+            {"objects", objects},
+            {"plain_piv", s.plain_piv}};
   return j.dump(2) + "\n";
 }
 
@@ -183,6 +184,7 @@ CardState state_from_json(const std::string& text) {
                   from_hex(k.at("private_key_pkcs8").get<std::string>())};
       s.keys[from_hex(slot).at(0)] = std::move(key);
     }
+    s.plain_piv = j.value("plain_piv", false);  // absent in files written before it existed
     for (const auto& [tag, value] : j.at("objects").items()) {
       uint32_t t = 0;
       for (uint8_t b : from_hex(tag)) t = t << 8 | b;

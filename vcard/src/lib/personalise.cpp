@@ -186,6 +186,7 @@ CardState personalise(const PersonaliseOptions& o, std::time_t now, const Random
   state.puk.max_tries = state.puk.remaining = o.puk_tries;
   state.management_algorithm = o.management_algorithm;
   state.management_key = mkey;
+  state.plain_piv = o.plain_piv;
   Issuer issuer = load_issuer(o);
   for (const auto& req : o.certificates) {
     SlotKey key;

@@ -91,6 +91,8 @@ int main(int argc, char** argv) {
   cmd_init->add_option("--ca-cert", init.ca_cert, "issuer certificate (PEM)");
   cmd_init->add_option("--subject", init.options.subject, "subject DN, /CN=Alice/O=Example");
   cmd_init->add_flag("--cert-gzip", init.options.gzip_certificates, "store certificates gzip-compressed");
+  cmd_init->add_flag("--plain-piv", init.options.plain_piv,
+                     "a plain PIV card: no YubiKey extensions (GET METADATA, GET SERIAL, GET VERSION, ...)");
 
   tool::RunOptions run;
   std::string endpoint;

@@ -53,6 +53,7 @@ std::string certificate_line(const Bytes& object) {
 void print_state(std::ostream& out, const CardState& s) {
   out << "serial: " << s.serial << "\n";
   out << "version: " << int(s.version[0]) << "." << int(s.version[1]) << "." << int(s.version[2]) << "\n";
+  out << "kind: " << (s.plain_piv ? "plain PIV (no YubiKey extensions)" : "YubiKey-style PIV") << "\n";
   out << "pin: tries " << int(s.pin.remaining) << "/" << int(s.pin.max_tries)
       << (s.pin.hash == s.pin.default_hash ? " (default)" : "") << "\n";
   out << "puk: tries " << int(s.puk.remaining) << "/" << int(s.puk.max_tries)

@@ -56,6 +56,10 @@ struct CardState {
   std::map<uint8_t, SlotKey> keys;
   /// Data objects by tag, stored exactly as GET DATA returns them (`53 L ...`).
   std::map<uint32_t, Bytes> objects;
+  /// A plain SP 800-73-4 card without YubiKey's extensions: GET METADATA, GET SERIAL, GET
+  /// VERSION, IMPORT KEY, SET MANAGEMENT KEY, SET PIN RETRIES and RESET answer 6D00, and
+  /// SELECT of YubiKey's management AID 6A82. Its serial is known only from the CHUID.
+  bool plain_piv = false;
 };
 
 /// Pads a PIN or PUK to 8 bytes with FF as PIV transmits it.

@@ -47,6 +47,8 @@ struct PersonaliseOptions {
   std::string subject;
   /// Store certificates gzip-compressed (CertInfo 01) as some issuers do.
   bool gzip_certificates = false;
+  /// A plain PIV card without YubiKey's extensions (CardState::plain_piv).
+  bool plain_piv = false;
 };
 
 /// Parses "9a:p256:365" into a request; throws std::invalid_argument with a usable message.
