@@ -1,6 +1,7 @@
 // unlock (PIN reset to the default with the PUK) and change-pin.
 #include "commands.hpp"
 
+#include "eport/common/reasons.hpp"
 #include "format.hpp"
 
 namespace eport::client {
@@ -57,7 +58,7 @@ json reset_with_puk(const Invocation& inv, RpcClient& rpc, const std::string& to
       inv.progress(tr(inv.lang, "unlock.progress"));
       return rpc.call("pin.reset", params);
     } catch (const RpcError& e) {
-      if (e.reason != "puk_final_try" || force) throw;
+      if (e.reason != reasons::puk_final_try || force) throw;
       if (!confirm_final_try(inv)) {
         cancelled = true;
         return json();
@@ -74,7 +75,7 @@ int unlock_flow(const Invocation& inv, RpcClient& rpc, const std::string& token,
   show_pin_state(inv, status);
   const json puk_state = status.value("puk", json());
   if (puk_state.is_object() && puk_state.value("state", std::string()) == "blocked")
-    return inv.report(explain_reason(inv.lang, "puk_blocked", json::object(), ""), exit_failed);
+    return inv.report(explain_reason(inv.lang, reasons::puk_blocked, json::object(), ""), exit_failed);
   if (!inv.opt.json && status.value("pin", json()).value("state", std::string()) != "blocked")
     inv.out << tr(inv.lang, "unlock.not_blocked") << "\n";
   // Neither the card nor its last answer tells the PUK counter: eportd's guard cannot help.
@@ -151,7 +152,7 @@ int cmd_change_pin(const Invocation& inv) {
       result = rpc->call("pin.change", params);
     } catch (const RpcError& e) {
       // The daemon refused the PIN's final try without sending it: ask, then retry once.
-      if (e.reason != "pin_final_try" || !confirm_pin_final_try(inv)) throw;
+      if (e.reason != reasons::pin_final_try || !confirm_pin_final_try(inv)) throw;
       params["force"] = true;
       result = rpc->call("pin.change", params);
     }

@@ -2,6 +2,7 @@
 #include "commands.hpp"
 
 #include "cert_preview.hpp"
+#include "eport/common/reasons.hpp"
 #include "format.hpp"
 #include "health.hpp"
 
@@ -63,7 +64,7 @@ int cmd_renew(const Invocation& inv) {
   try {
     preview = preview_certificate_file(inv.opt.cert_file, std::chrono::system_clock::now());
   } catch (const std::exception& e) {
-    return inv.report(explain_reason(inv.lang, "cert_invalid", json::object(), e.what()), exit_failed);
+    return inv.report(explain_reason(inv.lang, reasons::cert_invalid, json::object(), e.what()), exit_failed);
   }
   auto rpc = inv.connect();
   json status = rpc->call("token.status", {{"token", inv.opt.token}});

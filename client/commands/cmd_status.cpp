@@ -1,6 +1,7 @@
 // status, tokens, readers.
 #include "commands.hpp"
 
+#include "eport/common/reasons.hpp"
 #include "format.hpp"
 #include "health.hpp"
 
@@ -32,7 +33,7 @@ void explain_no_readers(const Invocation& inv, RpcClient& rpc) {
     return;
   }
   if (!info.is_object() || info.value("pcsc", std::string("up")) != "down") return;
-  auto e = explain_reason(inv.lang, "pcsc_unavailable", json::object(), "");
+  auto e = explain_reason(inv.lang, reasons::pcsc_unavailable, json::object(), "");
   inv.out << "  " << inv.style.mark(Level::bad) << " " << e.what << "\n      " << e.todo << "\n";
 }
 
