@@ -29,6 +29,7 @@
 #include "ipc/dispatcher.hpp"
 #include "ipc/server.hpp"
 #include "methods/registry.hpp"
+#include "metrics/metrics_service.hpp"
 #include "service/log_target.hpp"
 #include "service/notifier.hpp"
 #include "service/reload.hpp"
@@ -165,6 +166,14 @@ void setup_logging(bool background) {
   spdlog::set_default_logger(logger);
 }
 
+/// Where setup_logging() sent the log, for diag.report's `log` ("journal", "stderr", "syslog").
+std::string log_target_name(bool background) {
+  if (background) return "syslog";
+  return service::choose_log_target(service::detect_log_environment()) == service::LogTarget::journal
+             ? "journal"
+             : "stderr";
+}
+
 void make_state_dir(const std::string& dir) {
   std::error_code error;
   std::filesystem::create_directories(dir, error);
@@ -193,10 +202,22 @@ ipc::ServerOptions server_options(const config::Config& config, std::optional<in
   options.socket_mode = config.socket_mode;
   options.socket_group = config.socket_group;
   options.max_clients = config.limits.max_clients;
+  options.max_clients_per_uid = config.limits.max_clients_per_uid;
   options.limits.max_message_bytes = config.limits.max_message_bytes;
   options.limits.idle_timeout = std::chrono::seconds(config.limits.idle_timeout_s);
+  options.limits.max_in_flight = config.limits.max_in_flight;
+  options.limits.write_stall_timeout = std::chrono::seconds(config.limits.write_stall_timeout_s);
   options.inherited_fd = inherited_fd.value_or(-1);
   return options;
+}
+
+/// audit.* as the audit log takes it.
+audit::AuditPolicy audit_policy(const config::Config& config) {
+  audit::AuditPolicy policy;
+  policy.max_bytes = config.audit.max_bytes;
+  policy.keep = config.audit.keep;
+  policy.refusal_window = std::chrono::seconds(config.audit.refusal_window_s);
+  return policy;
 }
 
 /// SIGHUP: re-read the config, take over what can change while running, log the rest. The new
@@ -228,7 +249,8 @@ void reload(const Options& options, config::SharedConfig& shared, const ipc::Ser
 /// handlers read snapshots instead. Keep the result alive no longer than the parts it names.
 std::vector<config::SharedConfig::Subscription> follow_reloads(config::SharedConfig& shared,
                                                                ipc::Dispatcher& dispatcher,
-                                                               ipc::Server& server, events::EventBus& bus) {
+                                                               ipc::Server& server, events::EventBus& bus,
+                                                               methods::ServiceContext& context) {
   std::vector<config::SharedConfig::Subscription> followers;
   followers.push_back(shared.subscribe(
       [](const config::Config& next) { spdlog::set_level(spdlog::level::from_str(next.log_level)); }));
@@ -239,6 +261,11 @@ std::vector<config::SharedConfig::Subscription> follow_reloads(config::SharedCon
       [&server](const config::Config& next) { server.set_limits(server_options(next, std::nullopt)); }));
   followers.push_back(shared.subscribe(
       [&bus](const config::Config& next) { bus.set_queue_capacity(next.limits.event_queue_size); }));
+  followers.push_back(shared.subscribe([&context](const config::Config& next) {
+    context.background.set_capacity(next.limits.background_queue_size);
+  }));
+  followers.push_back(shared.subscribe(
+      [&context](const config::Config& next) { context.audit.set_policy(audit_policy(next)); }));
   return followers;
 }
 
@@ -260,6 +287,7 @@ void detach_views(methods::ServiceContext& context) {
   context.tokens_view = nullptr;
   context.pcsc_view = nullptr;
   context.usb_view = nullptr;
+  context.metrics_view = nullptr;
 }
 
 /// Watchdog pings, SIGHUP reload and STOPPING=1 for systemd (all harmless without it).
@@ -280,8 +308,10 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
 
   config::SharedConfig shared(std::move(loaded));
   const auto config = shared.get();
-  audit::AuditLog audit_log(config->state_dir + "/audit.log");
+  audit::AuditLog audit_log(config->state_dir + "/audit.log", audit_policy(*config));
   events::EventBus bus(config->limits.event_queue_size);
+  metrics::MetricsService metrics_service(bus, config->metrics,
+                                          methods::daemon_version());  // sees every event from now on
   methods::PcscProbe pcsc(config->pcsc_enabled);
   pcsc.refresh();
   if (config->pcsc_enabled && pcsc.state() != "up") spdlog::warn("{}", pcsc.detail());
@@ -290,11 +320,16 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   auto loaded_drivers =
       drivers::load_drivers(config->plugin_dir, driver_specs(*config), drivers::LoadMode::Full);
 
-  methods::BackgroundTasks background;
+  methods::BackgroundTasks background(config->limits.background_queue_size);
   methods::ServiceContext context{
       shared,     bus,  audit_log,
       background, pcsc, inherited_fd ? service::unix_socket_path(*inherited_fd) : config->socket};
   record_drivers(context, loaded_drivers);
+  context.log_target = log_target_name(ready_fd >= 0);
+  context.metrics_view = [&metrics_service] { return metrics_service.status(); };
+  std::vector<std::string> driver_names;
+  for (const auto& driver : context.drivers) driver_names.push_back(driver.name);
+  metrics_service.set_drivers(driver_names);
 
   // Cards: the PC/SC watcher, token registry and workers, and the methods that touch cards.
   std::vector<drivers::Driver*> card_drivers;
@@ -319,14 +354,17 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   ipc::MethodTable table;
   methods::register_core_methods(table, context);
   cards->register_methods(table);
+  metrics_service.register_methods(table);
   ipc::Dispatcher dispatcher(table, ipc::AccessPolicy(ipc::resolve_group_ids(config->admin_groups)),
                              methods::make_audit_hook(context));
+  metrics_service.observe_calls(dispatcher);
 
   auto options_for_server = server_options(*config, inherited_fd);
   options_for_server.socket_path = context.socket_path;  // the handed-over socket's own path
   ipc::Server server(options_for_server, dispatcher, bus);
-  const auto reload_followers = follow_reloads(shared, dispatcher, server, bus);
+  const auto reload_followers = follow_reloads(shared, dispatcher, server, bus, context);
   server.listen();
+  metrics_service.start();
   cards->start();
   service::Notifier notifier;
   connect_service_manager(server, notifier, [&] { reload(options, shared, server, notifier); });
@@ -336,12 +374,16 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   notifier.ready("serving " + context.socket_path);
   report_ready(ready_fd);
   server.run();
+  metrics_service.stop();  // the file says eportd_up 0 from now on
   // Background jobs may still read the card side (daemon.info): finish them first; then stop
   // the card workers while the server still exists, as they may answer waiting requests.
   background.shutdown();
   detach_views(context);
   usb_watcher.stop();
   cards.reset();
+  // Queued audit records (and refusal counts) reach the disk while the answers they hold can
+  // still be posted to the I/O loop.
+  audit_log.stop();
   spdlog::info("eportd stopped");
   return 0;
 }

@@ -58,6 +58,11 @@ void token_status(CardContext& context, const ipc::Request& request, const ipc::
         const auto report = summarise_certificates(*reading, context.now_unix(),
                                                    context.service.config.get()->expiry_warn_days);
         context.expiry.observe(id, report.summaries);
+        context.service.events.publish_internal(
+            "token.read", {{"token", id},
+                           {"pin", reading->pin ? pin_state_json(*reading->pin) : unknown_pin_state_json()},
+                           {"puk", reading->puk ? pin_state_json(*reading->puk) : nlohmann::json(nullptr)},
+                           {"certificates", certificates_json(report)}});
         reply.result({{"token", token ? token->to_json() : nlohmann::json(nullptr)},
                       {"pin", reading->pin ? pin_state_json(*reading->pin) : unknown_pin_state_json()},
                       {"puk", puk_state(context, id, reading->puk)},
@@ -103,6 +108,8 @@ void cert_read(CardContext& context, const ipc::Request& request, const ipc::Rep
             x509::summarise(*parsed, context.clock(), context.service.config.get()->expiry_warn_days);
         summary.slot = slot;
         summary.label = context.labels.label(id, slot);
+        context.service.events.publish_internal("cert.read",
+                                                {{"token", id}, {"certificate", summary.to_json()}});
         reply.result({{"certificate", summary.to_json()},
                       {"pem", parsed->pem()},
                       {"der_base64", parsed->der_base64()}});
@@ -158,6 +165,8 @@ void cert_check(CardContext& context, const ipc::Request& request, const ipc::Re
         if (warn_days == context.service.config.get()->expiry_warn_days)
           context.expiry.observe(id, report.summaries);
         entry["certificates"] = certificates_json(report);
+        context.service.events.publish_internal("token.read",
+                                                {{"token", id}, {"certificates", entry["certificates"]}});
         entry["unreadable"] = report.unreadable;
       }
       {

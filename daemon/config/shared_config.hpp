@@ -7,8 +7,8 @@
 //   swapped in (cardops' warn_days and pin.default, guidance.get), so one request sees one
 //   consistent configuration;
 // - derived state: a part that keeps something computed from the configuration (the log level,
-//   the access policy with its resolved group ids, the server's limits, the event queue size)
-//   subscribes, and set() calls it with the new configuration.
+//   the access policy with its resolved group ids, the server's limits, the event and background
+//   queue sizes, the audit policy) subscribes, and set() calls it with the new configuration.
 // Why not pull only: the log level is process-wide state, and resolving admin groups (NSS) on
 // every request would be slow; ipc and events must not depend on config either. Why not push
 // only (apply(const Config&) on each part): request handlers would each keep their own copy of

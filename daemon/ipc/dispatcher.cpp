@@ -100,10 +100,15 @@ void Dispatcher::dispatch_value(nlohmann::json message, const CallerContext& cal
 }
 
 void Dispatcher::run(const MethodSpec& spec, Request request, Reply::Sink sink) const {
+  if (call_hook_)
+    sink = [hook = call_hook_, method = spec.name, inner = std::move(sink)](nlohmann::json response) {
+      hook(method, response);
+      inner(std::move(response));
+    };
   if (spec.audited && audit_) {
     sink = [audit = audit_, request, inner = std::move(sink)](nlohmann::json response) {
-      audit(request, response);
-      inner(std::move(response));
+      auto held = std::make_shared<nlohmann::json>(std::move(response));
+      audit(request, *held, [inner, held] { inner(std::move(*held)); });
     };
   }
   Reply reply(request.id, std::move(sink));
