@@ -1,5 +1,6 @@
 #include "ipc/dispatcher.hpp"
 
+#include "eport/common/reasons.hpp"
 #include "ipc/error_codes.hpp"
 #include "ipc/json_message.hpp"
 
@@ -113,7 +114,7 @@ void Dispatcher::run(const MethodSpec& spec, Request request, Reply::Sink sink) 
   }
   Reply reply(request.id, std::move(sink));
   if (spec.role == Role::admin && !request.admin) {
-    reply.fail("not_authorized",
+    reply.fail(reasons::not_authorized,
                spec.name +
                    " needs the admin role: run it as root or as a member of a group "
                    "listed in access.admin_groups",

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "eport/common/reasons.hpp"
 namespace eport::metrics {
 
 namespace {
@@ -112,7 +113,7 @@ void EventFeed::on_answer(const std::string& method, const nlohmann::json& respo
   try {
     const auto reason = outcome_reason(response);
     model_.count_call(method, reason);
-    if (reason == "not_authorized") model_.count_refusal(method);
+    if (reason == reasons::not_authorized) model_.count_refusal(method);
   } catch (const std::exception& e) {
     spdlog::debug("metrics: a {} answer not counted: {}", method, e.what());
   }
