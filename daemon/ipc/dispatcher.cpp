@@ -54,14 +54,14 @@ void Dispatcher::dispatch(std::string_view line, const CallerContext& caller, Re
 void Dispatcher::dispatch_line(std::string_view line, const CallerContext& caller,
                                const Reply::Sink& sink) const {
   ParsedMessage parsed = parse_message(line);
-  if (!parsed.ok) {
+  if (!parsed) {
     sink(make_error_response(nullptr, kParseError,
                              "parse error: the line is not valid JSON; send one JSON-RPC request "
                              "object per line",
-                             {{"detail", parsed.error}}));
+                             {{"detail", parsed.error()}}));
     return;
   }
-  dispatch_value(std::move(parsed.value), caller, sink);
+  dispatch_value(std::move(*parsed), caller, sink);
 }
 
 void Dispatcher::dispatch_value(nlohmann::json message, const CallerContext& caller, Reply::Sink sink) const {
