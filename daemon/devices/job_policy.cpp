@@ -1,6 +1,7 @@
 #include "devices/job_policy.hpp"
 
 #include "eport/common/reasons.hpp"
+
 namespace eport::devices {
 
 AttemptDecision after_attempt(const AttemptReport& report, bool read_only, int attempt) {

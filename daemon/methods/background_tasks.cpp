@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "eport/common/reasons.hpp"
+
 namespace eport::methods {
 
 BackgroundTasks::BackgroundTasks(std::size_t capacity) : capacity_(capacity), thread_([this] { loop(); }) {}
