@@ -28,12 +28,7 @@ void register_driver_methods(ipc::MethodTable& table, ServiceContext& context) {
              [&context](const ipc::Request&, ipc::Reply reply) {
                auto drivers = nlohmann::json::array();
                for (const auto& d : context.drivers) {
-                 drivers.push_back({{"name", d.name},
-                                    {"version", d.version},
-                                    {"abi", d.abi},
-                                    {"library", d.library},
-                                    {"kind", d.kind},
-                                    {"capabilities", d.capabilities}});
+                 drivers.push_back(d);  // drivers::to_json
                  auto status = context.driver_status_view ? context.driver_status_view(d.name) : nullptr;
                  if (status.is_object()) drivers.back()["status"] = std::move(status);
                }

@@ -187,9 +187,7 @@ std::optional<devices::Token> ProviderWatcher::on_opened(const std::shared_ptr<E
   token.driver = name;
   token.kind = identity.kind.empty() ? "usbkey" : identity.kind;
   token.reader = identity.reader;
-  token.serial = identity.serial;
-  token.label = identity.label;
-  token.model = identity.model;
+  token.identity = identity;
   if (!opened.ok()) {
     token.state = "error";
     token.error = opened.detail;

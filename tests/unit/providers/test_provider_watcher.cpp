@@ -52,7 +52,7 @@ TEST_CASE("a watcher lists the provider's tokens as they come and go", "[provide
   watcher.start();
 
   REQUIRE(eventually([&] { return registry.token("fx:A").has_value(); }));
-  CHECK(registry.token("fx:A")->label == "Alice");
+  CHECK(registry.token("fx:A")->identity.label == "Alice");
   CHECK(registry.token("fx:A")->kind == "pkcs11");
 
   // A job runs on the token's worker with the driver and its open token.
