@@ -130,7 +130,9 @@ void write_on_card(devices::TokenSession& s, const WriteRequest& request, const 
       return;
     }
   }
-  // Write, then read back what the card really holds.
+  // Write, then read back what the card really holds. Writing authenticates the management key,
+  // which PIV has no command to drop: the card is reset when this transaction ends.
+  s.reset_card_on_release();
   auto written =
       driver.cert_write(s.handle(), s.channel(), request.slot, request.der, request.management_key);
   if (!written) {

@@ -69,7 +69,8 @@ std::optional<Failure> pin_guard(const drivers::PinInfo& pin, bool force) {
   return std::nullopt;
 }
 
-std::optional<PukAnswer> puk_answer(drivers::Status status, const drivers::PinInfo& figures, std::int64_t now) {
+std::optional<PukAnswer> puk_answer(drivers::Status status, const drivers::PinInfo& figures,
+                                    std::int64_t now) {
   switch (status) {
     case drivers::Status::Ok: return PukAnswer{std::nullopt, false, now};
     case drivers::Status::PinBlocked: return PukAnswer{0, true, now};

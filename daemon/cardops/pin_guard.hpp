@@ -38,6 +38,7 @@ std::optional<Failure> pin_guard(const drivers::PinInfo& pin, bool force);
 /// What a PUK attempt that reached the card says about the counter: a wrong PUK (63Cx: tries
 /// left), a blocked one (6983), a right one (back to its maximum). nullopt when the attempt
 /// failed otherwise (nothing learnt).
-std::optional<PukAnswer> puk_answer(drivers::Status status, const drivers::PinInfo& figures, std::int64_t now);
+std::optional<PukAnswer> puk_answer(drivers::Status status, const drivers::PinInfo& figures,
+                                    std::int64_t now);
 
 }  // namespace eport::cardops

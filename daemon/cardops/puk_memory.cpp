@@ -51,9 +51,10 @@ bool write_atomically(const std::string& path, const std::string& text, std::str
 nlohmann::json puk_memory_json(const std::map<std::string, PukAnswer>& answers) {
   nlohmann::json tokens = nlohmann::json::object();
   for (const auto& [token, answer] : answers)
-    tokens[token] = {{"tries_left", answer.tries_left ? nlohmann::json(*answer.tries_left) : nlohmann::json()},
-                     {"blocked", answer.blocked},
-                     {"time", answer.time}};
+    tokens[token] = {
+        {"tries_left", answer.tries_left ? nlohmann::json(*answer.tries_left) : nlohmann::json()},
+        {"blocked", answer.blocked},
+        {"time", answer.time}};
   return {{"format", kFormat}, {"version", 1}, {"tokens", tokens}};
 }
 
@@ -80,7 +81,7 @@ nlohmann::json last_answer_pin_state(const PukAnswer& answer) {
   else if (answer.tries_left) state = "low";  // a wrong PUK spent a try
   const auto when = std::chrono::system_clock::time_point(std::chrono::seconds(answer.time));
   return {{"state", state},
-          {"tries_left", state == "blocked" ? nlohmann::json(0)
+          {"tries_left", state == "blocked"  ? nlohmann::json(0)
                          : answer.tries_left ? nlohmann::json(*answer.tries_left)
                                              : nlohmann::json(nullptr)},
           {"max_tries", nullptr},
@@ -98,9 +99,10 @@ PukMemory::PukMemory(std::string path) : path_(std::move(path)) {
   try {
     answers_ = puk_memory_from_json(nlohmann::json::parse(text.str()));
   } catch (const std::exception& e) {
-    spdlog::warn("ignoring {} ({}): the PUK counters of cards without metadata are unknown until they "
-                 "answer a PUK again",
-                 path_, e.what());
+    spdlog::warn(
+        "ignoring {} ({}): the PUK counters of cards without metadata are unknown until they "
+        "answer a PUK again",
+        path_, e.what());
   }
 }
 

@@ -150,7 +150,7 @@ void TokenWorker::run_job(Job& job) {
     } catch (...) {
       report = {true, "unknown exception"};
     }
-    const PcscCode end = card_->end_transaction();
+    const PcscCode end = card_->end_transaction(session.reset_requested());
     report.reset = channel_->reset_seen() || pcsc_card_reset(end);
     report.removed = channel_->removed_seen();
     report.pcsc_error = channel_->last_error();

@@ -80,6 +80,6 @@ TEST_CASE("what a PUK attempt teaches about the counter", "[cardops][guard]") {
   CHECK_FALSE(right->tries_left);  // back to its maximum, whatever that is
   CHECK(puk_answer(Status::PinBlocked, PinInfo{}, 9)->blocked);
   CHECK_FALSE(puk_answer(Status::CardRemoved, PinInfo{}, 9));
-  CHECK_FALSE(puk_answer(Status::BadArgs, PinInfo{}, 9));  // never sent
+  CHECK_FALSE(puk_answer(Status::BadArgs, PinInfo{}, 9));   // never sent
   CHECK_FALSE(puk_answer(Status::WrongPin, PinInfo{}, 9));  // no count in the answer
 }

@@ -59,9 +59,18 @@ Outcome serve(VpcdConnection& conn, Card& card, const RunOptions& o, ApduLog& lo
     if (frame->size() == 1) {
       // Control bytes; only GET ATR is answered, anything else would desynchronise vpcd.
       switch ((*frame)[0]) {
-        case 0x00: card.power_off(); break;
-        case 0x01: card.power_on(); break;
-        case 0x02: card.reset(); break;
+        case 0x00:
+          card.power_off();
+          log.event("power-off");
+          break;
+        case 0x01:
+          card.power_on();
+          log.event("power-on");
+          break;
+        case 0x02:
+          card.reset();
+          log.event("reset");
+          break;
         case 0x04:
           if (!conn.write_frame(Card::atr())) return Outcome::vpcd_gone;
           break;
