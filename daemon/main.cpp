@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -330,6 +331,9 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A file-size limit (or a full disk) must not kill the daemon: a write past it then fails
+  // with EFBIG and is reported — an audit record that cannot be written sends nothing to a card.
+  std::signal(SIGXFSZ, SIG_IGN);
   Options options;
   CLI::App app{"eportd: smart-card middleware for China Electronic Port IC cards and USBKeys"};
   app.add_option("--config,-c", options.config_file, "configuration file")->capture_default_str();

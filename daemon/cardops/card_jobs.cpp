@@ -5,6 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "ipc/error_codes.hpp"
+
 namespace eport::cardops {
 
 namespace {
@@ -16,6 +18,7 @@ struct JobState {
   bool late = false;                 // ... from the deadline, while the job ran
   std::optional<Failure> preflight;  // why the work was not run (the attempt record failed)
   std::function<void(const JobResult&, bool late)> then;
+  Interrupted interrupted;  // what the work knows when the job is cut short
 };
 
 /// Takes the continuation for its last call (the captured reply and data are released at once).
@@ -43,7 +46,8 @@ void job_done(JobState& state, const devices::JobOutcome& outcome) {
   if (!then) return;
   if (state.preflight) return then(state.preflight, late);
   if (outcome.end == devices::JobEnd::completed) return then(std::nullopt, late);
-  then(from_outcome(outcome), late);
+  const Failure cut = from_outcome(outcome);
+  then(state.interrupted ? state.interrupted(cut) : JobResult(cut), late);
 }
 
 /// The deadline: drop the job if it has not started; otherwise answer and let it finish.
@@ -77,6 +81,23 @@ nlohmann::json finished_event(const CardCall& call, const std::string& job, cons
   return event;
 }
 
+/// `reply`, with the job id added to the result / error.data (privileged calls: it links the
+/// answer to the job's audit records).
+ipc::Reply with_job(const ipc::Reply& reply, const std::string& job) {
+  return ipc::Reply(reply.id(), [reply, job](nlohmann::json response) {
+    if (response.contains("result")) {
+      auto result = std::move(response["result"]);
+      if (result.is_object()) result["job"] = job;
+      return reply.result(std::move(result));
+    }
+    auto error = response.value("error", nlohmann::json::object());
+    auto data = error.value("data", nlohmann::json::object());
+    if (data.is_object()) data["job"] = job;
+    reply.error(error.value("code", ipc::kInternalError), error.value("message", std::string()),
+                std::move(data));
+  });
+}
+
 }  // namespace
 
 CardCall card_call(const ipc::Request& request, const std::string& token, bool privileged) {
@@ -107,11 +128,12 @@ namespace {
 
 void start_job(CardContext& context, const CardCall& call, const std::string& job,
                std::function<void(devices::TokenSession&)> work,
-               std::function<void(const JobResult&, bool)> then) {
+               std::function<void(const JobResult&, bool)> then, Interrupted interrupted) {
   const bool read_only = !call.privileged;
   const auto timeout = context.card_timeout();
   auto state = std::make_shared<JobState>();
   state->then = std::move(then);
+  state->interrupted = std::move(interrupted);
   auto gate = std::make_shared<devices::JobGate>(devices::JobGate::Clock::now() + timeout);
 
   devices::Job card_job;
@@ -144,31 +166,35 @@ void start_job(CardContext& context, const CardCall& call, const std::string& jo
 
 void submit_card_job(CardContext& context, const CardCall& call,
                      std::function<void(devices::TokenSession&)> work,
-                     std::function<void(const JobResult&, bool late)> then) {
-  start_job(context, call, job_id(context), std::move(work), std::move(then));
+                     std::function<void(const JobResult&, bool late)> then, Interrupted interrupted) {
+  start_job(context, call, job_id(context), std::move(work), std::move(then), std::move(interrupted));
 }
 
 void run_on_token(CardContext& context, const CardCall& call,
                   std::function<void(devices::TokenSession&)> work,
-                  std::function<void(const ipc::Reply&)> finish, const ipc::Reply& reply) {
+                  std::function<void(const ipc::Reply&)> finish, const ipc::Reply& reply,
+                  Interrupted interrupted) {
   const auto job = job_id(context);
-  start_job(context, call, job, std::move(work),
-            [&context, call, job, finish = std::move(finish), reply](const JobResult& result, bool late) {
-              if (!late) {
-                if (result) return fail(reply, *result);
-                return finish(reply);
-              }
-              // The caller heard `timeout` while the job ran: its real answer becomes the
-              // job.finished event (and the audit record of a privileged call).
-              ipc::Reply outcome(call.id, [&context, call, job](nlohmann::json response) {
-                context.service.events.publish("job.finished", finished_event(call, job, response));
-                if (call.privileged) record_late_outcome(context.service, call, job, response);
-                spdlog::info("{} on {} (job {}) ended after its caller heard timeout: {}", call.method,
-                             call.token, job, response.contains("result") ? "ok" : "error");
-              });
-              if (result) return fail(outcome, *result);
-              finish(outcome);
-            });
+  const ipc::Reply answer = call.privileged ? with_job(reply, job) : reply;
+  start_job(
+      context, call, job, std::move(work),
+      [&context, call, job, finish = std::move(finish), reply = answer](const JobResult& result, bool late) {
+        if (!late) {
+          if (result) return fail(reply, *result);
+          return finish(reply);
+        }
+        // The caller heard `timeout` while the job ran: its real answer becomes the
+        // job.finished event (and the audit record of a privileged call).
+        ipc::Reply outcome(call.id, [&context, call, job](nlohmann::json response) {
+          context.service.events.publish("job.finished", finished_event(call, job, response));
+          if (call.privileged) record_late_outcome(context.service, call, job, response);
+          spdlog::info("{} on {} (job {}) ended after its caller heard timeout: {}", call.method, call.token,
+                       job, response.contains("result") ? "ok" : "error");
+        });
+        if (result) return fail(outcome, *result);
+        finish(outcome);
+      },
+      std::move(interrupted));
 }
 
 }  // namespace eport::cardops

@@ -24,6 +24,10 @@ namespace eport::cardops {
 /// results say what the card answered), else why it did not.
 using JobResult = std::optional<Failure>;
 
+/// Given the failure of a job that was cut short (card pulled or reset, pcscd gone), the failure
+/// to answer — or nullopt when the work had finished with a result of its own, which stands.
+using Interrupted = std::function<std::optional<Failure>(const Failure& interrupted)>;
+
 /// The CardCall of `request` on `token`.
 CardCall card_call(const ipc::Request& request, const std::string& token, bool privileged);
 
@@ -33,14 +37,16 @@ CardCall card_call(const ipc::Request& request, const std::string& token, bool p
 /// with late = true when the deadline found the job running and it has now ended.
 void submit_card_job(CardContext& context, const CardCall& call,
                      std::function<void(devices::TokenSession&)> work,
-                     std::function<void(const JobResult&, bool late)> then);
+                     std::function<void(const JobResult&, bool late)> then,
+                     Interrupted interrupted = nullptr);
 
 /// submit_card_job for one request: a failure answers `reply`, otherwise `finish` answers the
 /// Reply it is given — `reply`, or for a late end a Reply whose answer becomes the job.finished
 /// event (and the audit record of a privileged call).
 void run_on_token(CardContext& context, const CardCall& call,
                   std::function<void(devices::TokenSession&)> work,
-                  std::function<void(const ipc::Reply&)> finish, const ipc::Reply& reply);
+                  std::function<void(const ipc::Reply&)> finish, const ipc::Reply& reply,
+                  Interrupted interrupted = nullptr);
 
 /// The `timeout` failure for a job after `seconds`: not started (nothing sent) or running.
 Failure timeout_failure(long long seconds, bool read_only, bool started, const std::string& job);

@@ -115,6 +115,7 @@ void parse_endpoint(const std::string& text, RunOptions& options) {
 int run_card(const RunOptions& o) {
   install_signal_handlers();
   Card card(load_state(o.state_path));
+  card.corrupt_writes(o.corrupt_writes);
   ApduLog log(o.apdu_log);
   long apdus = 0;
   while (!g_stop) {
