@@ -2,6 +2,7 @@
 // build the parts (no singletons: everything is owned here and passed down by reference),
 // then serve the socket until SIGTERM/SIGINT.
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,6 +23,7 @@
 
 #include "audit/audit_log.hpp"
 #include "cardops/card_service.hpp"
+#include "config/key_file_check.hpp"
 #include "config/loader.hpp"
 #include "config/shared_config.hpp"
 #include "drivers/loader.hpp"
@@ -40,6 +42,16 @@
 namespace {
 
 using namespace eport;
+
+/// How long a stop waits for a card job in flight before leaving without it.
+constexpr std::chrono::seconds kWorkerGrace{10};
+
+/// No core file and no /proc/<pid>/mem for eportd's user: PINs, PUKs and keys pass through this
+/// process's memory. (The unit also sets LimitCORE=0.)
+void make_undumpable() {
+  if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+    std::cerr << "eportd: warning: cannot make the process non-dumpable: " << std::strerror(errno) << "\n";
+}
 
 /// Command-line options.
 struct Options {
@@ -105,6 +117,10 @@ int check_config(const Options& options) {
     std::cerr << "eportd: " << config->source << ":" << driver_line(*config, failure.name)
               << ": key 'drivers': driver '" << failure.name << "' (" << failure.library
               << "): " << failure.reason << "\n";
+    ++problems;
+  }
+  for (const auto& problem : config::key_file_problems(*config)) {
+    std::cerr << "eportd: " << config->source << ": key 'drivers': " << problem << "\n";
     ++problems;
   }
   for (const auto& warning : config->warnings) std::cerr << "eportd: warning: " << warning << "\n";
@@ -262,6 +278,8 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   spdlog::set_level(spdlog::level::from_str(loaded.log_level));
   service::enforce_strict_modes(options.config_file, loaded.plugin_dir);
   make_state_dir(loaded.state_dir);
+  // A key file the driver will refuse: said at start, and by diag.report (config.warnings).
+  for (auto& problem : config::key_file_problems(loaded)) loaded.warnings.push_back(std::move(problem));
   for (const auto& warning : loaded.warnings) spdlog::warn("{}", warning);
 
   config::SharedConfig shared(std::move(loaded));
@@ -319,10 +337,19 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   report_ready(ready_fd);
   server.run();
   // Background jobs may still read the card side (daemon.info): finish them first; then stop
-  // the card workers while the server still exists, as they may answer waiting requests.
+  // the card workers while the server still exists, as they may answer waiting requests. A job
+  // running on a card ends first (its outcome is audited); everything it uses stays alive until
+  // the workers are joined.
   background.shutdown();
   detach_views(context);
   usb_watcher.stop();
+  if (!cards->stop(kWorkerGrace)) {
+    // A card that never answers keeps its worker in the reader driver: nothing it uses may be
+    // destroyed, so leave without running destructors (every audit record is already fsync'ed).
+    spdlog::error("a card did not answer within {} s of the stop; exiting without waiting for it",
+                  std::chrono::duration_cast<std::chrono::seconds>(kWorkerGrace).count());
+    std::_Exit(0);
+  }
   cards.reset();
   spdlog::info("eportd stopped");
   return 0;
@@ -334,6 +361,7 @@ int main(int argc, char** argv) {
   // A file-size limit (or a full disk) must not kill the daemon: a write past it then fails
   // with EFBIG and is reported — an audit record that cannot be written sends nothing to a card.
   std::signal(SIGXFSZ, SIG_IGN);
+  make_undumpable();
   Options options;
   CLI::App app{"eportd: smart-card middleware for China Electronic Port IC cards and USBKeys"};
   app.add_option("--config,-c", options.config_file, "configuration file")->capture_default_str();

@@ -80,11 +80,16 @@ void CardService::start() {
   watcher_->start();
 }
 
-void CardService::stop() {
+bool CardService::stop(std::chrono::steady_clock::duration grace) {
   if (watcher_) watcher_->stop();
   watcher_.reset();
+  // The workers' jobs use the expiry monitor, the labels, the PUK memory and the service: join
+  // them first.
+  const bool joined = registry_.shutdown(std::chrono::steady_clock::now() + grace);
+  if (!joined) return false;
   expiry_.stop();
   timer_.stop();
+  return true;
 }
 
 nlohmann::json CardService::readers_json() const {

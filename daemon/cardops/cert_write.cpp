@@ -12,6 +12,7 @@
 
 #include "cardops/card_jobs.hpp"
 #include "cardops/cert_write_steps.hpp"
+#include "config/key_file_check.hpp"
 #include "ipc/error_codes.hpp"
 #include "ipc/params.hpp"
 #include "x509/certificate.hpp"
@@ -21,9 +22,13 @@ namespace eport::cardops {
 
 namespace {
 
-std::vector<std::uint8_t> hex_key(std::string text) {
+/// The management key from hex; `text` (the param's copy) is wiped, and so is every copy made
+/// here (buffers are reserved up front: no reallocation leaves a stray copy in freed memory).
+std::vector<std::uint8_t> hex_key(std::string& text) {
   std::vector<std::uint8_t> key;
   std::string digits;
+  digits.reserve(text.size());
+  key.reserve(text.size() / 2 + 1);
   for (char c : text)
     if (!std::isspace(static_cast<unsigned char>(c)) && c != ':') digits += c;
   wipe(text);
@@ -47,6 +52,19 @@ std::vector<std::uint8_t> hex_key(std::string text) {
   return key;
 }
 
+/// Why the configured management_key_file of `token`'s driver would be refused ("" = fine or
+/// none configured), so that a write that needs it can say why.
+std::string key_file_problem_of(CardContext& context, const std::string& token) {
+  const auto known = context.registry.token(token);
+  if (!known) return {};
+  for (const auto& driver : context.service.config.get()->drivers) {
+    const auto it = driver.options.find("management_key_file");
+    if (driver.name != known->driver || it == driver.options.end() || !it->is_string()) continue;
+    return config::key_file_problem(it->get<std::string>(), config::key_file_owners());
+  }
+  return {};
+}
+
 void cert_write(CardContext& context, const ipc::Request& request, const ipc::Reply& reply) {
   auto write = std::make_shared<WriteRequest>();
   write->token = ipc::required_string(request.params, "token");
@@ -57,6 +75,7 @@ void cert_write(CardContext& context, const ipc::Request& request, const ipc::Re
   if (auto key = ipc::optional_string(request.params, "management_key"))
     write->management_key = hex_key(*key);
   write->state_dir = context.service.config.get()->state_dir;
+  if (write->management_key.empty()) write->key_file_problem = key_file_problem_of(context, write->token);
   write->now = context.now_unix();
 
   auto parsed = x509::Certificate::parse(text);

@@ -89,13 +89,15 @@ void restore(devices::TokenSession& s, const WriteRequest& request,
   if (old) {
     auto undo = driver.cert_write(s.handle(), s.channel(), request.slot, *old, request.management_key);
     if (!undo) {
-      if (undo.status == Status::CardRemoved) lost = from_driver(undo.status, undo.detail, "", Operation::cert_write);
+      if (undo.status == Status::CardRemoved)
+        lost = from_driver(undo.status, undo.detail, "", Operation::cert_write);
     } else {
       auto check = driver.cert_read(s.handle(), s.channel(), request.slot);
       restored = check && check.value == *old;
       // acknowledged by the card even when the check could not read it back
       if (restored || check.status == Status::CardRemoved) out.state = WriteState::old_certificate;
-      if (check.status == Status::CardRemoved) lost = from_driver(check.status, check.detail, "", Operation::cert_write);
+      if (check.status == Status::CardRemoved)
+        lost = from_driver(check.status, check.detail, "", Operation::cert_write);
     }
   }
   if (lost) {
@@ -103,15 +105,15 @@ void restore(devices::TokenSession& s, const WriteRequest& request,
     out.failure->extra["restored"] = restored;
     return;
   }
-  out.failure = with_state(
-      Failure{"write_verify_failed",
-              restored ? "The card did not hold the certificate after writing; the old "
-                         "certificate was put back. Re-insert the card and try again."
-                       : "The card did not hold the certificate after writing and the old "
-                         "one could not be put back. Keep the backup file and write it "
-                         "or the new certificate again.",
-              {{"restored", restored}}},
-      out);
+  out.failure =
+      with_state(Failure{"write_verify_failed",
+                         restored ? "The card did not hold the certificate after writing; the old "
+                                    "certificate was put back. Re-insert the card and try again."
+                                  : "The card did not hold the certificate after writing and the old "
+                                    "one could not be put back. Keep the backup file and write it "
+                                    "or the new certificate again.",
+                         {{"restored", restored}}},
+                 out);
 }
 
 }  // namespace
@@ -166,9 +168,16 @@ void write_on_card(devices::TokenSession& s, const WriteRequest& request, const 
   // Step 3: write. Writing authenticates the management key, which PIV has no command to drop:
   // the card is reset when this transaction ends.
   s.reset_card_on_release();
-  auto written = driver.cert_write(s.handle(), s.channel(), request.slot, request.der, request.management_key);
+  auto written =
+      driver.cert_write(s.handle(), s.channel(), request.slot, request.der, request.management_key);
   if (!written) {
     out.state = state_after_failed_write(written.status);
+    if (written.status == Status::MgmtKeyRequired && !request.key_file_problem.empty()) {
+      driver_fail(written.status, written.detail);
+      out.failure->message += " The configured key file is refused: " + request.key_file_problem;
+      out.failure->extra["key_file"] = request.key_file_problem;
+      return;
+    }
     // Refused before any PUT DATA: the backup describes a write that never started.
     if (out.backup && (written.status == Status::MgmtKeyRequired || written.status == Status::WrongMgmtKey ||
                        written.status == Status::BadArgs)) {
@@ -191,7 +200,8 @@ std::optional<Failure> interrupted_write(const Failure& interrupted, const Write
   WriteOutcome known = out;
   if (!out.started) known.state = WriteState::old_certificate;  // the work never ran
   Failure failure = with_state(interrupted, known);
-  if (out.failure && out.failure->extra.contains("restored")) failure.extra["restored"] = out.failure->extra["restored"];
+  if (out.failure && out.failure->extra.contains("restored"))
+    failure.extra["restored"] = out.failure->extra["restored"];
   return failure;
 }
 

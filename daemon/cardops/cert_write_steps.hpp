@@ -23,13 +23,14 @@ namespace eport::cardops {
 
 /// One cert.write as the card job needs it. The management key is wiped on destruction.
 struct WriteRequest {
-  std::string token;                           ///< token id (names the backup directory)
-  std::string slot;                            ///< e.g. "9a"
-  std::vector<std::uint8_t> der;               ///< the new certificate
-  std::vector<std::uint8_t> management_key;    ///< empty = the driver's configured key
-  bool allow_key_mismatch = false;             ///< skip step 1
-  std::string state_dir;                       ///< where backups go
-  std::int64_t now = 0;                        ///< names the backup file
+  std::string token;                         ///< token id (names the backup directory)
+  std::string slot;                          ///< e.g. "9a"
+  std::vector<std::uint8_t> der;             ///< the new certificate
+  std::vector<std::uint8_t> management_key;  ///< empty = the driver's configured key
+  bool allow_key_mismatch = false;           ///< skip step 1
+  std::string state_dir;                     ///< where backups go
+  std::string key_file_problem;              ///< why the driver's key file is refused ("" = fine)
+  std::int64_t now = 0;                      ///< names the backup file
   WriteRequest() = default;
   WriteRequest(const WriteRequest&) = delete;
   WriteRequest& operator=(const WriteRequest&) = delete;
@@ -48,10 +49,10 @@ const char* to_string(WriteState state);
 
 /// How a write ended on the card.
 struct WriteOutcome {
-  bool started = false;                     ///< the job's work ran
-  std::optional<Failure> failure;           ///< why it failed (with backup and write_state)
-  std::vector<std::uint8_t> read_back;      ///< on success: what the card holds now
-  std::optional<std::string> backup;        ///< the old certificate's backup file, if any
+  bool started = false;                            ///< the job's work ran
+  std::optional<Failure> failure;                  ///< why it failed (with backup and write_state)
+  std::vector<std::uint8_t> read_back;             ///< on success: what the card holds now
+  std::optional<std::string> backup;               ///< the old certificate's backup file, if any
   WriteState state = WriteState::old_certificate;  ///< what the card holds (meaningful on failure)
 };
 

@@ -23,6 +23,10 @@ struct CallerContext {
 /// Called once per audited call with the request and the response it got (before it is sent).
 using AuditHook = std::function<void(const Request& request, const nlohmann::json& response)>;
 
+/// Overwrites every string inside `value` (params that may hold a PIN, PUK or key) before the
+/// memory is freed.
+void wipe_strings(nlohmann::json& value);
+
 /// Validates requests, checks roles and runs handlers from a MethodTable.
 class Dispatcher {
  public:
