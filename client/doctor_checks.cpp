@@ -3,6 +3,8 @@
 #include <grp.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
 
 namespace eport::client {
@@ -72,6 +74,17 @@ std::vector<std::string> orphan_usb_tokens(const json& diag) {
   std::vector<std::string> out;
   const json* list = find_array(diag, {"usb", "usb_tokens", "usb_devices"});
   json usb = diag.is_object() ? diag.value("usb", json()) : json();
+  // A daemon that diagnoses each device says its state: list those that need something done.
+  if (const json* devices = find_array(usb, {"devices"});
+      devices != nullptr && std::any_of(devices->begin(), devices->end(),
+                                        [](const json& d) { return d.is_object() && d.contains("state"); })) {
+    for (const auto& d : *devices) {
+      const std::string state = d.is_object() ? d.value("state", std::string()) : std::string();
+      if (state == "needs_driver" || state == "no_permission" || state == "no_reader")
+        out.push_back(describe_usb(d) + " (" + state + ": " + d.value("detail", std::string()) + ")");
+    }
+    return out;
+  }
   if (list == nullptr && usb.is_object()) {
     if (const json* orphans =
             find_array(usb, {"without_reader", "without_driver", "orphans", "unsupported"})) {

@@ -53,8 +53,8 @@ Level cert_level(const std::string& state) {
 
 std::string date_only(const std::string& iso) { return iso.size() >= 10 ? iso.substr(0, 10) : iso; }
 
-std::string cert_text(Lang lang, const json& cert, std::optional<int> warn_days) {
-  std::string state = effective_cert_state(cert, warn_days);
+std::string cert_text(Lang lang, const json& cert) {
+  const std::string state = cert_state(cert);
   long days = cert.contains("days_left") && cert["days_left"].is_number() ? cert["days_left"].get<long>() : 0;
   std::map<std::string, std::string> v{{"slot", str(cert, "slot")},
                                        {"label", str(cert, "label")},
@@ -69,7 +69,7 @@ std::string cert_text(Lang lang, const json& cert, std::optional<int> warn_days)
   return trf(lang, "cert.line", v) + tr(lang, "list.sep") + when;
 }
 
-std::string render_status(Lang lang, const Style& style, const json& status, std::optional<int> warn_days) {
+std::string render_status(Lang lang, const Style& style, const json& status) {
   const json token = status.value("token", json::object());
   std::map<std::string, std::string> v{{"id", str(token, "id")},
                                        {"reader", str(token, "reader", "-")},
@@ -90,8 +90,7 @@ std::string render_status(Lang lang, const Style& style, const json& status, std
   if (!certs.is_array() || certs.empty())
     out += "  " + style.mark(Level::info) + " " + tr(lang, "status.no_certs") + "\n";
   for (const auto& c : certs)
-    out += "  " + style.mark(cert_level(effective_cert_state(c, warn_days))) + " " +
-           cert_text(lang, c, warn_days) + "\n";
+    out += "  " + style.mark(cert_level(cert_state(c))) + " " + cert_text(lang, c) + "\n";
   return out;
 }
 
@@ -126,7 +125,7 @@ std::string render_event(Lang lang, const json& p) {
     line += "  " + (p["reader"].is_object() ? str(p["reader"], "name") : str(p, "reader"));
   if (p.contains("pin") && p["pin"].is_object()) line += "  PIN: " + pin_text(lang, p["pin"]);
   if (p.contains("certificate") && p["certificate"].is_object())
-    line += "  " + cert_text(lang, p["certificate"], {});
+    line += "  " + cert_text(lang, p["certificate"]);
   if (topic.rfind("usb.", 0) == 0)
     line += "  " + str(p, "name") + " [" + str(p, "vid") + ":" + str(p, "pid") + "] bus " + str(p, "bus") +
             " addr " + str(p, "address");

@@ -6,7 +6,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <optional>
 #include <string>
 
 namespace eport::client {
@@ -21,15 +20,15 @@ std::string pin_text(Lang lang, const nlohmann::json& pin, bool is_puk = false);
 /// How serious a certificate state is ("valid", "expiring", "expired", "not_yet_valid").
 Level cert_level(const std::string& state);
 
-/// One certificate in words: subject, expiry date and days left (or since when it is expired).
-std::string cert_text(Lang lang, const nlohmann::json& cert, std::optional<int> warn_days);
+/// One certificate in words: subject, expiry date and days left (or since when it is expired);
+/// the state is eportd's (cert_state).
+std::string cert_text(Lang lang, const nlohmann::json& cert);
 
 /// The date part of an ISO 8601 time ("2036-01-01T00:00:00Z" -> "2036-01-01").
 std::string date_only(const std::string& iso);
 
 /// A token.status result as a block of lines: the card, its PIN and PUK, each certificate.
-std::string render_status(Lang lang, const Style& style, const nlohmann::json& status,
-                          std::optional<int> warn_days);
+std::string render_status(Lang lang, const Style& style, const nlohmann::json& status);
 
 /// readers.list's readers as a table.
 std::string render_readers(Lang lang, const nlohmann::json& readers);

@@ -1,7 +1,5 @@
 #include "health.hpp"
 
-#include <algorithm>
-
 namespace eport::client {
 
 using nlohmann::json;
@@ -25,22 +23,16 @@ std::string problem_name(Problem p) {
   return "unknown";
 }
 
-std::string effective_cert_state(const json& cert, std::optional<int> warn_days) {
-  std::string state = cert.value("state", std::string("valid"));
-  if (!cert.contains("days_left") || !cert["days_left"].is_number()) return state;
-  long days = cert["days_left"].get<long>();
-  if (state == "not_yet_valid") return state;
-  if (days < 0) return "expired";
-  if (state == "valid" && warn_days && days <= *warn_days) return "expiring";
-  return state;
+std::string cert_state(const json& cert) {
+  if (!cert.is_object() || !cert.contains("state") || !cert["state"].is_string()) return "valid";
+  return cert["state"].get<std::string>();
 }
 
-std::vector<Finding> findings_for_certificates(const std::string& token, const json& certificates,
-                                               std::optional<int> warn_days) {
+std::vector<Finding> findings_for_certificates(const std::string& token, const json& certificates) {
   std::vector<Finding> out;
   if (!certificates.is_array()) return out;
   for (const auto& cert : certificates) {
-    std::string state = effective_cert_state(cert, warn_days);
+    const std::string state = cert_state(cert);
     Finding f{Problem::cert_expired, token, cert.value("slot", std::string()),
               cert.contains("days_left") && cert["days_left"].is_number() ? cert["days_left"].get<long>() : 0,
               cert.value("not_after", std::string())};
@@ -51,7 +43,7 @@ std::vector<Finding> findings_for_certificates(const std::string& token, const j
   return out;
 }
 
-std::vector<Finding> findings_for_status(const json& status, std::optional<int> warn_days) {
+std::vector<Finding> findings_for_pins(const json& status) {
   std::string token = token_id(status.value("token", json()));
   std::vector<Finding> out;
   const json& pin = status.contains("pin") ? status["pin"] : json();
@@ -65,29 +57,30 @@ std::vector<Finding> findings_for_status(const json& status, std::optional<int> 
   const json& puk = status.contains("puk") ? status["puk"] : json();
   if (puk.is_object() && puk.value("state", std::string()) == "blocked")
     out.push_back({Problem::puk_blocked, token, "", 0, ""});
-  auto certs = findings_for_certificates(token, status.value("certificates", json::array()), warn_days);
+  return out;
+}
+
+std::vector<Finding> findings_for_status(const json& status) {
+  auto out = findings_for_pins(status);
+  auto certs = findings_for_certificates(token_id(status.value("token", json())),
+                                         status.value("certificates", json::array()));
   out.insert(out.end(), certs.begin(), certs.end());
   return out;
 }
 
-int check_exit_code(const json& cert_check, const std::vector<json>& statuses, std::optional<int> warn_days) {
+int check_exit_code(const json& cert_check, const std::vector<json>& statuses) {
   const json tokens = cert_check.value("tokens", json::array());
   if (!tokens.is_array() || tokens.empty()) return check_no_token;
-  int code = check_all_valid;
-  for (const auto& entry : tokens) {
-    std::string id = token_id(entry.value("token", json()));
-    for (const auto& f :
-         findings_for_certificates(id, entry.value("certificates", json::array()), warn_days)) {
-      if (f.problem == Problem::cert_expiring) code = std::max(code, int(check_expiring));
-      else code = std::max(code, int(check_expired_or_blocked));
-    }
-  }
-  std::string worst = cert_check.value("worst", std::string());
-  if (worst == "expired") code = std::max(code, int(check_expired_or_blocked));
-  if (worst == "expiring") code = std::max(code, int(check_expiring));
+  const std::string worst = cert_check.value("worst", std::string());
+  int code = worst == "expired"    ? check_expired_or_blocked
+             : worst == "expiring" ? check_expiring
+                                   : check_all_valid;
+  for (const auto& entry : tokens)
+    for (const auto& cert : entry.value("certificates", json::array()))
+      if (cert_state(cert) == "not_yet_valid") code = check_expired_or_blocked;
   for (const auto& status : statuses)
     if (status.contains("pin") && status["pin"].is_object() && status["pin"].value("state", "") == "blocked")
-      code = std::max(code, int(check_expired_or_blocked));
+      code = check_expired_or_blocked;
   return code;
 }
 

@@ -3,7 +3,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,19 +42,22 @@ std::string token_id(const nlohmann::json& token);
 /// Stable machine name of a problem, used in --json ("pin_blocked", ...).
 std::string problem_name(Problem p);
 
-/// Certificate state, recomputed from days_left when `warn_days` asks for a wider window than eportd's.
-std::string effective_cert_state(const nlohmann::json& cert, std::optional<int> warn_days);
+/// A certificate's state as eportd judged it ("valid", "expiring", "expired", "not_yet_valid";
+/// "valid" when absent). eportctl never re-judges it: eportd applies warn_days.
+std::string cert_state(const nlohmann::json& cert);
 
-/// Problems found in one token.status result (certificates and PIN/PUK).
-std::vector<Finding> findings_for_status(const nlohmann::json& status, std::optional<int> warn_days);
+/// PIN and PUK problems in one token.status result.
+std::vector<Finding> findings_for_pins(const nlohmann::json& status);
 
-/// Problems found in the certificates of one cert.check token entry.
-std::vector<Finding> findings_for_certificates(const std::string& token, const nlohmann::json& certificates,
-                                               std::optional<int> warn_days);
+/// Problems found in one token.status result (PIN/PUK, then certificates).
+std::vector<Finding> findings_for_status(const nlohmann::json& status);
 
-/// check's exit code from a cert.check result plus the PIN states of the same tokens (token.status
+/// Problems found in the certificates of one cert.check token entry (or of a token.status).
+std::vector<Finding> findings_for_certificates(const std::string& token, const nlohmann::json& certificates);
+
+/// check's exit code from a cert.check result (its `worst`, and a certificate not valid yet,
+/// which `worst` counts as expiring) plus the PIN states of the same tokens (token.status
 /// results; may be empty when they could not be read).
-int check_exit_code(const nlohmann::json& cert_check, const std::vector<nlohmann::json>& statuses,
-                    std::optional<int> warn_days);
+int check_exit_code(const nlohmann::json& cert_check, const std::vector<nlohmann::json>& statuses);
 
 }  // namespace eport::client

@@ -37,6 +37,7 @@
 #include "service/reload.hpp"
 #include "service/socket_activation.hpp"
 #include "service/strict_modes.hpp"
+#include "usb/usb_view.hpp"
 #include "usb/usb_watcher.hpp"
 
 namespace {
@@ -308,12 +309,16 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   attach_card_views(context, *cards, config->pcsc_enabled);
   // USB: one libusb event thread when usb.enabled (ARCHITECTURE.md "Threads"); a reload does not
   // start or stop it, so diag.report says what runs, not what the file now says.
+  auto usb_table = usb::load_table_for(config->usb_device_table, context.warnings);
   usb::UsbWatcher usb_watcher(
-      [&bus](const std::string& topic, const nlohmann::json& params) { bus.publish(topic, params); });
+      [&bus](const std::string& topic, const nlohmann::json& params) { bus.publish(topic, params); },
+      usb_table);
   const bool usb_on = config->usb_enabled;
   if (usb_on) usb_watcher.start();
-  context.usb_view = [&usb_watcher, usb_on](const nlohmann::json& readers) {
-    return usb::usb_report(usb_on, usb_watcher.status(), readers);
+  context.usb_view = [&usb_watcher, usb_on, usb_table, &context](const nlohmann::json& readers) {
+    return usb::usb_report(usb_on, usb_watcher.status(), readers, usb_table,
+                           usb::serving_facts(usb::driver_list(context.config.get()->drivers),
+                                              usb::token_ids(methods::current_tokens(context))));
   };
 
   ipc::MethodTable table;

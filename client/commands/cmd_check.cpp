@@ -44,8 +44,7 @@ void print_human(const Context& ctx, const json& tokens, const std::vector<json>
     if (certs.empty())
       ctx.out << "  " << ctx.style.mark(Level::info) << " " << tr(ctx.lang, "status.no_certs") << "\n";
     for (const auto& c : certs)
-      ctx.out << "  " << ctx.style.mark(cert_level(effective_cert_state(c, ctx.opt.warn_days))) << " "
-              << cert_text(ctx.lang, c, ctx.opt.warn_days) << "\n";
+      ctx.out << "  " << ctx.style.mark(cert_level(cert_state(c))) << " " << cert_text(ctx.lang, c) << "\n";
   }
 }
 
@@ -67,15 +66,15 @@ int cmd_check(const Context& ctx) {
   }
   const json tokens = result.value("tokens", json::array());
   std::vector<json> statuses = pin_statuses(*rpc, tokens);
-  int code = check_exit_code(result, statuses, ctx.opt.warn_days);
+  int code = check_exit_code(result, statuses);
+  // PIN findings from token.status; certificate findings from cert.check, which applied warn_days.
   std::vector<Finding> findings;
   for (size_t i = 0; i < tokens.size(); ++i) {
-    auto f =
-        statuses[i].contains("token")
-            ? findings_for_status(statuses[i], ctx.opt.warn_days)
-            : findings_for_certificates(token_id(tokens[i].value("token", json())),
-                                        tokens[i].value("certificates", json::array()), ctx.opt.warn_days);
-    findings.insert(findings.end(), f.begin(), f.end());
+    auto pins = findings_for_pins(statuses[i]);
+    auto certs = findings_for_certificates(token_id(tokens[i].value("token", json())),
+                                           tokens[i].value("certificates", json::array()));
+    findings.insert(findings.end(), pins.begin(), pins.end());
+    findings.insert(findings.end(), certs.begin(), certs.end());
   }
   Guidance guidance = findings.empty() ? default_guidance() : fetch_guidance(*rpc);
   if (ctx.opt.json) {

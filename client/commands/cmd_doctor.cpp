@@ -102,7 +102,7 @@ int cmd_doctor(const Context& ctx) {
   for (const auto& t : facts.tokens) {
     json status = ask(*rpc, "token.status", {{"token", t.value("id", std::string())}});
     if (!status.is_object()) continue;
-    auto f = findings_for_status(status, std::nullopt);
+    auto f = findings_for_status(status);
     findings.insert(findings.end(), f.begin(), f.end());
   }
   if (findings.empty()) items.push_back({"card_health", "ok", tr(ctx.lang, "doctor.health.ok"), ""});

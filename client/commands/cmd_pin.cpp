@@ -43,8 +43,7 @@ void show_pin_state(const Context& ctx, const json& status) {
   ctx.out << render_status(ctx.lang, ctx.style,
                            {{"token", status.value("token", json::object())},
                             {"pin", status.value("pin", json())},
-                            {"puk", status.value("puk", json())}},
-                           std::nullopt);
+                            {"puk", status.value("puk", json())}});
 }
 
 // Calls pin.reset; on puk_final_try (the daemon knew better than the status) asks and retries once.

@@ -3,9 +3,9 @@
 
 #include "cert_preview.hpp"
 #include "format.hpp"
+#include "health.hpp"
 
 #include <cctype>
-#include <ctime>
 #include <fstream>
 
 namespace eport::client {
@@ -37,7 +37,8 @@ void show_preview(const Context& ctx, const json& old_cert, const json& new_cert
   if (!old_cert.is_object()) ctx.out << "  " << tr(ctx.lang, "renew.slot_empty") << "\n";
   if (old_cert.is_object() && old_cert.value("key", std::string()) != new_cert.value("key", std::string()))
     ctx.out << ctx.style.mark(Level::warn) << " " << tr(ctx.lang, "renew.key_differs") << "\n";
-  if (new_cert.value("state", std::string()) != "valid")
+  const std::string state = cert_state(new_cert);
+  if (state == "expired" || state == "not_yet_valid")
     ctx.out << ctx.style.mark(Level::warn) << " "
             << trf(ctx.lang, ctx.opt.force ? "renew.not_valid_forced" : "renew.not_valid_now",
                    {{"from", date_only(new_cert.value("not_before", std::string()))},
@@ -60,14 +61,14 @@ std::string read_management_key(const std::string& path) {
 int cmd_renew(const Context& ctx) {
   CertificatePreview preview;
   try {
-    preview = preview_certificate_file(ctx.opt.cert_file, std::time(nullptr));
+    preview = preview_certificate_file(ctx.opt.cert_file, std::chrono::system_clock::now());
   } catch (const std::exception& e) {
     return ctx.report(explain_reason(ctx.lang, "cert_invalid", json::object(), e.what()), exit_failed);
   }
   auto rpc = ctx.connect();
   json status = rpc->call("token.status", {{"token", ctx.opt.token}});
   json old_cert = certificate_in_slot(status, ctx.opt.slot);
-  if (!ctx.opt.json) show_preview(ctx, old_cert, preview.summary);
+  if (!ctx.opt.json) show_preview(ctx, old_cert, preview.summary.to_json());
   if (!confirmed(ctx))
     return ctx.report({"cancelled", tr(ctx.lang, "cancelled"), tr(ctx.lang, "renew.cancel_todo")},
                       exit_cancelled);
@@ -88,8 +89,7 @@ int cmd_renew(const Context& ctx) {
               {"backup", written.value("backup", json())}};
   if (!ctx.opt.json) {
     ctx.out << ctx.style.mark(Level::ok) << " " << tr(ctx.lang, "renew.done") << "\n"
-            << "  " << cert_text(ctx.lang, written.value("certificate", json::object()), std::nullopt)
-            << "\n";
+            << "  " << cert_text(ctx.lang, written.value("certificate", json::object())) << "\n";
     if (written.contains("backup") && written["backup"].is_string())
       ctx.out << "  " << trf(ctx.lang, "renew.backup", {{"path", written["backup"].get<std::string>()}})
               << "\n";

@@ -50,7 +50,7 @@ int cmd_status(const Context& ctx) {
   }
   std::vector<Finding> findings;
   for (const auto& s : statuses) {
-    auto f = findings_for_status(s, std::nullopt);
+    auto f = findings_for_status(s);
     findings.insert(findings.end(), f.begin(), f.end());
   }
   Guidance guidance = findings.empty() ? default_guidance() : fetch_guidance(*rpc);
@@ -86,7 +86,7 @@ int cmd_status(const Context& ctx) {
       continue;
     }
     if (&s != &statuses.front()) ctx.out << "\n";
-    ctx.out << render_status(ctx.lang, ctx.style, s, std::nullopt);
+    ctx.out << render_status(ctx.lang, ctx.style, s);
   }
   print_advice(ctx, findings, guidance);
   return exit_ok;

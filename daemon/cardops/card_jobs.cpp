@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "eport/common/reasons.hpp"
 #include "ipc/error_codes.hpp"
 
 namespace eport::cardops {
@@ -141,7 +142,7 @@ void start_job(CardContext& context, const CardCall& call, const std::string& jo
   card_job.gate = gate;
   card_job.work = [&context, call, job, state, work = std::move(work)](devices::TokenSession& session) {
     if (call.privileged && !record_attempt(context.service, call, job)) {
-      state->preflight = Failure{"audit_failed",
+      state->preflight = Failure{reasons::audit_failed,
                                  "eportd could not write the audit record of this call, so nothing was "
                                  "sent to the card. Check the disk that holds the state directory (" +
                                      context.service.audit.path() + ").",

@@ -25,9 +25,11 @@ void read_card(devices::TokenSession& session, bool with_pins, CardReading& out)
   auto& token = session.handle();
   auto& channel = session.channel();
   if (with_pins && can(session, EPORT_CAP_PIN_STATUS)) {
+    // UNSUPPORTED / NOT_FOUND: the token cannot report this PIN; it shows as unknown (driver.h).
     auto pin = driver.pin_status(token, channel, drivers::PinKind::User);
-    if (!pin) return void(out.failure = driver_failure(session, pin.status, pin.detail));
-    out.pin = pin.value;
+    if (pin) out.pin = pin.value;
+    else if (pin.status != drivers::Status::Unsupported && pin.status != drivers::Status::NotFound)
+      return void(out.failure = driver_failure(session, pin.status, pin.detail));
     auto puk = driver.pin_status(token, channel, drivers::PinKind::Puk);
     if (puk) out.puk = puk.value;
     else if (puk.status != drivers::Status::Unsupported && puk.status != drivers::Status::NotFound)

@@ -13,6 +13,7 @@
 #include "cardops/card_jobs.hpp"
 #include "cardops/cert_write_steps.hpp"
 #include "config/key_file_check.hpp"
+#include "eport/common/reasons.hpp"
 #include "ipc/error_codes.hpp"
 #include "ipc/params.hpp"
 #include "x509/certificate.hpp"
@@ -74,19 +75,29 @@ void cert_write(CardContext& context, const ipc::Request& request, const ipc::Re
   write->allow_key_mismatch = ipc::optional_bool(request.params, "allow_key_mismatch").value_or(false);
   if (auto key = ipc::optional_string(request.params, "management_key"))
     write->management_key = hex_key(*key);
+  // Tokens without a management key (SKF USBKeys) store a certificate with the user PIN: it takes
+  // the management key's place in the driver call.
+  if (auto pin = ipc::optional_string(request.params, "pin")) {
+    if (!write->management_key.empty()) {
+      wipe(*pin);
+      throw ipc::InvalidParams("give management_key or pin, not both");
+    }
+    write->management_key.assign(pin->begin(), pin->end());
+    wipe(*pin);
+  }
   write->state_dir = context.service.config.get()->state_dir;
   if (write->management_key.empty()) write->key_file_problem = key_file_problem_of(context, write->token);
   write->now = context.now_unix();
 
   auto parsed = x509::Certificate::parse(text);
-  if (!parsed) return reply.fail("cert_invalid", parsed.message);
+  if (!parsed) return reply.fail(reasons::cert_invalid, parsed.message);
   const auto cert = *parsed.certificate;
   write->der = cert.der();
   const auto summary = x509::summarise(cert, context.clock(), context.service.config.get()->expiry_warn_days);
   if (!force &&
       (summary.state == x509::ExpiryState::expired || summary.state == x509::ExpiryState::not_yet_valid))
     return reply.fail(
-        "cert_not_valid_now",
+        reasons::cert_not_valid_now,
         "The certificate is " +
             std::string(summary.state == x509::ExpiryState::expired ? "expired" : "not yet valid") +
             " (valid " + summary.not_before + " to " + summary.not_after +

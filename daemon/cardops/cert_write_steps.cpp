@@ -6,6 +6,7 @@
 #include <eport/driver.h>
 
 #include "cardops/cert_backup.hpp"
+#include "eport/common/reasons.hpp"
 #include "ipc/error_codes.hpp"
 #include "x509/key_match.hpp"
 
@@ -16,7 +17,7 @@ namespace {
 using drivers::Status;
 
 Failure key_failure(const std::string& why) {
-  return {"cert_key_mismatch", why + " Nothing was written.", nlohmann::json::object()};
+  return {reasons::cert_key_mismatch, why + " Nothing was written.", nlohmann::json::object()};
 }
 
 /// Step 1: the slot's key must be the certificate's key. A failure to stop, or nullopt.
@@ -74,6 +75,8 @@ WriteState state_after_failed_write(Status status) {
     case Status::WrongMgmtKey:
     case Status::BadArgs:
     case Status::CardError:
+    case Status::WrongPin:  // a token that writes with the user PIN (SKF) refused it
+    case Status::PinBlocked:
     case Status::Unsupported: return WriteState::old_certificate;
     default: return WriteState::unknown;
   }
@@ -106,7 +109,7 @@ void restore(devices::TokenSession& s, const WriteRequest& request,
     return;
   }
   out.failure =
-      with_state(Failure{"write_verify_failed",
+      with_state(Failure{reasons::write_verify_failed,
                          restored ? "The card did not hold the certificate after writing; the old "
                                     "certificate was put back. Re-insert the card and try again."
                                   : "The card did not hold the certificate after writing and the old "
@@ -158,7 +161,7 @@ void write_on_card(devices::TokenSession& s, const WriteRequest& request, const 
     std::string error;
     out.backup = write_backup(request.state_dir, request.token, request.slot, old.value, request.now, error);
     if (!out.backup) {
-      out.failure = Failure{"backup_failed",
+      out.failure = Failure{reasons::backup_failed,
                             "The old certificate could not be backed up (" + error +
                                 "); nothing was written. Check the state directory.",
                             {{"write_state", "old"}}};
@@ -180,7 +183,8 @@ void write_on_card(devices::TokenSession& s, const WriteRequest& request, const 
     }
     // Refused before any PUT DATA: the backup describes a write that never started.
     if (out.backup && (written.status == Status::MgmtKeyRequired || written.status == Status::WrongMgmtKey ||
-                       written.status == Status::BadArgs)) {
+                       written.status == Status::BadArgs || written.status == Status::WrongPin ||
+                       written.status == Status::PinBlocked)) {
       ::unlink(out.backup->c_str());
       out.backup.reset();
     }

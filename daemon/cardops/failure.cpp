@@ -1,5 +1,6 @@
 #include "cardops/failure.hpp"
 
+#include "eport/common/reasons.hpp"
 #include "ipc/error_codes.hpp"
 
 namespace eport::cardops {
@@ -11,38 +12,38 @@ Failure from_driver(Status status, const std::string& detail, const std::string&
   switch (status) {
     case Status::WrongPin:
       if (operation == Operation::pin_reset)
-        return {"wrong_puk",
+        return {reasons::wrong_puk,
                 "The PUK is wrong. Check the PUK from the card's documents; do not guess: "
                 "when the PUK blocks, the card must be replaced."};
-      return {"wrong_pin",
+      return {reasons::wrong_pin,
               "The PIN is wrong. Check it and try again; tries_left says how many "
               "tries remain before the PIN blocks."};
     case Status::PinBlocked:
       if (operation == Operation::pin_reset)
-        return {"puk_blocked",
+        return {reasons::puk_blocked,
                 "The PUK is blocked: this card can no longer be unlocked and must "
                 "be replaced. Bring the card, the business license and ID cards to a "
                 "business site."};
-      return {"pin_blocked",
+      return {reasons::pin_blocked,
               "The PIN is blocked. An administrator can reset it to the default with "
               "the PUK (pin.reset, or 'eportctl unlock')."};
     case Status::InvalidPin:
-      return {"invalid_pin",
+      return {reasons::invalid_pin,
               "The new PIN does not fit the card's rules (PIV cards: 6 to 8 "
               "characters). Nothing was sent to the card; choose another PIN."};
     case Status::WrongMgmtKey:
-      return {"wrong_management_key",
+      return {reasons::wrong_management_key,
               "The card refused the management key. Check the key given "
               "with the call or the driver's management_key_file."};
     case Status::MgmtKeyRequired:
-      return {"management_key_required",
+      return {reasons::management_key_required,
               "Writing to this card needs its management key: pass "
               "management_key (hex) or configure the driver's "
               "management_key_file."};
     case Status::Unsupported:
-      return {"unsupported", "The driver '" + driver + "' cannot do this on this card."};
+      return {reasons::unsupported, "The driver '" + driver + "' cannot do this on this card."};
     case Status::CardRemoved:
-      return {"token_removed",
+      return {reasons::token_removed,
               "The card was removed during the operation. Re-insert it and check "
               "its state."};
     case Status::BadArgs: {
@@ -54,28 +55,29 @@ Failure from_driver(Status status, const std::string& detail, const std::string&
       failure.code = ipc::kInvalidParams;
       return failure;
     }
-    case Status::Timeout: return {"timeout", "The card did not answer in time. Re-insert it and try again."};
+    case Status::Timeout:
+      return {reasons::timeout, "The card did not answer in time. Re-insert it and try again."};
     default: break;
   }
-  return {"driver_error",
+  return {reasons::driver_error,
           "The driver '" + driver + "' failed: " + (detail.empty() ? drivers::describe(status) : detail),
           {{"driver", driver}, {"detail", drivers::to_string(status)}}};
 }
 
 Failure from_outcome(const devices::JobOutcome& outcome) {
   std::string reason = devices::protocol_reason(outcome);
-  if (reason.empty()) reason = "driver_error";
+  if (reason.empty()) reason = reasons::driver_error;
   Failure failure{reason, outcome.message.empty() ? "The card operation did not complete." : outcome.message};
-  if (reason == "driver_error") failure.extra = {{"driver", ""}, {"detail", outcome.message}};
+  if (reason == reasons::driver_error) failure.extra = {{"driver", ""}, {"detail", outcome.message}};
   return failure;
 }
 
 Failure from_submit(devices::SubmitResult result, const std::string& token) {
   if (result == devices::SubmitResult::busy)
-    return {"busy", "The card " + token + " is busy with other requests. Try again in a moment."};
-  return {"no_such_token", "There is no token '" + token +
-                               "'. List the tokens with tokens.list "
-                               "('eportctl tokens'); the card may have been removed."};
+    return {reasons::busy, "The card " + token + " is busy with other requests. Try again in a moment."};
+  return {reasons::no_such_token, "There is no token '" + token +
+                                      "'. List the tokens with tokens.list "
+                                      "('eportctl tokens'); the card may have been removed."};
 }
 
 }  // namespace eport::cardops

@@ -1,5 +1,6 @@
 #include "cardops/pin_guard.hpp"
 
+#include "eport/common/reasons.hpp"
 #include "events/event_bus.hpp"
 
 namespace eport::cardops {
@@ -62,7 +63,7 @@ std::optional<Failure> pin_guard(const drivers::PinInfo& pin, bool force) {
     return failure;
   }
   if (pin.tries_left && *pin.tries_left == 1 && !force)
-    return Failure{"pin_final_try",
+    return Failure{reasons::pin_final_try,
                    "The PIN has one try left. Nothing was sent to the card: a wrong old PIN now "
                    "would block it. If the old PIN is certainly right, repeat with force.",
                    {{"tries_left", 1}}};

@@ -23,9 +23,11 @@ std::vector<int> warn_days_param(const nlohmann::json& params, const std::vector
   const auto& value = params["warn_days"];
   std::vector<int> days;
   auto take = [&days](const nlohmann::json& v) {
-    if (!v.is_number_integer() || v.get<long long>() < 0 || v.get<long long>() > 36500)
+    try {
+      days.push_back(static_cast<int>(ipc::integer_value(v, "warn_days", 0, 36500)));
+    } catch (const ipc::InvalidParams&) {
       throw ipc::InvalidParams("warn_days must be a whole number of days (0-36500) or a list of them");
-    days.push_back(v.get<int>());
+    }
   };
   if (value.is_array())
     for (const auto& v : value) take(v);

@@ -37,6 +37,7 @@ struct Config {
   std::vector<DriverSpec> drivers;                       ///< plug-ins to load, in order
   bool pcsc_enabled = true;                              ///< watch PC/SC readers
   bool usb_enabled = true;                               ///< watch USB tokens
+  std::string usb_device_table;                          ///< usb-tokens.yaml; "" = the installed one
   std::string pin_default = "88888888";                  ///< PIN set by pin.reset when none is given
   std::vector<int> expiry_warn_days{90, 30, 7};          ///< thresholds, largest first
   std::vector<std::string> admin_groups{"eport-admin"};  ///< groups allowed privileged methods

@@ -32,6 +32,7 @@ const std::vector<std::string> kAllKeys{"socket",
                                         "drivers.options",
                                         "pcsc.enabled",
                                         "usb.enabled",
+                                        "usb.device_table",
                                         "pin.default",
                                         "expiry.warn_days",
                                         "access.admin_groups",
@@ -67,7 +68,11 @@ class Loader {
     else if (name == "drivers") drivers(field, c);
     else if (name == "pcsc")
       section(field, {"enabled"}, [&](auto& f) { flag(f, "enabled", c.pcsc_enabled); });
-    else if (name == "usb") section(field, {"enabled"}, [&](auto& f) { flag(f, "enabled", c.usb_enabled); });
+    else if (name == "usb")
+      section(field, {"enabled", "device_table"}, [&](auto& f) {
+        flag(f, "enabled", c.usb_enabled);
+        if (auto it = f.find("device_table"); it != f.end()) path(it->second, c.usb_device_table, false);
+      });
     else if (name == "pin") section(field, {"default"}, [&](auto& f) { pin_default(f, c); });
     else if (name == "expiry") section(field, {"warn_days"}, [&](auto& f) { warn_days(f, c); });
     else if (name == "access") section(field, {"admin_groups"}, [&](auto& f) { admin_groups(f, c); });

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "ipc/connection_manager.hpp"
+#include "ipc/json_message.hpp"
 
 namespace eport::ipc {
 
@@ -12,9 +13,7 @@ constexpr std::size_t kOutboxHighWater = 4 * 1024 * 1024;
 // Events taken from the subscription per write round, so requests are not starved.
 constexpr std::size_t kEventBatch = 64;
 
-std::string serialise(const nlohmann::json& message) {
-  return message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-}
+std::string serialise(const nlohmann::json& message) { return serialise_message(message) + "\n"; }
 }  // namespace
 
 Connection::Connection(Socket socket, PeerIdentity peer, ConnectionManager& manager,
@@ -60,7 +59,14 @@ void Connection::read() {
           if (!self->stopped_) self->manager_.stop(self);
           return;
         }
-        self->on_read(bytes);
+        try {
+          self->on_read(bytes);
+        } catch (const std::exception& e) {
+          // A bug, not the client's doing; this connection's state is unknown, the others are fine.
+          spdlog::error("closing the connection of pid {}: unexpected error while reading: {}",
+                        self->peer_.pid, e.what());
+          if (!self->stopped_) self->manager_.stop(self);
+        }
       });
 }
 

@@ -9,7 +9,9 @@ namespace eport::ipc {
 
 namespace {
 
-bool valid_id(const nlohmann::json& id) { return id.is_string() || id.is_number() || id.is_null(); }
+bool valid_id(const nlohmann::json& id) {
+  return id.is_string() || id.is_number() || id.is_null() || raw_number_text(id).has_value();
+}
 
 /// Checks the envelope; returns an error message, or "" when the request is well formed.
 std::string envelope_problem(const nlohmann::json& message) {
@@ -50,6 +52,18 @@ nlohmann::json Dispatcher::too_long_response(std::size_t limit) {
 }
 
 void Dispatcher::dispatch(std::string_view line, const CallerContext& caller, Reply::Sink sink) const {
+  try {
+    dispatch_line(line, caller, sink);
+  } catch (const std::exception& e) {
+    // Only a bug (or memory exhaustion) gets here; the client hears about it, the daemon goes on.
+    sink(make_error_response(
+        nullptr, kInternalError,
+        std::string("internal error: ") + e.what() + "; please report this as an eportd bug"));
+  }
+}
+
+void Dispatcher::dispatch_line(std::string_view line, const CallerContext& caller,
+                               const Reply::Sink& sink) const {
   ParsedMessage parsed = parse_message(line);
   if (!parsed.ok) {
     sink(make_error_response(nullptr, kParseError,
@@ -58,7 +72,7 @@ void Dispatcher::dispatch(std::string_view line, const CallerContext& caller, Re
                              {{"detail", parsed.error}}));
     return;
   }
-  dispatch_value(std::move(parsed.value), caller, std::move(sink));
+  dispatch_value(std::move(parsed.value), caller, sink);
 }
 
 void Dispatcher::dispatch_value(nlohmann::json message, const CallerContext& caller, Reply::Sink sink) const {
@@ -132,6 +146,8 @@ void Dispatcher::run(const MethodSpec& spec, Request request, Reply::Sink sink) 
     reply.error(kInvalidParams, std::string("invalid params: ") + e.what());
   } catch (const std::exception& e) {
     reply.error(kInternalError, std::string("internal error in ") + spec.name + ": " + e.what());
+  } catch (...) {
+    reply.error(kInternalError, "internal error in " + spec.name + ": an unknown exception");
   }
 }
 

@@ -34,7 +34,8 @@ class Dispatcher {
   Dispatcher(const MethodTable& table, AccessPolicy policy, AuditHook audit = nullptr);
 
   /// Handles one line. The sink receives exactly one value: a response object, or null when
-  /// the line was a JSON-RPC notification (no id) and nothing is to be sent.
+  /// the line was a JSON-RPC notification (no id) and nothing is to be sent. Never throws: a
+  /// line that cannot be handled gets its JSON-RPC error.
   void dispatch(std::string_view line, const CallerContext& caller, Reply::Sink sink) const;
 
   /// Handles an already parsed message (same contract as dispatch()).
@@ -49,6 +50,7 @@ class Dispatcher {
   void set_policy(AccessPolicy policy) { policy_ = std::move(policy); }
 
  private:
+  void dispatch_line(std::string_view line, const CallerContext& caller, const Reply::Sink& sink) const;
   void run(const MethodSpec& spec, Request request, Reply::Sink sink) const;
 
   const MethodTable& table_;

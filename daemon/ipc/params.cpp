@@ -24,17 +24,26 @@ std::string required_string(const nlohmann::json& params, const std::string& nam
   return *value;
 }
 
+std::int64_t integer_value(const nlohmann::json& value, const std::string& name, std::int64_t min,
+                           std::int64_t max) {
+  const auto refuse = [&] {
+    return InvalidParams("param '" + name + "' must be a whole number from " + std::to_string(min) + " to " +
+                         std::to_string(max));
+  };
+  // Unsigned values above INT64_MAX are beyond every range a param can have.
+  if (!value.is_number_integer() ||
+      (value.is_number_unsigned() && value.get<std::uint64_t>() > std::uint64_t(INT64_MAX)))
+    throw refuse();
+  const auto number = value.get<std::int64_t>();
+  if (number < min || number > max) throw refuse();
+  return number;
+}
+
 std::optional<std::int64_t> optional_integer(const nlohmann::json& params, const std::string& name,
                                              std::int64_t min, std::int64_t max) {
   const auto* value = lookup(params, name);
   if (!value) return std::nullopt;
-  const std::string range = " from " + std::to_string(min) + " to " + std::to_string(max);
-  if (!value->is_number_integer()) throw InvalidParams("param '" + name + "' must be an integer" + range);
-  const auto number = value->is_number_unsigned() && value->get<std::uint64_t>() > INT64_MAX
-                          ? max + (max < INT64_MAX ? 1 : 0)
-                          : value->get<std::int64_t>();
-  if (number < min || number > max) throw InvalidParams("param '" + name + "' must be" + range);
-  return number;
+  return integer_value(*value, name, min, max);
 }
 
 std::optional<bool> optional_bool(const nlohmann::json& params, const std::string& name) {

@@ -20,6 +20,11 @@ std::string required_string(const nlohmann::json& params, const std::string& nam
 /// An integer param in [min, max], absent -> std::nullopt.
 std::optional<std::int64_t> optional_integer(const nlohmann::json& params, const std::string& name,
                                              std::int64_t min, std::int64_t max);
+/// `value` (param `name`, or an item of it) as an integer in [min, max]. Anything else — a
+/// fraction (even 5.0), a string, an overflowing or huge number, a value out of range — throws
+/// InvalidParams naming the param and the range. Every integer read from a request goes here.
+std::int64_t integer_value(const nlohmann::json& value, const std::string& name, std::int64_t min,
+                           std::int64_t max);
 /// A boolean param, absent -> std::nullopt.
 std::optional<bool> optional_bool(const nlohmann::json& params, const std::string& name);
 /// A list of strings, absent -> std::nullopt.

@@ -30,7 +30,13 @@ void Reply::send(nlohmann::json body) const {
   if (state_->done.exchange(true)) return;
   nlohmann::json response{{"jsonrpc", "2.0"}, {"id", state_->id}};
   response.update(body);
-  if (state_->sink) state_->sink(std::move(response));
+  if (!state_->sink) return;
+  try {
+    state_->sink(std::move(response));
+  } catch (...) {
+    // The sink only queues the answer; if even that fails (memory), the handler's thread must
+    // not die of it. The connection's own guard still counts the request as finished.
+  }
 }
 
 void Reply::result(nlohmann::json result) const { send({{"result", std::move(result)}}); }

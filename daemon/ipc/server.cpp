@@ -161,7 +161,21 @@ void Server::set_limits(const ServerOptions& options) {
   options_.limits = options.limits;
 }
 
-void Server::run() { io_.run(); }
+void Server::run() {
+  for (;;) {
+    try {
+      io_.run();
+      return;
+    } catch (const std::exception& e) {
+      // Handlers catch what they expect; whatever gets here is a bug. Asio leaves the loop
+      // usable after a handler threw, so log it and keep serving everyone else.
+      spdlog::critical("internal error in the I/O loop: {}; eportd keeps serving (please report this)",
+                       e.what());
+    } catch (...) {
+      spdlog::critical("internal error in the I/O loop: an unknown exception; eportd keeps serving");
+    }
+  }
+}
 
 void Server::post(std::function<void()> task) { boost::asio::post(io_, std::move(task)); }
 

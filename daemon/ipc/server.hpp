@@ -41,7 +41,8 @@ class Server {
   /// Takes the lock, replaces a stale socket, binds, sets mode and group, listens (or adopts
   /// inherited_fd). Throws std::runtime_error with a message for the operator.
   void listen();
-  /// Runs the I/O loop on the calling thread until stop().
+  /// Runs the I/O loop on the calling thread until stop(). An exception that escapes a handler
+  /// (a bug) is logged and the loop goes on: it never ends the daemon.
   void run();
   /// Stops accepting, closes every connection and ends run(). Thread-safe.
   void stop();

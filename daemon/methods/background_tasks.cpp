@@ -40,6 +40,8 @@ void BackgroundTasks::loop() {
       job();
     } catch (const std::exception& e) {
       spdlog::error("background job failed: {}", e.what());
+    } catch (...) {
+      spdlog::error("background job failed with an unknown exception");
     }
   }
 }

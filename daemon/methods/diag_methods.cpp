@@ -97,6 +97,8 @@ json build_diag_report(const ServiceContext& context) {
   report["tokens"] = current_tokens(context);
   report["usb"] = context.usb_view ? context.usb_view(pcsc_state == "up" ? report["readers"] : json())
                                    : json{{"enabled", config->usb_enabled}};
+  if (report["usb"].contains("problems"))  // per USBKey: driver, permission or reader missing
+    for (const auto& problem : report["usb"]["problems"]) problems.push_back(problem.get<std::string>());
   report["drivers"] = drivers_section(context, *config, problems);
   std::vector<std::string> warnings = config->warnings;
   warnings.insert(warnings.end(), context.warnings.begin(), context.warnings.end());

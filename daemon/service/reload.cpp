@@ -110,6 +110,7 @@ ReloadPlan plan_reload(const config::Config& running, const config::Config& load
   }
   note(restart, "pcsc.enabled", running.pcsc_enabled, loaded.pcsc_enabled, as_bool);
   note(restart, "usb.enabled", running.usb_enabled, loaded.usb_enabled, as_bool);
+  note(restart, "usb.device_table", running.usb_device_table, loaded.usb_device_table, as_is);
   for (auto& line : restart) {
     line += " (kept; restart eportd to apply: systemctl restart eportd)";
   }

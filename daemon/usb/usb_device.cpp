@@ -4,7 +4,7 @@
 #include <cctype>
 #include <cstdio>
 
-#include "usb/known_devices.hpp"
+#include "usb/device_table.hpp"
 
 namespace eport::usb {
 
@@ -17,14 +17,16 @@ std::string kind_name(Kind kind) {
   return "other";
 }
 
-Kind classify(const Descriptors& descriptors) {
+Kind classify(const Descriptors& descriptors, const DeviceTable& table) {
   const auto& classes = descriptors.interface_classes;
   if (descriptors.device_class == kCcidClass ||
       std::find(classes.begin(), classes.end(), kCcidClass) != classes.end())
     return Kind::ccid_reader;
-  if (find_known_device(descriptors.vid, descriptors.pid)) return Kind::token;
+  if (table.find(descriptors.vid, descriptors.pid) != nullptr) return Kind::token;
   return Kind::other;
 }
+
+Kind classify(const Descriptors& descriptors) { return classify(descriptors, DeviceTable::built_in()); }
 
 std::string hex4(std::uint16_t value) {
   char text[8];
@@ -50,14 +52,19 @@ bool starts_with_ignoring_case(const std::string& text, const std::string& prefi
 }  // namespace
 
 std::string display_name(std::uint16_t vid, std::uint16_t pid, const std::string& manufacturer,
-                         const std::string& product) {
+                         const std::string& product, const DeviceTable& table) {
   const std::string maker = trimmed(manufacturer), model = trimmed(product);
   if (!model.empty()) {
     if (maker.empty() || starts_with_ignoring_case(model, maker)) return model;
     return maker + " " + model;
   }
-  if (const auto known = find_known_device(vid, pid)) return known->name;
+  if (const auto* known = table.find(vid, pid)) return known->name;
   return maker.empty() ? "unknown" : maker;
+}
+
+std::string display_name(std::uint16_t vid, std::uint16_t pid, const std::string& manufacturer,
+                         const std::string& product) {
+  return display_name(vid, pid, manufacturer, product, DeviceTable::built_in());
 }
 
 nlohmann::json event_params(const UsbDevice& device) {

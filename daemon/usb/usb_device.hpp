@@ -28,8 +28,12 @@ struct Descriptors {
 /// USB class code of Smart Card (CCID) devices and interfaces.
 constexpr std::uint8_t kCcidClass = 0x0b;
 
+class DeviceTable;
+
 /// ccid_reader when the device or any interface has class 0x0B (pcscd's CCID driver should then
-/// show it as a reader); token when it is in the known-device table; otherwise other.
+/// show it as a reader); token when it is in the device table; otherwise other.
+Kind classify(const Descriptors& descriptors, const DeviceTable& table);
+/// classify() with the built-in table.
 Kind classify(const Descriptors& descriptors);
 
 /// One reported device.
@@ -47,6 +51,9 @@ std::string hex4(std::uint16_t value);
 
 /// The device's display name: "<manufacturer> <product>" from its strings when known (without
 /// repeating the manufacturer), else the table's name, else "unknown".
+std::string display_name(std::uint16_t vid, std::uint16_t pid, const std::string& manufacturer,
+                         const std::string& product, const DeviceTable& table);
+/// display_name() with the built-in table.
 std::string display_name(std::uint16_t vid, std::uint16_t pid, const std::string& manufacturer,
                          const std::string& product);
 

@@ -61,11 +61,11 @@ std::string string_descriptor(libusb_device_handle* handle, std::uint8_t index) 
 
 // Reads what we report about a device. Only candidates (ccid_reader/token) are opened, and only
 // to read their name strings; a device that cannot be opened keeps the table's name.
-std::optional<UsbDevice> describe(libusb_device* device) {
+std::optional<UsbDevice> describe(libusb_device* device, const DeviceTable& table) {
   libusb_device_descriptor descriptor{};
   if (libusb_get_device_descriptor(device, &descriptor) != 0) return std::nullopt;
   const Kind kind = classify(
-      {descriptor.idVendor, descriptor.idProduct, descriptor.bDeviceClass, interface_classes(device)});
+      {descriptor.idVendor, descriptor.idProduct, descriptor.bDeviceClass, interface_classes(device)}, table);
   if (kind == Kind::other) return std::nullopt;
   std::string manufacturer, product;
   libusb_device_handle* raw = nullptr;
@@ -79,7 +79,7 @@ std::optional<UsbDevice> describe(libusb_device* device) {
   found.pid = descriptor.idProduct;
   found.bus = libusb_get_bus_number(device);
   found.address = libusb_get_device_address(device);
-  found.name = display_name(found.vid, found.pid, manufacturer, product);
+  found.name = display_name(found.vid, found.pid, manufacturer, product, table);
   found.kind = kind;
   return found;
 }
@@ -87,7 +87,7 @@ std::optional<UsbDevice> describe(libusb_device* device) {
 }  // namespace
 
 struct UsbWatcher::Impl {
-  explicit Impl(Publish publish_) : publish(std::move(publish_)) {}
+  Impl(Publish publish_, DeviceTable table_) : publish(std::move(publish_)), table(std::move(table_)) {}
 
   static int LIBUSB_CALL on_hotplug(libusb_context*, libusb_device* device, libusb_hotplug_event event,
                                     void* self) {
@@ -99,7 +99,7 @@ struct UsbWatcher::Impl {
   }
 
   void arrived(DevicePtr device) {
-    auto found = describe(device.get());
+    auto found = describe(device.get(), table);
     if (!found) return;
     {
       std::lock_guard<std::mutex> lock(state_mutex);
@@ -162,6 +162,7 @@ struct UsbWatcher::Impl {
   }
 
   Publish publish;
+  const DeviceTable table;  // read-only after construction: shared by both threads without a lock
   ContextPtr context;
   libusb_hotplug_callback_handle callback = 0;
   bool callback_registered = false;
@@ -176,7 +177,8 @@ struct UsbWatcher::Impl {
   std::string detail;
 };
 
-UsbWatcher::UsbWatcher(Publish publish) : impl_(std::make_unique<Impl>(std::move(publish))) {}
+UsbWatcher::UsbWatcher(Publish publish, DeviceTable table)
+    : impl_(std::make_unique<Impl>(std::move(publish), std::move(table))) {}
 
 UsbWatcher::~UsbWatcher() { stop(); }
 

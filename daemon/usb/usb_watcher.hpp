@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "usb/device_table.hpp"
 #include "usb/usb_report.hpp"
 
 namespace eport::usb {
@@ -20,8 +21,8 @@ class UsbWatcher {
   /// Receives ("usb.attached" | "usb.detached", {vid, pid, name, bus, address}).
   using Publish = std::function<void(const std::string& topic, const nlohmann::json& params)>;
 
-  /// Nothing starts before start().
-  explicit UsbWatcher(Publish publish);
+  /// Nothing starts before start(). `table` decides which devices are USBKeys and names them.
+  explicit UsbWatcher(Publish publish, DeviceTable table = DeviceTable::built_in());
   /// Stops the thread and releases libusb.
   ~UsbWatcher();
   UsbWatcher(const UsbWatcher&) = delete;

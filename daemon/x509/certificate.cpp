@@ -7,6 +7,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
+#include "eport/common/reasons.hpp"
 #include "x509/certificate_impl.hpp"
 
 namespace eport::x509 {
@@ -19,7 +20,7 @@ constexpr const char* kWhatToSend =
 ParseOutcome refuse(std::string message) {
   take_openssl_errors();  // leave a clean error queue for the next caller
   ParseOutcome out;
-  out.reason = "cert_invalid";
+  out.reason = reasons::cert_invalid;
   out.message = std::move(message);
   return out;
 }

@@ -20,6 +20,14 @@ using Clock = std::function<std::chrono::system_clock::time_point()>;
 /// The real wall clock.
 Clock system_clock();
 
+/// expiry.warn_days when the configuration does not set them (largest first). eportctl judges a
+/// certificate file with them before it reaches eportd; config::Config's default equals it
+/// (tests/unit/config checks).
+inline const std::vector<int>& default_warn_days() {
+  static const std::vector<int> days{90, 30, 7};
+  return days;
+}
+
 /// Seconds since the epoch of a time point (truncated toward negative infinity).
 std::int64_t to_unix_seconds(std::chrono::system_clock::time_point t);
 

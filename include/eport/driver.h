@@ -1,33 +1,114 @@
 /*
- * eport/driver.h — the eportd driver plug-in ABI, version 1.0.
+ * eport/driver.h — the eportd driver plug-in ABI, version 1.0: the complete specification.
  *
  * This is the only header a driver plug-in includes. It is plain C99 so that a plug-in can be
- * written in C, C++ or anything that speaks the C calling convention.
+ * written in C, C++ or anything that speaks the C calling convention. Like pcsc-lite's
+ * ifdhandler.h it is the contract itself: every function below says who calls it, when, from
+ * which thread, the direction of each parameter ([in], [out], [in,out]), every status it may
+ * return and what the out-parameters hold for each. docs/driver-abi.md explains the same with
+ * examples.
  *
- * Overview
- * --------
+ * 1. Overview
+ * -----------
  * A plug-in is a shared library `eport-<name>.so` in eportd's plug-in directory. It exports ONE
  * symbol, `eport_driver_entry`, which hands the host a static table of functions
  * (`eport_driver_ops`). Everything else in the library should be hidden (-fvisibility=hidden).
  *
- * Load sequence (the host undoes every step if a later one fails):
- *   1. dlopen(RTLD_NOW | RTLD_LOCAL)
- *   2. dlsym("eport_driver_entry")
- *   3. eport_driver_entry(host_major, host_minor, &ops)
- *   4. the host validates the table (see "Versioning" below)
- *   5. ops->init(&host, &driver)
- *   ... operations ...
- *   6. ops->shutdown(driver), dlclose
- *
  * Two kinds of driver share this ABI:
- *   EPORT_KIND_CARD           the host owns the PC/SC connection, offers each inserted card's ATR
- *                             to match(), and the driver speaks APDUs through host->transmit().
+ *   EPORT_KIND_CARD           the host owns the PC/SC connection, offers each inserted card to
+ *                             match(), and the driver speaks APDUs through host->transmit().
  *   EPORT_KIND_TOKEN_PROVIDER the driver finds its own tokens (e.g. through a vendor PKCS#11 or
  *                             SKF library): the host calls enumerate() and wait_change(); the
  *                             channel argument of every operation is NULL.
  *
- * Versioning
- * ----------
+ * 2. Call order (the host undoes every step if a later one fails)
+ * ---------------------------------------------------------------
+ *   1. dlopen(RTLD_NOW | RTLD_LOCAL); dlsym("eport_driver_entry")
+ *   2. eport_driver_entry(host_major, host_minor, &ops); the host validates the table
+ *   3. ops->init(&host, &driver)                 — before any other function; once
+ *   card drivers, per inserted card, on the card's worker thread:
+ *   4. match(ch, atr) for each card driver in configuration order until one says EPORT_OK
+ *   5. open_token(ch) right after match(), in the SAME card transaction
+ *   6. identify(token, ch) right after open_token(), in the SAME transaction (EPORT_CAP_IDENTIFY)
+ *   7. operations (pin_*, cert_*, slot_public_key, identify again), each job in its own
+ *      transaction
+ *   8. close_token(token) after the card left, or when the daemon stops; never talks to the card
+ *   token providers, on the provider's watcher thread and the tokens' own threads:
+ *   4. enumerate() at start, after every wait_change() that returned EPORT_OK (or every poll
+ *      interval without EPORT_CAP_WAIT_CHANGE), and after an operation returned
+ *      EPORT_ERR_CARD_REMOVED
+ *   5. open_provider_token(key) for each new token (key: see enumerate), on that token's thread
+ *   6. operations on the token's thread
+ *   7. close_token(token) when enumerate() no longer lists it, or when the daemon stops —
+ *      possibly while the token is still present
+ *   last: shutdown(driver) — after every token was closed and no other call is running.
+ *
+ * 3. Threading (what the host really does)
+ * ----------------------------------------
+ *   - init() returns before any other function is called; shutdown() is called only after every
+ *     token was closed and every other call returned. Neither runs concurrently with anything
+ *     else of the plug-in.
+ *   - Card drivers: match() and open_token() are serialised for one plug-in (the host holds a
+ *     mutex per driver around each call), but they MAY run while operations on other, already
+ *     open tokens of the same plug-in run on other threads.
+ *   - Every function that takes an eport_token (identify, pin_*, cert_*, slot_public_key,
+ *     close_token) is called from one thread per token — the token's worker — one call at a
+ *     time. For card drivers that thread also did match()/open_token().
+ *   - Different tokens of one plug-in are served by different threads CONCURRENTLY: state in
+ *     the eport_driver context that tokens share must be protected by the plug-in (for a
+ *     PKCS#11 module, initialise it with CKF_OS_LOCKING_OK or lock yourself).
+ *   - Token providers: enumerate() and wait_change() come from one thread (the provider's
+ *     watcher), one at a time, concurrently with operations on tokens and with
+ *     open_provider_token() (which runs on the new token's thread).
+ *   - init() MAY start threads of its own (e.g. one blocked in C_WaitForSlotEvent or
+ *     SKF_WaitForDevEvent); shutdown() MUST stop and join them before it returns (cancel a
+ *     blocking wait the way the library allows: C_Finalize, SKF_CancelWaitForDevEvent).
+ *   - host->log may be called from any thread, including the plug-in's own threads, between
+ *     init() and the end of shutdown(). host->transmit only during a call that received the
+ *     channel, from the thread of that call.
+ *   - Token providers run in a process of their own (eportd starts one helper process per
+ *     provider plug-in; to the plug-in it is "the host"). A crash of the plug-in or of the
+ *     library it loads ends only that process: the daemon removes that provider's tokens,
+ *     starts the process again and re-enumerates. Card drivers run inside the daemon.
+ *
+ * 4. Time budget
+ * --------------
+ *   - A card job (one transaction: e.g. pin_status + cert_list + cert_read...) is answered to
+ *     the client after at most 30 s with reason `timeout`; the worker thread stays in the call
+ *     until it returns, and every later job of that token waits behind it. So a function must
+ *     not wait for anything but the card, and must never block forever.
+ *   - Token providers: the host waits at most 30 s for any call (wait_change: timeout_ms plus
+ *     5 s), then treats it as EPORT_ERR_TIMEOUT. The late call keeps its thread: later calls of
+ *     the same token wait behind it (and time out too); other tokens, cards and drivers carry
+ *     on. When the daemon stops, a provider process whose calls do not return within 5 s is
+ *     killed (shutdown() is then never called).
+ *   - init() must return within 30 s (providers) and should not wait for devices at all:
+ *     the daemon is not ready before every init() returned.
+ *   - wait_change() must return within timeout_ms (the host passes at most 2000 ms).
+ *
+ * 5. Statuses
+ * -----------
+ * Every function returning int32_t returns EPORT_OK or one of the EPORT_ERR_* codes below; each
+ * function lists the ones it may return. The host treats any other value (and a C++ exception
+ * escaping the plug-in) as EPORT_ERR_INTERNAL and logs "unknown status N from driver X".
+ * No status ends a token by itself: a card token ends when PC/SC reports the card gone, a
+ * provider token when enumerate() stops listing it. EPORT_ERR_CARD_REMOVED makes the host check
+ * at once (cards: the reader's state; providers: enumerate()). For card drivers, transmit()
+ * also answers EPORT_ERR_CARD_REMOVED when another program RESET the card: pass it up; the host
+ * reconnects and runs a read-only job once more (a job that writes is never repeated).
+ *
+ * 6. Re-select on every call
+ * --------------------------
+ * Each job of a card driver runs in its own PC/SC transaction, and between two transactions any
+ * other program may select another application or reset the card. A function must therefore
+ * (re)select its application before relying on it — every call, not once per token. Only
+ * open_token() and the identify() that follows it may rely on the selection made by match() in
+ * the same transaction (and should still select again if the card answers as if not selected).
+ * Token providers likewise look their token up again on each call (a PKCS#11 slot id or an SKF
+ * device handle may change between calls).
+ *
+ * 7. Versioning
+ * -------------
  * Every table (eport_driver_ops, eport_host) starts with {abi_major, abi_minor, struct_size}.
  * Every out-struct starts with {struct_size}. The rules:
  *   - the host loads a plug-in only when the plug-in's abi_major equals EPORT_DRIVER_ABI_MAJOR;
@@ -42,35 +123,30 @@
  *     driver leaves a field alone when it does not know it;
  *   - capability bits the host does not know are ignored.
  *
- * Status codes
- * ------------
- * Every function returning int32_t returns EPORT_OK or one of the EPORT_ERR_* codes below. The host
- * treats any other value as EPORT_ERR_INTERNAL and logs "unknown status N from driver X".
- *
- * Threading
- * ---------
- *   - init, shutdown and match are serialised by the host (never two at the same time for one
- *     plug-in, and never concurrently with any other function of that plug-in).
- *   - For one token (eport_token), the host calls its functions from one thread at a time (the
- *     token's worker), for card drivers always inside a PC/SC card transaction. Functions for
- *     different tokens of the same driver may run concurrently: a driver that keeps state in
- *     its eport_driver context must protect it.
- *   - Token providers: enumerate, open_provider_token and wait_change are called from one host
- *     thread (the provider's watcher) and may run concurrently with operations on tokens.
- *   - shutdown is called only after every token has been closed and wait_change has returned.
- *
- * Memory and errors
- * -----------------
+ * 8. Memory, strings, secrets, host limits
+ * ----------------------------------------
  * No allocation crosses the boundary: every buffer is provided by the caller together with its
  * capacity (in) and the length used (out). A too small buffer gives EPORT_ERR_BUFFER_TOO_SMALL
- * with the out length set to the size needed; the host then retries once with a larger buffer.
+ * with the out length set to the size needed; the host then retries ONCE with a buffer of that
+ * size, within these limits:
+ *   byte buffers (cert_read, slot_public_key)   first 4096 bytes, at most 65536 bytes
+ *   eport_slot_info arrays (cert_list)          first 32 elements, at most 1024
+ *   eport_token_info arrays (enumerate)         first 16 elements, at most 1024
+ *   host->transmit                              the response buffer is the driver's; the host
+ *                                               receives up to 65538 bytes from PC/SC
+ *   host->log                                   one line, at most 1024 bytes (longer: cut)
+ *   eport_driver_ops.name                       at most 64 bytes, [A-Za-z0-9._-], equal to
+ *                                               <name> in eport-<name>.so
+ *   strings in out-structs                      the array size minus one (NUL-terminated;
+ *                                               the host never reads past the array)
  * No C++ exception may leave a plug-in function. Strings are UTF-8 and NUL-terminated unless
  * given with an explicit length. Secrets (PIN, PUK, management key) are passed with explicit
  * lengths, are not NUL-terminated, and are valid only during the call: a driver must not keep,
- * log or write them anywhere, and should wipe its own copies.
+ * log or write them anywhere, and should wipe its own copies. No function may spend a PIN or
+ * PUK try unless it was given that PIN or PUK by the caller.
  *
- * Arrays of out-structs
- * ---------------------
+ * 9. Arrays of out-structs
+ * ------------------------
  * enumerate() and cert_list() fill arrays of structs that carry a struct_size. The host sets the
  * same struct_size in every element, and the element stride is that struct_size (which may
  * differ from the driver's sizeof). Address elements with EPORT_ELEMENT(), never with [i].
@@ -116,27 +192,33 @@ extern "C" {
 #define EPORT_ERR_BUFFER_TOO_SMALL 2
 /** The operation is not supported by this driver or this card / token model. */
 #define EPORT_ERR_UNSUPPORTED 3
-/** The PIN / PUK was wrong; the eport_pin_info out-struct reports the tries left. */
+/** The PIN / PUK was wrong (one try was spent); the eport_pin_info out-struct reports the
+ *  tries left as far as known. */
 #define EPORT_ERR_WRONG_PIN 4
-/** The PIN / PUK is blocked (no tries left); nothing was sent that could change that. */
+/** The PIN / PUK is blocked (no tries left), found before or by the attempt. */
 #define EPORT_ERR_PIN_BLOCKED 5
-/** The new PIN breaks the card's rules (length, characters); nothing was sent to the card. */
+/** The new PIN breaks the token's rules (length, characters); nothing was sent to the token and
+ *  no try was spent. */
 #define EPORT_ERR_INVALID_PIN 6
-/** The management (administration) key was refused by the card. */
+/** The management (administration) key was refused; nothing was written. */
 #define EPORT_ERR_WRONG_MGMT_KEY 7
-/** A management key is needed but none was given and none is configured for the driver. */
+/** A management key is needed but none was given and none is configured; nothing was sent. */
 #define EPORT_ERR_MGMT_KEY_REQUIRED 8
 /** The object does not exist (e.g. an empty certificate slot, an unknown serial). */
 #define EPORT_ERR_NOT_FOUND 9
-/** The card or token was removed (or reset by someone else) during the operation. */
+/** The card or token was removed (or, for cards, reset by someone else) during the operation.
+ *  The host checks presence at once (see "Statuses" above). */
 #define EPORT_ERR_CARD_REMOVED 10
 /** Communication with the card / token failed. */
 #define EPORT_ERR_TRANSMIT 11
 /** The card / token did not answer in time (also: wait_change() saw no change). */
 #define EPORT_ERR_TIMEOUT 12
-/** An argument is invalid (NULL pointer, unknown slot name, unknown `which`). */
+/** An argument is invalid (NULL pointer, unknown slot name, unknown `which`, a secret longer
+ *  than the token accepts, invalid options in init). Nothing was sent to the token and no try
+ *  was spent: the host answers the client "invalid params" (-32602). */
 #define EPORT_ERR_BAD_ARGS 13
-/** The card answered with an unexpected status word or malformed data. */
+/** The card / token answered with an unexpected status word, an unexpected library error or
+ *  malformed data. */
 #define EPORT_ERR_CARD_ERROR 14
 /** Out of memory inside the driver. */
 #define EPORT_ERR_NO_MEMORY 15
@@ -252,32 +334,42 @@ typedef struct eport_host {
 
   /**
    * Log a message under the plug-in's name.
-   * @param host_ctx  eport_host.host_ctx
-   * @param level     EPORT_LOG_ERROR .. EPORT_LOG_DEBUG
-   * @param message   UTF-8, NUL-terminated, one line; never a PIN, PUK or key
-   * Thread-safe; may be called from any plug-in function.
+   * @param host_ctx  [in] eport_host.host_ctx
+   * @param level     [in] EPORT_LOG_ERROR .. EPORT_LOG_DEBUG (others count as INFO)
+   * @param message   [in] UTF-8, NUL-terminated, one line of at most 1024 bytes (control
+   *                  characters are replaced, longer text is cut); never a PIN, PUK or key
+   * Thread-safe; callable from any thread (also the plug-in's own) from init() until shutdown()
+   * returns. Never fails, never blocks for long.
    */
   void (*log)(void* host_ctx, int32_t level, const char* message);
 
   /**
-   * Send one command APDU to the card of `ch` and receive its response.
-   * @param ch            the channel the host passed to the current function (card drivers only)
-   * @param command       the command APDU (header, Lc, data, Le as the driver encodes them)
-   * @param command_len   its length in bytes
-   * @param response      buffer for the response data followed by SW1 SW2
-   * @param response_len  in: capacity of `response` (>= 2); out: bytes written (incl. SW1 SW2)
-   * @return EPORT_OK; EPORT_ERR_CARD_REMOVED; EPORT_ERR_TRANSMIT; EPORT_ERR_TIMEOUT;
-   *         EPORT_ERR_BUFFER_TOO_SMALL (response did not fit; use >= 258 bytes for short APDUs);
-   *         EPORT_ERR_BAD_ARGS.
+   * Send one command APDU to the card of `ch` and receive its response (card drivers only).
+   * @param ch            [in] the channel the host passed to the current function
+   * @param command       [in] the command APDU (header, Lc, data, Le as the driver encodes them)
+   * @param command_len   [in] its length in bytes (0 is EPORT_ERR_BAD_ARGS)
+   * @param response      [out] response data followed by SW1 SW2
+   * @param response_len  [in,out] in: capacity of `response`; out: bytes written (incl. SW1 SW2),
+   *                      set on EPORT_OK only
+   * @return EPORT_OK (a response of >= 2 bytes was written);
+   *         EPORT_ERR_CARD_REMOVED (the card left, or another program reset it: pass it up);
+   *         EPORT_ERR_TRANSMIT (communication failed; the card seems present);
+   *         EPORT_ERR_TIMEOUT (the reader gave up);
+   *         EPORT_ERR_BUFFER_TOO_SMALL (the response did not fit; nothing written — use >= 258
+   *         bytes for short APDUs, 65538 for extended ones);
+   *         EPORT_ERR_BAD_ARGS (NULL argument or empty command);
+   *         EPORT_ERR_NO_MEMORY.
    * The host does not interpret status words: 61XX (GET RESPONSE), 6CXX and command chaining
-   * are the driver's job. Call only from inside the function that received `ch`.
+   * are the driver's job. Call only from inside the function that received `ch`, on its thread:
+   * the channel does not exist after that call returned.
+   * The host wipes its copies of command and response (they may hold a PIN).
    */
   int32_t (*transmit)(eport_channel* ch, const uint8_t* command, size_t command_len, uint8_t* response,
                       size_t* response_len);
 
   /**
    * This plug-in's `options` from eportd.yaml as the text of a JSON object ("{}" when none).
-   * Valid during init() only: copy what you need.
+   * Valid during init() only (NULL afterwards): copy what you need.
    */
   const char* config_json;
 } eport_host;
@@ -292,7 +384,7 @@ typedef struct eport_driver_ops {
   uint16_t abi_minor;   /**< EPORT_DRIVER_ABI_MINOR the plug-in was built with */
   uint32_t struct_size; /**< sizeof(eport_driver_ops) the plug-in was built with */
 
-  const char* name;      /**< must equal <name> in the file name eport-<name>.so */
+  const char* name;      /**< must equal <name> in the file name eport-<name>.so (<= 64 bytes) */
   const char* version;   /**< the plug-in's own version, e.g. "0.1.0" */
   uint32_t kind;         /**< EPORT_KIND_CARD or EPORT_KIND_TOKEN_PROVIDER */
   uint64_t capabilities; /**< EPORT_CAP_* bits; each set bit requires its function */
@@ -300,50 +392,65 @@ typedef struct eport_driver_ops {
   /* --- lifetime (required) ------------------------------------------------------------------ */
 
   /**
-   * Create the driver context. Called once after the table was accepted.
-   * @param host  host services; the pointer stays valid until shutdown() returns, but
+   * Create the driver context. Called once, first, after the table was accepted.
+   * @param host  [in] host services; the pointer stays valid until shutdown() returns, but
    *              host->config_json only during this call
-   * @param out   receives the context passed to every other driver function (may be NULL
-   *              if the plug-in needs none)
-   * @return EPORT_OK; any error makes the host unload the plug-in (log why through host->log;
-   *         e.g. EPORT_ERR_BAD_ARGS for invalid options).
+   * @param out   [out] receives the context passed to every other driver function (may be
+   *              set to NULL if the plug-in needs none); read only on EPORT_OK
+   * @return EPORT_OK; EPORT_ERR_BAD_ARGS (invalid options: say which through host->log);
+   *         EPORT_ERR_NO_MEMORY; EPORT_ERR_UNSUPPORTED (this host lacks something the plug-in
+   *         needs); EPORT_ERR_INTERNAL. Any error makes the host unload the plug-in WITHOUT
+   *         calling shutdown(): free what you allocated (and join what you started) first.
+   * May start threads (shutdown() joins them). Must return within 30 s and should not wait for
+   * devices. A plug-in that serves several libraries (e.g. PKCS#11 modules) should succeed
+   * when some of them fail, and report those through host->log.
    */
   int32_t (*init)(const eport_host* host, eport_driver** out);
 
   /**
-   * Destroy the driver context. Called once, after every token was closed. Must not fail.
-   * @param driver  the context from init()
+   * Destroy the driver context. Called once, last: after every token was closed and every other
+   * call returned. Must stop and join the plug-in's own threads, and must not fail.
+   * @param driver  [in] the context from init()
    */
   void (*shutdown)(eport_driver* driver);
 
   /* --- card drivers (kind EPORT_KIND_CARD; required: match, open_token, close_token) ---------- */
 
   /**
-   * Decide whether an inserted card is for this driver. May send APDUs (e.g. SELECT) but must
-   * not verify a PIN or change the card.
-   * @param driver   the context
-   * @param ch       the card's channel, for host->transmit()
-   * @param atr      the card's ATR
-   * @param atr_len  its length
-   * @return EPORT_OK = mine; EPORT_ERR_NO_MATCH = not mine; other errors = could not tell
-   *         (the host logs it and tries the next driver).
+   * Decide whether an inserted card is for this driver (EPORT_CAP_MATCH). Called on the card's
+   * worker thread inside a card transaction, serialised with the other match()/open_token()
+   * calls of this plug-in. May send APDUs (e.g. SELECT) but must not verify a PIN or change the
+   * card.
+   * @param driver   [in] the context
+   * @param ch       [in] the card's channel, for host->transmit() during this call
+   * @param atr      [in] the card's ATR
+   * @param atr_len  [in] its length (1..33)
+   * @return EPORT_OK = mine (open_token() follows at once); EPORT_ERR_NO_MATCH = not mine;
+   *         EPORT_ERR_CARD_REMOVED, EPORT_ERR_TRANSMIT, EPORT_ERR_TIMEOUT, EPORT_ERR_CARD_ERROR,
+   *         EPORT_ERR_NO_MEMORY, EPORT_ERR_INTERNAL = could not tell (the host logs it and asks
+   *         the next driver).
    */
   int32_t (*match)(eport_driver* driver, eport_channel* ch, const uint8_t* atr, size_t atr_len);
 
   /**
-   * Open a token on a card that match() accepted. Called right after match() in the same
-   * transaction; the token lives until close_token().
-   * @param driver  the context
-   * @param ch      the card's channel (valid only during this call)
-   * @param out     receives the token context
-   * @return EPORT_OK or an error (then *out is not used).
+   * Open a token on a card that match() accepted. Called right after match(), on the same
+   * thread, in the same transaction; the token lives until close_token().
+   * @param driver  [in] the context
+   * @param ch      [in] the card's channel (valid only during this call)
+   * @param out     [out] the token context; read only on EPORT_OK
+   * @return EPORT_OK; EPORT_ERR_CARD_REMOVED, EPORT_ERR_TRANSMIT, EPORT_ERR_TIMEOUT,
+   *         EPORT_ERR_CARD_ERROR, EPORT_ERR_NO_MEMORY, EPORT_ERR_INTERNAL: the host lists the card
+   *         as a token in state "error" with the reason and never calls this driver for it
+   *         again (no close_token() either).
    */
   int32_t (*open_token)(eport_driver* driver, eport_channel* ch, eport_token** out);
 
   /**
-   * Release a token (card removed, daemon stopping). Must not talk to the card. Required for
-   * both kinds.
-   * @param token  from open_token() or open_provider_token()
+   * Release a token. Required for both kinds. Called on the token's thread after its last
+   * operation: the card left, the provider no longer lists it, or the daemon stops (the token
+   * may still be present then). Must not talk to the card or token (a provider may end a
+   * library session that belongs to the token) and must not fail.
+   * @param token  [in] from open_token() or open_provider_token()
    */
   void (*close_token)(eport_token* token);
 
@@ -351,104 +458,151 @@ typedef struct eport_driver_ops {
    *     open_provider_token, close_token) ----------------------------------------------------- */
 
   /**
-   * List the tokens present now.
-   * @param driver  the context
-   * @param infos   caller array; element i is EPORT_ELEMENT(eport_token_info, infos, i)
-   * @param count   in: elements in `infos`; out: tokens present (all written on EPORT_OK)
-   * @return EPORT_OK; EPORT_ERR_BUFFER_TOO_SMALL (*count = tokens present); other errors.
+   * List the tokens present now (EPORT_CAP_ENUMERATE). Called on the provider's watcher thread:
+   * at start, after wait_change() said EPORT_OK (or every 2 s without EPORT_CAP_WAIT_CHANGE) and
+   * after an operation returned EPORT_ERR_CARD_REMOVED. Must not verify a PIN.
+   * @param driver  [in] the context
+   * @param infos   [out] caller array; element i is EPORT_ELEMENT(eport_token_info, infos, i),
+   *                pre-filled with "" strings
+   * @param count   [in,out] in: elements in `infos`; out: tokens present
+   * @return EPORT_OK (elements 0..*count-1 written); EPORT_ERR_BUFFER_TOO_SMALL (*count = tokens
+   *         present, nothing else used; the host retries once); EPORT_ERR_TRANSMIT,
+   *         EPORT_ERR_CARD_ERROR, EPORT_ERR_TIMEOUT, EPORT_ERR_NO_MEMORY, EPORT_ERR_INTERNAL
+   *         (the host keeps the tokens it knows and tries again after the next wait).
+   * eport_token_info.serial must be non-empty and unique among this driver's tokens: it is the
+   * key passed to open_provider_token() and part of the token id "<driver>:<serial>".
    */
   int32_t (*enumerate)(eport_driver* driver, eport_token_info* infos, size_t* count);
 
   /**
-   * Open the token with a serial from enumerate().
-   * @param driver  the context
-   * @param serial  eport_token_info.serial, NUL-terminated
-   * @param out     receives the token context
-   * @return EPORT_OK; EPORT_ERR_NOT_FOUND (no such token any more); other errors.
+   * Open the token with a serial from enumerate(). Called on the new token's own thread.
+   * @param driver  [in] the context
+   * @param serial  [in] eport_token_info.serial, NUL-terminated
+   * @param out     [out] the token context; read only on EPORT_OK
+   * @return EPORT_OK; EPORT_ERR_NOT_FOUND (no such token any more: the host forgets it until
+   *         enumerate() lists it again); EPORT_ERR_CARD_REMOVED, EPORT_ERR_TRANSMIT,
+   *         EPORT_ERR_CARD_ERROR, EPORT_ERR_NO_MEMORY, EPORT_ERR_INTERNAL (the host lists the
+   *         token in state "error" with the reason).
    */
   int32_t (*open_provider_token)(eport_driver* driver, const char* serial, eport_token** out);
 
   /**
-   * Block until the set of tokens may have changed, or the timeout passes. Optional
-   * (EPORT_CAP_WAIT_CHANGE); without it the host calls enumerate() periodically.
-   * @param driver      the context
-   * @param timeout_ms  longest wait; the host uses short timeouts so that it can stop
-   * @return EPORT_OK = something changed (the host calls enumerate()); EPORT_ERR_TIMEOUT =
-   *         nothing changed; other errors.
+   * Block until the set of tokens may have changed, or `timeout_ms` passed
+   * (EPORT_CAP_WAIT_CHANGE). Without it the host calls enumerate() every 2 s. Called on the
+   * watcher thread; must return within timeout_ms (the host passes at most 2000 ms, so that it
+   * can stop). A plug-in whose library blocks without a timeout runs that wait on its own
+   * thread (started in init, joined in shutdown) and lets wait_change() wait for that thread's
+   * news.
+   * @param driver      [in] the context
+   * @param timeout_ms  [in] longest wait
+   * @return EPORT_OK = something may have changed (the host calls enumerate());
+   *         EPORT_ERR_TIMEOUT = nothing changed; EPORT_ERR_UNSUPPORTED = the library cannot wait
+   *         after all (the host polls from then on); other errors: the host calls enumerate()
+   *         and waits again.
    */
   int32_t (*wait_change)(eport_driver* driver, uint32_t timeout_ms);
 
   /* --- operations on an open token ------------------------------------------------------------
    * `token` from open_token()/open_provider_token(); `ch` is the card's channel for card drivers
-   * (valid only during the call) and NULL for token providers. None of these may spend a PIN or
-   * PUK try unless the operation itself is given that PIN or PUK. */
+   * (valid only during the call) and NULL for token providers. Called on the token's thread,
+   * one at a time; card drivers are inside a card transaction and must re-select their
+   * application (see "Re-select on every call"). None of these may spend a PIN or PUK try
+   * unless the operation itself is given that PIN or PUK. Besides the statuses listed per
+   * function, every operation may return EPORT_ERR_CARD_REMOVED, EPORT_ERR_TRANSMIT,
+   * EPORT_ERR_TIMEOUT, EPORT_ERR_CARD_ERROR, EPORT_ERR_NO_MEMORY and EPORT_ERR_INTERNAL (the host
+   * then answers the client token_removed, timeout or driver_error); out-parameters are not
+   * read then. */
 
   /**
-   * Identify the token (EPORT_CAP_IDENTIFY).
-   * @param out  serial, label, model, manufacturer
-   * @return EPORT_OK or an error.
+   * Identify the token (EPORT_CAP_IDENTIFY). For card drivers called right after open_token()
+   * in the same transaction; its serial makes the token id "<driver>:<serial>" (stable across
+   * re-insertion, so it must come from the card, never from the reader).
+   * @param out  [out] serial, label, model, manufacturer (pre-filled with "")
+   * @return EPORT_OK (fields the token does not tell stay ""); see the common statuses above.
    */
   int32_t (*identify)(eport_token* token, eport_channel* ch, eport_token_info* out);
 
   /**
    * Report the state of a PIN without spending a try (EPORT_CAP_PIN_STATUS).
-   * @param which  EPORT_PIN_USER or EPORT_PIN_PUK
-   * @param out    tries left, max, default flag, blocked, sources
-   * @return EPORT_OK (also when the PIN is blocked: out->blocked = 1); EPORT_ERR_UNSUPPORTED
-   *         when the card cannot report this PIN; EPORT_ERR_BAD_ARGS for an unknown `which`.
+   * @param which  [in] EPORT_PIN_USER or EPORT_PIN_PUK
+   * @param out    [out] pre-filled "unknown"; set what is known: tries_left, max_tries,
+   *               is_default, blocked, source, max_source, min_length, max_length. Never a
+   *               guessed figure: a count the token cannot tell stays -1.
+   * @return EPORT_OK (also when the PIN is blocked: out->blocked = 1);
+   *         EPORT_ERR_UNSUPPORTED or EPORT_ERR_NOT_FOUND when the token cannot report this PIN
+   *         (the host shows it as unknown, e.g. a PUK without metadata);
+   *         EPORT_ERR_BAD_ARGS for an unknown `which`.
+   * The host calls it for EPORT_PIN_PUK before pin_reset() to refuse a final PUK try.
    */
   int32_t (*pin_status)(eport_token* token, eport_channel* ch, uint32_t which, eport_pin_info* out);
 
   /**
-   * Unblock / reset the user PIN with the PUK (SO PIN) (EPORT_CAP_PIN_RESET).
-   * @param puk, puk_len          the PUK / SO PIN (not NUL-terminated)
-   * @param new_pin, new_pin_len  the new user PIN (not NUL-terminated)
-   * @param out  on EPORT_ERR_WRONG_PIN / EPORT_ERR_PIN_BLOCKED: the PUK's state (tries left);
-   *             on EPORT_OK: the user PIN's state after the reset, as far as known
-   * @return EPORT_OK; EPORT_ERR_WRONG_PIN (the PUK was wrong); EPORT_ERR_PIN_BLOCKED (the PUK is
-   *         blocked); EPORT_ERR_INVALID_PIN (new PIN breaks the rules, nothing sent); other errors.
+   * Unblock / reset the user PIN with the PUK (SO PIN) (EPORT_CAP_PIN_RESET). One attempt;
+   * never retried by the driver.
+   * @param puk, puk_len          [in] the PUK / SO PIN (not NUL-terminated)
+   * @param new_pin, new_pin_len  [in] the new user PIN (not NUL-terminated)
+   * @param out  [out] on EPORT_OK: the user PIN's state after the reset, as far as known;
+   *             on EPORT_ERR_WRONG_PIN / EPORT_ERR_PIN_BLOCKED: the PUK's state (tries left)
+   * @return EPORT_OK; EPORT_ERR_WRONG_PIN (the PUK was wrong, one PUK try spent);
+   *         EPORT_ERR_PIN_BLOCKED (the PUK is blocked); EPORT_ERR_INVALID_PIN (the new PIN breaks
+   *         the token's rules — nothing sent); EPORT_ERR_BAD_ARGS (the PUK is longer than the
+   *         token accepts — nothing sent); EPORT_ERR_UNSUPPORTED; the common statuses.
    */
   int32_t (*pin_reset)(eport_token* token, eport_channel* ch, const char* puk, size_t puk_len,
                        const char* new_pin, size_t new_pin_len, eport_pin_info* out);
 
   /**
-   * Change a PIN knowing the old one (EPORT_CAP_PIN_CHANGE).
-   * @param which                 EPORT_PIN_USER or EPORT_PIN_PUK
-   * @param old_pin, old_pin_len  the current value (not NUL-terminated)
-   * @param new_pin, new_pin_len  the new value (not NUL-terminated)
-   * @param out  the state of that PIN after the call (tries left on EPORT_ERR_WRONG_PIN)
-   * @return EPORT_OK; EPORT_ERR_WRONG_PIN; EPORT_ERR_PIN_BLOCKED; EPORT_ERR_INVALID_PIN; others.
+   * Change a PIN knowing the old one (EPORT_CAP_PIN_CHANGE). One attempt.
+   * @param which                 [in] EPORT_PIN_USER or EPORT_PIN_PUK
+   * @param old_pin, old_pin_len  [in] the current value (not NUL-terminated)
+   * @param new_pin, new_pin_len  [in] the new value (not NUL-terminated)
+   * @param out  [out] the state of that PIN after the call (tries left on EPORT_ERR_WRONG_PIN)
+   * @return EPORT_OK; EPORT_ERR_WRONG_PIN (one try spent); EPORT_ERR_PIN_BLOCKED;
+   *         EPORT_ERR_INVALID_PIN (new value breaks the rules — nothing sent);
+   *         EPORT_ERR_BAD_ARGS (old value longer than accepted, unknown `which` — nothing sent);
+   *         EPORT_ERR_UNSUPPORTED; the common statuses.
    */
   int32_t (*pin_change)(eport_token* token, eport_channel* ch, uint32_t which, const char* old_pin,
                         size_t old_pin_len, const char* new_pin, size_t new_pin_len, eport_pin_info* out);
 
   /**
-   * List the certificate / key slots (EPORT_CAP_CERT_LIST).
-   * @param slots  caller array; element i is EPORT_ELEMENT(eport_slot_info, slots, i)
-   * @param count  in: elements in `slots`; out: slots the token has (all written on EPORT_OK)
-   * @return EPORT_OK; EPORT_ERR_BUFFER_TOO_SMALL (*count = slots needed); other errors.
+   * List the certificate / key slots (EPORT_CAP_CERT_LIST). The host knows no slot names of
+   * its own: a slot is whatever this returns, and the host refuses any other slot with
+   * "invalid params" naming these.
+   * @param slots  [out] caller array; element i is EPORT_ELEMENT(eport_slot_info, slots, i),
+   *               pre-filled "" / -1
+   * @param count  [in,out] in: elements in `slots`; out: slots the token has
+   * @return EPORT_OK (elements 0..*count-1 written); EPORT_ERR_BUFFER_TOO_SMALL (*count = slots
+   *         needed; the host retries once); the common statuses.
    */
   int32_t (*cert_list)(eport_token* token, eport_channel* ch, eport_slot_info* slots, size_t* count);
 
   /**
    * Read the certificate in a slot (EPORT_CAP_CERT_READ).
-   * @param slot     eport_slot_info.slot, e.g. "9a"
-   * @param der      buffer for the certificate, DER (uncompressed)
-   * @param der_len  in: capacity; out: bytes written (or needed)
+   * @param slot     [in] eport_slot_info.slot, NUL-terminated
+   * @param der      [out] the certificate, DER (uncompressed)
+   * @param der_len  [in,out] in: capacity; out: bytes written (EPORT_OK) or needed
+   *                 (EPORT_ERR_BUFFER_TOO_SMALL)
    * @return EPORT_OK; EPORT_ERR_NOT_FOUND (slot empty); EPORT_ERR_BAD_ARGS (unknown slot);
-   *         EPORT_ERR_BUFFER_TOO_SMALL (*der_len = size needed); other errors.
+   *         EPORT_ERR_BUFFER_TOO_SMALL (the host retries once, up to 64 KiB); the common statuses.
    */
   int32_t (*cert_read)(eport_token* token, eport_channel* ch, const char* slot, uint8_t* der,
                        size_t* der_len);
 
   /**
-   * Store a certificate in a slot (EPORT_CAP_CERT_WRITE). The host has checked that `der` parses.
-   * @param slot          eport_slot_info.slot
-   * @param der, der_len  the certificate, DER
-   * @param mgmt_key, mgmt_key_len  management key (raw bytes); mgmt_key_len 0 = use the key
-   *                      configured in the driver's options
-   * @return EPORT_OK; EPORT_ERR_WRONG_MGMT_KEY; EPORT_ERR_MGMT_KEY_REQUIRED (none given, none
-   *         configured); EPORT_ERR_BAD_ARGS (unknown slot); other errors.
+   * Store a certificate in a slot (EPORT_CAP_CERT_WRITE). The host has checked that `der`
+   * parses, compared its key with slot_public_key(), and saved the old certificate; it reads
+   * the slot back with cert_read() afterwards and writes the old certificate back (a second
+   * cert_write) when the read-back differs. A driver that replaces an object in several steps
+   * must leave one complete certificate whatever step fails (the new one or the old one).
+   * @param slot          [in] eport_slot_info.slot
+   * @param der, der_len  [in] the certificate, DER
+   * @param mgmt_key, mgmt_key_len  [in] management key (raw bytes); NULL / 0 = use the key
+   *                      configured in the driver's options (drivers without a management key
+   *                      ignore it)
+   * @return EPORT_OK; EPORT_ERR_WRONG_MGMT_KEY, EPORT_ERR_MGMT_KEY_REQUIRED, EPORT_ERR_BAD_ARGS
+   *         (unknown slot): only when NOTHING was written (the host then drops its backup);
+   *         EPORT_ERR_UNSUPPORTED; the common statuses (the slot may or may not have changed).
    */
   int32_t (*cert_write)(eport_token* token, eport_channel* ch, const char* slot, const uint8_t* der,
                         size_t der_len, const uint8_t* mgmt_key, size_t mgmt_key_len);
@@ -456,12 +610,14 @@ typedef struct eport_driver_ops {
   /**
    * Read the public key of the key in a slot, to check that a certificate matches it
    * (EPORT_CAP_SLOT_PUBLIC_KEY).
-   * @param slot       eport_slot_info.slot
-   * @param spki_der   buffer for the SubjectPublicKeyInfo, DER
-   * @param len        in: capacity; out: bytes written (or needed)
-   * @return EPORT_OK; EPORT_ERR_NOT_FOUND (no key, or the card cannot tell without
+   * @param slot      [in] eport_slot_info.slot
+   * @param spki_der  [out] the SubjectPublicKeyInfo, DER
+   * @param len       [in,out] in: capacity; out: bytes written (or needed)
+   * @return EPORT_OK; EPORT_ERR_NOT_FOUND (no key, or the token cannot tell without
    *         generating one — a driver never generates a key here); EPORT_ERR_UNSUPPORTED;
-   *         EPORT_ERR_BUFFER_TOO_SMALL (*len = size needed); other errors.
+   *         EPORT_ERR_BAD_ARGS (unknown slot); EPORT_ERR_BUFFER_TOO_SMALL (*len = size needed);
+   *         the common statuses. Without a key the host refuses the write as cert_key_mismatch
+   *         unless the client allowed a mismatch.
    */
   int32_t (*slot_public_key)(eport_token* token, eport_channel* ch, const char* slot, uint8_t* spki_der,
                              size_t* len);

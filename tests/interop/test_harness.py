@@ -161,5 +161,7 @@ def test_the_harness_eportd_answers_session_hello_on_its_socket(h):
     assert answer["result"]["protocol"] == 1
     assert "session.hello" in answer["result"]["methods"]
     with daemon.client() as client:
-        assert client.call("daemon.info")["pcsc"] == "up"  # it reaches the private pcscd
+        # it reaches the private pcscd (the watcher connects shortly after the socket answers)
+        from harness.procs import wait_for
+        wait_for("eportd to reach the private pcscd", lambda: client.call("daemon.info")["pcsc"] == "up", 30)
     assert daemon.stop() == 0

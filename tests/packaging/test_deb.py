@@ -16,7 +16,9 @@ def expected_files():
         "./usr/sbin/eportd",
         "./usr/bin/eportctl",
         f"./usr/{plugins}/eport-piv.so",
+        f"./usr/{plugins}/eport-skf.so",
         "./etc/eportd/eportd.yaml",
+        "./etc/eportd/usb-tokens.yaml",
         "./lib/systemd/system/eportd.service",
         "./lib/systemd/system/eportd.socket",
         "./usr/lib/sysusers.d/eportd.conf",
@@ -83,7 +85,8 @@ def test_control_names_the_package_version_and_dependencies(deb):
 
 def test_config_is_a_conffile(deb, tmp_path):
     assert run(["dpkg-deb", "--control", deb, tmp_path]).returncode == 0
-    assert (tmp_path / "conffiles").read_text().split() == ["/etc/eportd/eportd.yaml"]
+    assert (tmp_path / "conffiles").read_text().split() == ["/etc/eportd/eportd.yaml",
+                                                            "/etc/eportd/usb-tokens.yaml"]
 
 
 def test_maintainer_scripts_are_executable_posix_shell(deb, tmp_path):

@@ -114,11 +114,19 @@ def test_tmpfiles_creates_the_state_directory_private_to_eportd(tmp_path):
         assert st.st_uid == uid, path
 
 
-def test_udev_rule_matches_only_smart_card_interfaces():
+def test_udev_rule_matches_only_smart_card_interfaces_and_vendor_served_keys():
     with open(os.path.join(PACKAGING_DIR, "udev", "70-eportd.rules")) as f:
         rules = [line.strip() for line in f if line.strip() and not line.startswith("#")]
     assigning = [line for line in rules if 'GROUP="eportd"' in line]
-    assert assigning == ['ENV{ID_USB_INTERFACES}=="*:0b????:*", GROUP="eportd", MODE="0664"']
+    assert assigning[0] == 'ENV{ID_USB_INTERFACES}=="*:0b????:*", GROUP="eportd", MODE="0664"'
+    # The other lines: exactly the USBKeys config/usb-tokens.yaml says a vendor library serves
+    # (eportd itself opens those; pcscd opens CCID devices).
+    table = os.path.join(PACKAGING_DIR, "..", "config", "usb-tokens.yaml")
+    with open(table) as f:
+        served = re.findall(r'usb: "([0-9a-f]{4}):([0-9a-f]{4})".*serves: (?:skf|pkcs11)', f.read())
+    assert assigning[1:] == [f'ATTR{{idVendor}}=="{vid}", ATTR{{idProduct}}=="{pid}", GROUP="eportd", MODE="0660"'
+                             for vid, pid in served]
+    assert served
     assert rules[-1] == 'LABEL="eportd_end"'
     for line in rules:
         assert line.count('"') % 2 == 0, f"unbalanced quotes: {line}"

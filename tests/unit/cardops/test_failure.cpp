@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "cardops/failure.hpp"
+#include "eport/common/reasons.hpp"
 
 using namespace eport::cardops;
 using eport::drivers::Status;
@@ -33,4 +34,17 @@ TEST_CASE("a puk_blocked message tells the user the card must be replaced", "[ca
 TEST_CASE("queue refusals become busy and no_such_token", "[cardops][errors]") {
   CHECK(from_submit(eport::devices::SubmitResult::busy, "piv:1").reason == "busy");
   CHECK(from_submit(eport::devices::SubmitResult::no_such_token, "piv:1").reason == "no_such_token");
+}
+
+TEST_CASE("every reason a failure can carry is one of reasons.def", "[cardops][errors]") {
+  for (std::int32_t raw = 1; eport::drivers::is_known_status(raw); ++raw) {
+    const auto status = static_cast<Status>(raw);
+    for (auto op : {Operation::read, Operation::pin_reset, Operation::pin_change, Operation::cert_write}) {
+      const auto failure = from_driver(status, "detail", "piv", op);
+      INFO(eport::drivers::to_string(status) << " -> '" << failure.reason << "'");
+      CHECK((failure.reason.empty() ? failure.code == -32602 : eport::reasons::is_known(failure.reason)));
+    }
+  }
+  for (auto result : {eport::devices::SubmitResult::busy, eport::devices::SubmitResult::no_such_token})
+    CHECK(eport::reasons::is_known(from_submit(result, "piv:1").reason));
 }

@@ -23,7 +23,7 @@ json status() {
 
 TEST_CASE("piped output has no escape codes and uses bracketed markers", "[client][format]") {
   Style plain = make_style(false, no_env);
-  std::string out = render_status(Lang::en, plain, status(), std::nullopt);
+  std::string out = render_status(Lang::en, plain, status());
   CHECK(out.find('\033') == std::string::npos);
   CHECK_THAT(out, Catch::Contains("[FAIL] PIN: BLOCKED, 0 of 3 tries left"));
   CHECK_THAT(out, Catch::Contains("[ok]   PUK: OK, 3 of 3 tries left"));
@@ -37,18 +37,17 @@ TEST_CASE("a terminal gets colours and symbols, unless NO_COLOR is set", "[clien
   Style tty = make_style(true, no_env);
   CHECK(tty.colour);
   CHECK(tty.symbols);
-  CHECK_THAT(render_status(Lang::en, tty, status(), std::nullopt),
-             Catch::Contains("\033[") && Catch::Contains("✖"));
+  CHECK_THAT(render_status(Lang::en, tty, status()), Catch::Contains("\033[") && Catch::Contains("✖"));
   const EnvLookup no_color = [](const char* n) -> const char* {
     return std::string(n) == "NO_COLOR" ? "1" : nullptr;
   };
   Style nc = make_style(true, no_color);
   CHECK_FALSE(nc.colour);
-  CHECK(render_status(Lang::en, nc, status(), std::nullopt).find('\033') == std::string::npos);
+  CHECK(render_status(Lang::en, nc, status()).find('\033') == std::string::npos);
 }
 
 TEST_CASE("status renders in Chinese", "[client][format]") {
-  std::string out = render_status(Lang::zh, make_style(false, no_env), status(), std::nullopt);
+  std::string out = render_status(Lang::zh, make_style(false, no_env), status());
   CHECK_THAT(out, Catch::Contains("PIN 码：已锁定，剩余 0/3 次"));
   CHECK_THAT(out, Catch::Contains("有效期至 2026-12-16，剩余 20 天"));
 }
@@ -57,7 +56,7 @@ TEST_CASE("an expired certificate says since how many days", "[client][format]")
   json c = {{"slot", "9a"},      {"label", "x"},
             {"subject", "CN=a"}, {"not_after", "2026-11-01T00:00:00Z"},
             {"days_left", -25},  {"state", "expired"}};
-  CHECK_THAT(cert_text(Lang::en, c, std::nullopt), Catch::Contains("EXPIRED on 2026-11-01 (25 days ago)"));
+  CHECK_THAT(cert_text(Lang::en, c), Catch::Contains("EXPIRED on 2026-11-01 (25 days ago)"));
   CHECK(cert_level("expired") == Level::bad);
 }
 

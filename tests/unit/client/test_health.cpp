@@ -19,46 +19,68 @@ json status_with_pin(const std::string& state) {
 }  // namespace
 
 TEST_CASE("check exits 0 when every certificate is valid", "[client][health]") {
-  CHECK(check_exit_code(check_result(json::array({cert("9a", "valid", 3000)}), "valid"), {}, std::nullopt) ==
-        0);
+  CHECK(check_exit_code(check_result(json::array({cert("9a", "valid", 3000)}), "valid"), {}) == 0);
 }
 
 TEST_CASE("check exits 1 when a certificate is expiring", "[client][health]") {
   auto r = check_result(json::array({cert("9a", "valid", 3000), cert("9c", "expiring", 20)}), "expiring");
-  CHECK(check_exit_code(r, {}, std::nullopt) == 1);
+  CHECK(check_exit_code(r, {}) == 1);
 }
 
 TEST_CASE("check exits 2 when a certificate has expired, whatever else is expiring", "[client][health]") {
   auto r = check_result(json::array({cert("9a", "expiring", 20), cert("9c", "expired", -3)}), "expired");
-  CHECK(check_exit_code(r, {}, std::nullopt) == 2);
+  CHECK(check_exit_code(r, {}) == 2);
 }
 
 TEST_CASE("check exits 2 when a PIN is blocked even with valid certificates", "[client][health]") {
   auto r = check_result(json::array({cert("9a", "valid", 3000)}), "valid");
-  CHECK(check_exit_code(r, {status_with_pin("blocked")}, std::nullopt) == 2);
-  CHECK(check_exit_code(r, {status_with_pin("ok")}, std::nullopt) == 0);
+  CHECK(check_exit_code(r, {status_with_pin("blocked")}) == 2);
+  CHECK(check_exit_code(r, {status_with_pin("ok")}) == 0);
 }
 
 TEST_CASE("check exits 3 when there is no token", "[client][health]") {
-  CHECK(check_exit_code(json{{"tokens", json::array()}, {"worst", "none"}}, {}, std::nullopt) == 3);
-  CHECK(check_exit_code(json::object(), {}, std::nullopt) == 3);
+  CHECK(check_exit_code(json{{"tokens", json::array()}, {"worst", "none"}}, {}) == 3);
+  CHECK(check_exit_code(json::object(), {}) == 3);
 }
 
-TEST_CASE("a warn-days option widens the expiring window on the client side", "[client][health]") {
-  auto r = check_result(json::array({cert("9a", "valid", 45)}), "valid");
-  CHECK(check_exit_code(r, {}, std::nullopt) == 0);
-  CHECK(check_exit_code(r, {}, 60) == 1);
-  CHECK(check_exit_code(r, {}, 30) == 0);
+TEST_CASE("check's exit code follows eportd's worst, not its own reading of the dates", "[client][health]") {
+  // eportd applied warn_days: a certificate with 45 days left is what eportd says it is.
+  CHECK(check_exit_code(check_result(json::array({cert("9a", "valid", 45)}), "valid"), {}) == 0);
+  CHECK(check_exit_code(check_result(json::array({cert("9a", "expiring", 45)}), "expiring"), {}) == 1);
+  // An unreadable slot makes eportd's worst "expiring" although no certificate says so.
+  CHECK(check_exit_code(check_result(json::array(), "expiring"), {}) == 1);
+  CHECK(check_exit_code(check_result(json::array(), "none"), {}) == 0);
 }
 
-TEST_CASE("a negative days_left counts as expired even if the state says otherwise", "[client][health]") {
-  CHECK(effective_cert_state(cert("9a", "valid", -1), std::nullopt) == "expired");
+TEST_CASE("a certificate not valid yet exits 2 although worst counts it as expiring", "[client][health]") {
+  auto r = check_result(json::array({cert("9a", "not_yet_valid", 400)}), "expiring");
+  CHECK(check_exit_code(r, {}) == 2);
+}
+
+TEST_CASE("the state is eportd's: days_left is not re-judged", "[client][health]") {
+  CHECK(cert_state(cert("9a", "valid", -1)) == "valid");
+  CHECK(cert_state(json{{"slot", "9a"}}) == "valid");
+  CHECK(findings_for_certificates("piv:1", json::array({cert("9a", "valid", -1)})).empty());
 }
 
 TEST_CASE("cert.check entries may name the token by id or by Token object", "[client][health]") {
   json r = {{"tokens", json::array({{{"token", {{"id", "piv:9"}}},
-                                     {"certificates", json::array({cert("9a", "expired", -1)})}}})}};
-  CHECK(check_exit_code(r, {}, std::nullopt) == 2);
+                                     {"certificates", json::array({cert("9a", "expired", -1)})}}})},
+            {"worst", "expired"}};
+  CHECK(check_exit_code(r, {}) == 2);
+  auto f = findings_for_certificates(token_id(r["tokens"][0]["token"]), r["tokens"][0]["certificates"]);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].token == "piv:9");
+}
+
+TEST_CASE("PIN findings leave the certificates out", "[client][health]") {
+  json s = {{"token", {{"id", "piv:1"}}},
+            {"pin", {{"state", "final_try"}}},
+            {"certificates", json::array({cert("9a", "expired", -5)})}};
+  auto f = findings_for_pins(s);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].problem == Problem::pin_final_try);
+  CHECK(findings_for_pins(json::object()).empty());
 }
 
 TEST_CASE("findings list a blocked PIN, a default PIN and certificate problems", "[client][health]") {
@@ -66,7 +88,7 @@ TEST_CASE("findings list a blocked PIN, a default PIN and certificate problems",
             {"pin", {{"state", "ok"}, {"is_default", true}}},
             {"puk", {{"state", "blocked"}}},
             {"certificates", json::array({cert("9a", "expired", -5), cert("9c", "expiring", 10)})}};
-  auto f = findings_for_status(s, std::nullopt);
+  auto f = findings_for_status(s);
   REQUIRE(f.size() == 4);
   CHECK(f[0].problem == Problem::pin_default);
   CHECK(f[1].problem == Problem::puk_blocked);
@@ -78,7 +100,7 @@ TEST_CASE("findings list a blocked PIN, a default PIN and certificate problems",
 
 TEST_CASE("a blocked PIN is not also reported as default", "[client][health]") {
   json s = {{"token", {{"id", "piv:1"}}}, {"pin", {{"state", "blocked"}, {"is_default", true}}}};
-  auto f = findings_for_status(s, std::nullopt);
+  auto f = findings_for_status(s);
   REQUIRE(f.size() == 1);
   CHECK(f[0].problem == Problem::pin_blocked);
   CHECK(problem_name(f[0].problem) == "pin_blocked");

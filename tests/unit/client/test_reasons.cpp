@@ -2,42 +2,39 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cerrno>
+
+#include "eport/common/reasons.hpp"
 
 using namespace eport::client;
 using nlohmann::json;
 
-TEST_CASE("every PROTOCOL.md reason has its own explanation in both languages", "[client][reasons]") {
-  const char* protocol_reasons[] = {"not_authorized",
-                                    "no_such_token",
-                                    "token_removed",
-                                    "busy",
-                                    "timeout",
-                                    "pin_blocked",
-                                    "wrong_puk",
-                                    "puk_blocked",
-                                    "puk_final_try",
-                                    "invalid_pin",
-                                    "cert_invalid",
-                                    "cert_key_mismatch",
-                                    "cert_not_valid_now",
-                                    "write_verify_failed",
-                                    "management_key_required",
-                                    "wrong_management_key",
-                                    "unsupported",
-                                    "pcsc_unavailable",
-                                    "driver_error"};
+TEST_CASE("every reason of reasons.def has its own explanation in both languages", "[client][reasons]") {
   auto generic_en = explain_reason(Lang::en, "something_new", json::object(), "msg");
-  for (const char* r : protocol_reasons) {
+  auto generic_zh = explain_reason(Lang::zh, "something_new", json::object(), "msg");
+  const auto known = known_reasons();
+  for (const auto& info : eport::reasons::kAll) {
+    const std::string r = info.name;
     INFO(r);
     auto en = explain_reason(Lang::en, r, json::object(), "daemon text");
     auto zh = explain_reason(Lang::zh, r, json::object(), "daemon text");
+    CHECK(std::find(known.begin(), known.end(), r) != known.end());
     CHECK(en.reason == r);
     CHECK(en.what != generic_en.what);
+    CHECK(zh.what != generic_zh.what);
     CHECK_FALSE(en.todo.empty());
     CHECK_FALSE(zh.todo.empty());
     CHECK(en.what != zh.what);
+    CHECK(en.todo != zh.todo);
   }
+}
+
+TEST_CASE("wrong_pin tells how many PIN tries are left", "[client][reasons]") {
+  auto en = explain_reason(Lang::en, "wrong_pin", {{"reason", "wrong_pin"}, {"tries_left", 2}}, "");
+  CHECK(en.what == "Wrong PIN. Tries left: 2.");
+  auto zh = explain_reason(Lang::zh, "wrong_pin", {{"reason", "wrong_pin"}, {"tries_left", 2}}, "");
+  CHECK(zh.what == "PIN 码错误，剩余次数：2。");
 }
 
 TEST_CASE("wrong_puk tells how many PUK tries are left", "[client][reasons]") {

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "config/loader.hpp"
+#include "x509/expiry.hpp"
 
 using namespace eport::config;
 
@@ -41,7 +42,7 @@ drivers:
     options: {management_key: "010203", retries: 3, nested: {a: [1, true]}}
   - pkcs11
 pcsc: {enabled: false}
-usb: {enabled: no}
+usb: {enabled: no, device_table: tables/usb-tokens.yaml}
 pin: {default: "123456"}
 expiry: {warn_days: [7, 60]}
 access: {admin_groups: [wheel, adm]}
@@ -60,6 +61,7 @@ log: {level: debug}
   CHECK(c.drivers[1].name == "pkcs11");
   CHECK_FALSE(c.pcsc_enabled);
   CHECK_FALSE(c.usb_enabled);
+  CHECK(c.usb_device_table == "/base/tables/usb-tokens.yaml");
   CHECK(c.pin_default == "123456");
   CHECK(c.expiry_warn_days == std::vector<int>{60, 7});
   CHECK(c.limits.max_clients == 4);
@@ -159,4 +161,9 @@ TEST_CASE("a missing file says how to fix it", "[config]") {
   } catch (const ConfigError& e) {
     CHECK_THAT(e.what(), Catch::Contains("--config"));
   }
+}
+
+TEST_CASE("the default expiry.warn_days are the ones eportctl's certificate preview uses", "[config]") {
+  // config.hpp keeps its own literal so that the struct stays easy to merge; this ties the two.
+  CHECK(parse_config("", "test.yaml").expiry_warn_days == eport::x509::default_warn_days());
 }

@@ -5,6 +5,7 @@
 
 #include "ipc/dispatcher.hpp"
 #include "ipc/error_codes.hpp"
+#include "ipc/json_message.hpp"
 #include "ipc/params.hpp"
 
 using namespace eport::ipc;
@@ -199,4 +200,48 @@ TEST_CASE("a method name can be registered only once", "[ipc][table]") {
   CHECK_THROWS_AS(table.add({"a", Role::all, [](const Request&, Reply r) { r.result(1); }, false, ""}),
                   std::logic_error);
   CHECK(table.names() == std::vector<std::string>{"a"});
+}
+
+TEST_CASE("the 1e999 id that used to end eportd gets its answer with the id as sent", "[ipc][dispatch]") {
+  Fixture f;
+  const json answer = f.call(R"({"jsonrpc":"2.0","id":1e999,"method":"echo"})");
+  CHECK(answer.contains("result"));
+  CHECK(serialise_message(answer) == R"({"id":1e999,"jsonrpc":"2.0","result":{}})");
+  const json unknown = f.call(R"({"jsonrpc":"2.0","id":-1e999,"method":"nope"})");
+  CHECK(code_of(unknown) == kMethodNotFound);
+  CHECK(serialise_message(unknown).find(R"("id":-1e999)") != std::string::npos);
+}
+
+TEST_CASE("ids beyond 2^53 and 2^64 come back exactly", "[ipc][dispatch]") {
+  Fixture f;
+  for (const std::string id : {"9007199254740993", "18446744073709551615", "18446744073709551616",
+                               "-9223372036854775809", "340282366920938463463374607431768211457", "1.25"}) {
+    const json answer = f.call(R"({"jsonrpc":"2.0","id":)" + id + R"(,"method":"echo"})");
+    CHECK(serialise_message(answer) == R"({"id":)" + id + R"(,"jsonrpc":"2.0","result":{}})");
+    // Errors found before the handler runs echo it too.
+    const json invalid = f.call(R"({"jsonrpc":"1.0","id":)" + id + R"(,"method":"echo"})");
+    CHECK(serialise_message(invalid).find(R"("id":)" + id + ",") != std::string::npos);
+  }
+}
+
+TEST_CASE("integer params refuse fractions, negatives, huge and overflowing numbers with -32602",
+          "[ipc][dispatch][params]") {
+  Fixture f;
+  for (const std::string n :
+       {"1e999", "-1e999", "1e300", "5.5", "5.0", "-1", "0", "11", "18446744073709551615",
+        "9223372036854775808", "-9223372036854775809", "\"5\"", "true", "[5]", "{}"}) {
+    const json answer = f.call(R"({"jsonrpc":"2.0","id":1,"method":"typed","params":{"n":)" + n + "}}");
+    INFO("n = " << n);
+    REQUIRE(answer.contains("error"));
+    CHECK(code_of(answer) == kInvalidParams);
+    CHECK_THAT(answer["error"]["message"].get<std::string>(),
+               Catch::Contains("'n'") && Catch::Contains("1 to 10"));
+  }
+  CHECK(f.call(R"({"jsonrpc":"2.0","id":1,"method":"typed","params":{"n":10}})")["result"]["n"] == 10);
+}
+
+TEST_CASE("a sink that throws does not take the handler's thread with it", "[ipc][reply]") {
+  Reply reply(1, [](json) { throw std::runtime_error("queue full"); });
+  CHECK_NOTHROW(reply.result(true));
+  CHECK(reply.answered());
 }
