@@ -106,23 +106,23 @@ void cert_write(CardContext& context, const ipc::Request& request, const ipc::Re
   if (!context.registry.token(write->token))
     return fail(reply, from_submit(devices::SubmitResult::no_such_token, write->token));
 
-  auto out = std::make_shared<WriteOutcome>();
-  run_on_token(
+  run_card_call<WrittenCertificate>(
       context, card_call(request, write->token, true),
-      [write, cert, out](devices::TokenSession& s) { write_on_card(s, *write, cert, *out); },
-      [&context, write, out](const ipc::Reply& reply) {
-        if (out->failure) return fail(reply, *out->failure);
-        auto back = x509::Certificate::from_der(out->read_back);
+      [write, cert](devices::TokenSession& s) { return write_on_card(s, *write, cert); },
+      [&context, write](const ipc::Reply& reply, CardResult<WrittenCertificate> written) {
+        if (!written) return fail(reply, with_write_state(written.error()));
+        auto back = x509::Certificate::from_der(written->der);
         auto result = back ? x509::summarise(*back.certificate, context.clock(),
                                              context.service.config.get()->expiry_warn_days)
                            : x509::CertificateSummary{};
         result.slot = write->slot;
         result.label = context.labels.label(write->token, write->slot);
-        reply.result({{"certificate", result.to_json()},
-                      {"verified", true},
-                      {"backup", out->backup ? nlohmann::json(*out->backup) : nlohmann::json(nullptr)}});
+        reply.result(
+            {{"certificate", result.to_json()},
+             {"verified", true},
+             {"backup", written->backup ? nlohmann::json(*written->backup) : nlohmann::json(nullptr)}});
       },
-      reply, [out](const Failure& interrupted) { return interrupted_write(interrupted, *out); });
+      reply);
 }
 
 }  // namespace

@@ -20,103 +20,46 @@ Failure key_failure(const std::string& why) {
   return {reasons::cert_key_mismatch, why + " Nothing was written.", nlohmann::json::object()};
 }
 
-/// Step 1: the slot's key must be the certificate's key. A failure to stop, or nullopt.
-std::optional<Failure> check_key(devices::TokenSession& s, const WriteRequest& request,
-                                 const x509::Certificate& cert) {
-  if (request.allow_key_mismatch) return std::nullopt;
-  auto& driver = s.driver();
-  if (!driver.supports(EPORT_CAP_SLOT_PUBLIC_KEY))
-    return key_failure("The driver cannot tell the key in slot " + request.slot +
-                       ", so the certificate cannot be checked against it. Pass "
-                       "allow_key_mismatch only if you are sure it belongs to this card.");
-  auto spki = driver.slot_public_key(s.handle(), s.channel(), request.slot);
-  if (!spki)
-    return key_failure("The key in slot " + request.slot + " could not be read (" +
-                       drivers::to_string(spki.status) +
-                       "), so the certificate cannot be "
-                       "checked against it. Pass allow_key_mismatch only if you are sure.");
-  switch (x509::match_public_key(cert, spki.value)) {
-    case x509::KeyMatch::same_key: return std::nullopt;
-    case x509::KeyMatch::different_key:
-      return key_failure("The certificate is for another key than the one in slot " + request.slot +
-                         " of this card: it was issued for another card or another slot.");
-    case x509::KeyMatch::unreadable_key: break;
-  }
-  return key_failure("The card reported a key for slot " + request.slot + " that cannot be read.");
-}
-
-/// A sentence for a failure about what the card holds now.
-std::string holds(const WriteOutcome& out) {
-  const std::string backup = out.backup ? " The old certificate is saved in " + *out.backup + "." : "";
-  switch (out.state) {
-    case WriteState::old_certificate: return " The card holds the old certificate." + backup;
+/// A sentence about what the card holds now.
+std::string holds(WriteState state, const std::optional<std::string>& backup) {
+  const std::string saved = backup ? " The old certificate is saved in " + *backup + "." : "";
+  switch (state) {
+    case WriteState::old_certificate: return " The card holds the old certificate." + saved;
     case WriteState::new_certificate:
       return " The card acknowledged the new certificate but it could not be read back: check it "
              "with token.status." +
-             backup;
+             saved;
     case WriteState::unknown: break;
   }
-  return " What the card holds now is not known: re-insert it and check with token.status." + backup;
+  return " What the card holds now is not known: re-insert it and check with token.status." + saved;
 }
 
-/// Adds the backup, write_state and the sentence about them to a failure of step 3 or 4.
-Failure with_state(Failure failure, const WriteOutcome& out) {
-  failure.extra["backup"] = out.backup ? nlohmann::json(*out.backup) : nlohmann::json(nullptr);
-  failure.extra["write_state"] = to_string(out.state);
-  failure.message += holds(out);
+/// `failure` with the backup and what the card holds: in error.data, in the message and in
+/// the note (kept when the job is cut short).
+Failure on_card(Failure failure, WriteState state, const std::optional<std::string>& backup) {
+  failure.extra["backup"] = backup ? nlohmann::json(*backup) : nlohmann::json(nullptr);
+  failure.extra["write_state"] = to_string(state);
+  failure.note = holds(state, backup);
+  failure.message += failure.note;
   return failure;
 }
 
-/// What a failed cert_write call left on the card: refused before any PUT DATA (no or wrong
-/// key, bad arguments, an error status from the card) = old; lost mid-way = unknown.
-WriteState state_after_failed_write(Status status) {
-  switch (status) {
-    case Status::MgmtKeyRequired:
-    case Status::WrongMgmtKey:
-    case Status::BadArgs:
-    case Status::CardError:
-    case Status::WrongPin:  // a token that writes with the user PIN (SKF) refused it
-    case Status::PinBlocked:
-    case Status::Unsupported: return WriteState::old_certificate;
-    default: return WriteState::unknown;
-  }
+Failure driver_failure(devices::TokenSession& s, Status status, const std::string& detail) {
+  return from_driver(status, detail, s.driver().info().name, Operation::cert_write);
 }
 
-/// Step 4b: the read-back differed; put the old certificate back and read again.
-void restore(devices::TokenSession& s, const WriteRequest& request,
-             const std::optional<std::vector<std::uint8_t>>& old, WriteOutcome& out) {
-  auto& driver = s.driver();
-  bool restored = false;
-  out.state = WriteState::unknown;  // the card holds something that is not what we wrote
-  std::optional<Failure> lost;
-  if (old) {
-    auto undo = driver.cert_write(s.handle(), s.channel(), request.slot, *old, request.management_key);
-    if (!undo) {
-      if (undo.status == Status::CardRemoved)
-        lost = from_driver(undo.status, undo.detail, "", Operation::cert_write);
-    } else {
-      auto check = driver.cert_read(s.handle(), s.channel(), request.slot);
-      restored = check && check.value == *old;
-      // acknowledged by the card even when the check could not read it back
-      if (restored || check.status == Status::CardRemoved) out.state = WriteState::old_certificate;
-      if (check.status == Status::CardRemoved)
-        lost = from_driver(check.status, check.detail, "", Operation::cert_write);
-    }
-  }
-  if (lost) {
-    out.failure = with_state(*lost, out);
-    out.failure->extra["restored"] = restored;
-    return;
-  }
-  out.failure =
-      with_state(Failure{reasons::write_verify_failed,
-                         restored ? "The card did not hold the certificate after writing; the old "
-                                    "certificate was put back. Re-insert the card and try again."
-                                  : "The card did not hold the certificate after writing and the old "
-                                    "one could not be put back. Keep the backup file and write it "
-                                    "or the new certificate again.",
-                         {{"restored", restored}}},
-                 out);
+/// Refused before any PUT DATA (no or wrong key or PIN, bad arguments)?
+bool refused_before_writing(Status status) {
+  return status == Status::MgmtKeyRequired || status == Status::WrongMgmtKey || status == Status::BadArgs ||
+         status == Status::WrongPin || status == Status::PinBlocked;
+}
+
+/// What a failed cert_write call left on the card: refused before any PUT DATA, or an error
+/// status from the card = old; lost mid-way = unknown.
+WriteState state_after_failed_write(Status status) {
+  if (refused_before_writing(status) || status == Status::CardError || status == Status::Unsupported)
+    return WriteState::old_certificate;
+  return WriteState::unknown;
 }
 
 }  // namespace
@@ -134,79 +77,133 @@ const char* to_string(WriteState state) {
   return "unknown";
 }
 
-void write_on_card(devices::TokenSession& s, const WriteRequest& request, const x509::Certificate& cert,
-                   WriteOutcome& out) {
-  out = WriteOutcome{};
-  out.started = true;
+CardResult<void> check_key(devices::TokenSession& s, const WriteRequest& request,
+                           const x509::Certificate& cert) {
+  if (request.allow_key_mismatch) return {};
   auto& driver = s.driver();
-  const auto name = driver.info().name;
-  auto driver_fail = [&](Status status, const std::string& detail) {
-    out.failure = with_state(from_driver(status, detail, name, Operation::cert_write), out);
-  };
-  if (!driver.supports(EPORT_CAP_CERT_WRITE) || !driver.supports(EPORT_CAP_CERT_READ))
-    return driver_fail(Status::Unsupported, "");
-  if (auto mismatch = check_key(s, request, cert)) return void(out.failure = with_state(*mismatch, out));
-  // Step 2: back up what the slot holds now.
-  auto old = driver.cert_read(s.handle(), s.channel(), request.slot);
-  if (old.status == Status::BadArgs) {
-    out.failure = Failure{"",
-                          "'" + request.slot +
-                              "' is not a certificate slot of this card (PIV: "
-                              "9a, 9c, 9d, 9e, 82-95).",
-                          nlohmann::json::object(), ipc::kInvalidParams};
-    return;
+  if (!driver.supports(EPORT_CAP_SLOT_PUBLIC_KEY))
+    return unexpected(key_failure("The driver cannot tell the key in slot " + request.slot +
+                                  ", so the certificate cannot be checked against it. Pass "
+                                  "allow_key_mismatch only if you are sure it belongs to this card."));
+  auto spki = driver.slot_public_key(s.handle(), s.channel(), request.slot);
+  if (!spki)
+    return unexpected(key_failure("The key in slot " + request.slot + " could not be read (" +
+                                  drivers::to_string(spki.status) +
+                                  "), so the certificate cannot be "
+                                  "checked against it. Pass allow_key_mismatch only if you are sure."));
+  switch (x509::match_public_key(cert, spki.value)) {
+    case x509::KeyMatch::same_key: return {};
+    case x509::KeyMatch::different_key:
+      return unexpected(key_failure("The certificate is for another key than the one in slot " +
+                                    request.slot +
+                                    " of this card: it was issued for another card or another slot."));
+    case x509::KeyMatch::unreadable_key: break;
   }
-  if (!old && old.status != Status::NotFound) return driver_fail(old.status, old.detail);
-  if (old) {
-    std::string error;
-    out.backup = write_backup(request.state_dir, request.token, request.slot, old.value, request.now, error);
-    if (!out.backup) {
-      out.failure = Failure{reasons::backup_failed,
-                            "The old certificate could not be backed up (" + error +
-                                "); nothing was written. Check the state directory.",
-                            {{"write_state", "old"}}};
-      return;
-    }
-  }
-  // Step 3: write. Writing authenticates the management key, which PIV has no command to drop:
-  // the card is reset when this transaction ends.
-  s.reset_card_on_release();
-  auto written =
-      driver.cert_write(s.handle(), s.channel(), request.slot, request.der, request.management_key);
-  if (!written) {
-    out.state = state_after_failed_write(written.status);
-    if (written.status == Status::MgmtKeyRequired && !request.key_file_problem.empty()) {
-      driver_fail(written.status, written.detail);
-      out.failure->message += " The configured key file is refused: " + request.key_file_problem;
-      out.failure->extra["key_file"] = request.key_file_problem;
-      return;
-    }
-    // Refused before any PUT DATA: the backup describes a write that never started.
-    if (out.backup && (written.status == Status::MgmtKeyRequired || written.status == Status::WrongMgmtKey ||
-                       written.status == Status::BadArgs || written.status == Status::WrongPin ||
-                       written.status == Status::PinBlocked)) {
-      ::unlink(out.backup->c_str());
-      out.backup.reset();
-    }
-    return driver_fail(written.status, written.detail);
-  }
-  out.state = WriteState::new_certificate;
-  // Step 4: read back what the card really holds.
-  auto back = driver.cert_read(s.handle(), s.channel(), request.slot);
-  if (back && back.value == request.der) return void(out.read_back = back.value);
-  if (!back && back.status != Status::NotFound && back.status != Status::CardError)
-    return driver_fail(back.status, back.detail);
-  restore(s, request, old ? std::optional(old.value) : std::nullopt, out);
+  return unexpected(
+      key_failure("The card reported a key for slot " + request.slot + " that cannot be read."));
 }
 
-std::optional<Failure> interrupted_write(const Failure& interrupted, const WriteOutcome& out) {
-  if (out.started && !out.failure && !out.read_back.empty()) return std::nullopt;  // verified
-  WriteOutcome known = out;
-  if (!out.started) known.state = WriteState::old_certificate;  // the work never ran
-  Failure failure = with_state(interrupted, known);
-  if (out.failure && out.failure->extra.contains("restored"))
-    failure.extra["restored"] = out.failure->extra["restored"];
-  return failure;
+CardResult<OldCertificate> back_up_old(devices::TokenSession& s, const WriteRequest& request) {
+  auto read = s.driver().cert_read(s.handle(), s.channel(), request.slot);
+  if (read.status == Status::BadArgs)
+    return unexpected(Failure{"",
+                              "'" + request.slot +
+                                  "' is not a certificate slot of this card (PIV: "
+                                  "9a, 9c, 9d, 9e, 82-95).",
+                              nlohmann::json::object(), ipc::kInvalidParams});
+  if (!read && read.status != Status::NotFound)
+    return unexpected(on_card(driver_failure(s, read.status, read.detail), WriteState::old_certificate, {}));
+  OldCertificate old;
+  if (!read) return old;  // an empty slot: nothing to save
+  std::string error;
+  old.backup = write_backup(request.state_dir, request.token, request.slot, read.value, request.now, error);
+  if (!old.backup)
+    return unexpected(Failure{reasons::backup_failed,
+                              "The old certificate could not be backed up (" + error +
+                                  "); nothing was written. Check the state directory.",
+                              {{"write_state", "old"}}});
+  old.der = std::move(read.value);
+  return old;
+}
+
+CardResult<void> write_new(devices::TokenSession& s, const WriteRequest& request, OldCertificate& old) {
+  // Writing authenticates the management key, which PIV has no command to drop: the card is
+  // reset when this transaction ends.
+  s.reset_card_on_release();
+  auto written =
+      s.driver().cert_write(s.handle(), s.channel(), request.slot, request.der, request.management_key);
+  if (written) return {};
+  if (old.backup && refused_before_writing(written.status)) {
+    // The backup describes a write that never started.
+    ::unlink(old.backup->c_str());
+    old.backup.reset();
+  }
+  Failure failure = on_card(driver_failure(s, written.status, written.detail),
+                            state_after_failed_write(written.status), old.backup);
+  if (written.status == Status::MgmtKeyRequired && !request.key_file_problem.empty()) {
+    failure.message += " The configured key file is refused: " + request.key_file_problem;
+    failure.extra["key_file"] = request.key_file_problem;
+  }
+  return unexpected(std::move(failure));
+}
+
+CardResult<std::vector<std::uint8_t>> verify_or_restore(devices::TokenSession& s, const WriteRequest& request,
+                                                        const OldCertificate& old) {
+  auto& driver = s.driver();
+  auto back = driver.cert_read(s.handle(), s.channel(), request.slot);
+  if (back && back.value == request.der) return std::move(back.value);
+  if (!back && back.status != Status::NotFound && back.status != Status::CardError)
+    return unexpected(
+        on_card(driver_failure(s, back.status, back.detail), WriteState::new_certificate, old.backup));
+  // The card holds something else: put the old certificate back and read it again.
+  bool restored = false;
+  WriteState state = WriteState::unknown;
+  std::optional<Failure> lost;
+  if (old.der) {
+    auto undo = driver.cert_write(s.handle(), s.channel(), request.slot, *old.der, request.management_key);
+    if (undo) {
+      auto check = driver.cert_read(s.handle(), s.channel(), request.slot);
+      restored = check && check.value == *old.der;
+      // acknowledged by the card even when the check could not read it back
+      if (restored || check.status == Status::CardRemoved) state = WriteState::old_certificate;
+      if (check.status == Status::CardRemoved) lost = driver_failure(s, check.status, check.detail);
+    } else if (undo.status == Status::CardRemoved) {
+      lost = driver_failure(s, undo.status, undo.detail);
+    }
+  }
+  Failure failure =
+      lost ? *lost
+           : Failure{reasons::write_verify_failed,
+                     restored ? "The card did not hold the certificate after writing; the old "
+                                "certificate was put back. Re-insert the card and try again."
+                              : "The card did not hold the certificate after writing and the old "
+                                "one could not be put back. Keep the backup file and write it "
+                                "or the new certificate again."};
+  failure.extra["restored"] = restored;
+  return unexpected(on_card(std::move(failure), state, old.backup));
+}
+
+CardResult<WrittenCertificate> write_on_card(devices::TokenSession& s, const WriteRequest& request,
+                                             const x509::Certificate& cert) {
+  auto& driver = s.driver();
+  if (!driver.supports(EPORT_CAP_CERT_WRITE) || !driver.supports(EPORT_CAP_CERT_READ))
+    return unexpected(on_card(driver_failure(s, Status::Unsupported, ""), WriteState::old_certificate, {}));
+  if (auto key = check_key(s, request, cert); !key)
+    return unexpected(on_card(key.error(), WriteState::old_certificate, {}));
+  auto old = back_up_old(s, request);
+  if (!old) return unexpected(old.error());
+  if (auto written = write_new(s, request, *old); !written) return unexpected(written.error());
+  auto back = verify_or_restore(s, request, *old);
+  if (!back) return unexpected(back.error());
+  return WrittenCertificate{std::move(*back), old->backup};
+}
+
+Failure with_write_state(Failure failure) {
+  if (failure.extra.contains("write_state") || failure.code != ipc::kApplicationError) return failure;
+  const bool maybe_written =
+      (failure.reason == reasons::timeout && failure.extra.value("sent_to_card", false)) ||
+      failure.reason == reasons::driver_error;
+  return on_card(std::move(failure), maybe_written ? WriteState::unknown : WriteState::old_certificate, {});
 }
 
 }  // namespace eport::cardops

@@ -1,21 +1,25 @@
 #pragma once
-// The steps of a guarded certificate write, on the card, inside one transaction:
+// The steps of a guarded certificate write, on the card, inside one transaction; each returns
+// CardResult (card_call.hpp):
 //
-//   1. the slot's key must be the certificate's key (unless allow_key_mismatch);
-//   2. the old certificate is read and backed up to disk (fsync'ed) before anything is written;
-//   3. the new certificate is written (the card is reset when the transaction ends: writing
-//      authenticated the management key);
-//   4. it is read back; a read-back that differs puts the old certificate back and reads again.
+//   1. check_key: the slot's key must be the certificate's key (unless allow_key_mismatch);
+//   2. back_up_old: the old certificate is read and backed up to disk (fsync'ed) before
+//      anything is written;
+//   3. write_new: the new certificate is written (the card is reset when the transaction ends:
+//      writing authenticated the management key);
+//   4. verify_or_restore: it is read back; a read-back that differs puts the old certificate
+//      back and reads again.
 //
 // Every failure from step 3 on says what the card holds (`write_state`: "old", "new",
-// "unknown") and where the backup is.
+// "unknown") and where the backup is, in error.data and in its note (kept when the card is
+// pulled and the worker's reason wins).
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "cardops/failure.hpp"
+#include "cardops/card_call.hpp"
 #include "devices/token_job.hpp"
 #include "x509/certificate.hpp"
 
@@ -39,7 +43,7 @@ struct WriteRequest {
 
 /// What the card holds after a write that did not end well.
 enum class WriteState {
-  old_certificate,  ///< "old": nothing reached the card, or the old certificate is back
+  old_certificate,  ///< "old": nothing reached the card, the card refused, or the old one is back
   new_certificate,  ///< "new": the card acknowledged the new certificate (read-back missing)
   unknown           ///< "unknown": the card was lost or garbled mid-write: re-read it
 };
@@ -47,22 +51,38 @@ enum class WriteState {
 /// "old", "new" or "unknown".
 const char* to_string(WriteState state);
 
-/// How a write ended on the card.
-struct WriteOutcome {
-  bool started = false;                            ///< the job's work ran
-  std::optional<Failure> failure;                  ///< why it failed (with backup and write_state)
-  std::vector<std::uint8_t> read_back;             ///< on success: what the card holds now
-  std::optional<std::string> backup;               ///< the old certificate's backup file, if any
-  WriteState state = WriteState::old_certificate;  ///< what the card holds (meaningful on failure)
+/// Step 2's result: what the slot held, and where it was saved.
+struct OldCertificate {
+  std::optional<std::vector<std::uint8_t>> der;  ///< nullopt: the slot was empty
+  std::optional<std::string> backup;             ///< the backup file, when there was one
 };
 
-/// Runs steps 1-4 on the card of `session`; `out` says how it ended.
-void write_on_card(devices::TokenSession& session, const WriteRequest& request, const x509::Certificate& cert,
-                   WriteOutcome& out);
+/// A verified write.
+struct WrittenCertificate {
+  std::vector<std::uint8_t> der;      ///< what the card holds now (= the new certificate)
+  std::optional<std::string> backup;  ///< the old certificate's backup file, if any
+};
 
-/// The failure to answer when the job itself was cut short (`interrupted`: the card left or was
-/// reset, pcscd went away), with what `out` knows: the backup and what the card holds. nullopt
-/// when the work had ended with a verified write (its result stands).
-std::optional<Failure> interrupted_write(const Failure& interrupted, const WriteOutcome& out);
+/// Step 1.
+CardResult<void> check_key(devices::TokenSession& session, const WriteRequest& request,
+                           const x509::Certificate& cert);
+/// Step 2.
+CardResult<OldCertificate> back_up_old(devices::TokenSession& session, const WriteRequest& request);
+/// Step 3; a write refused before any data reached the card removes the backup of `old`.
+CardResult<void> write_new(devices::TokenSession& session, const WriteRequest& request, OldCertificate& old);
+/// Step 4: the certificate the card holds now (verified), or write_verify_failed after the
+/// restore (`restored` says whether it verified).
+CardResult<std::vector<std::uint8_t>> verify_or_restore(devices::TokenSession& session,
+                                                        const WriteRequest& request,
+                                                        const OldCertificate& old);
+
+/// Steps 1-4.
+CardResult<WrittenCertificate> write_on_card(devices::TokenSession& session, const WriteRequest& request,
+                                             const x509::Certificate& cert);
+
+/// A failure of cert.write that did not come from the steps (the job never ran, or the
+/// deadline answered first) with what the card holds: "unknown" when the write may be on the
+/// card (it was running, or the work failed unexpectedly), else "old".
+Failure with_write_state(Failure failure);
 
 }  // namespace eport::cardops
