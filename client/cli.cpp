@@ -66,7 +66,10 @@ void add_admin_subcommands(CLI::App& app, Lang lang, Options& o) {
 void add_other_subcommands(CLI::App& app, Lang lang, Options& o) {
   auto T = [lang](const char* key) { return tr(lang, key); };
   app.add_subcommand("watch", T("cli.watch"))->footer(T("cli.watch.examples"));
-  app.add_subcommand("doctor", T("cli.doctor"))->footer(T("cli.doctor.examples"));
+  auto* doctor = app.add_subcommand("doctor", T("cli.doctor"));
+  doctor->add_option("--bundle", o.bundle, T("cli.opt.bundle"));
+  doctor->add_option("--lines", o.bundle_lines, T("cli.opt.bundle_lines"))->check(CLI::Range(1, 10000));
+  doctor->footer(T("cli.doctor.examples"));
   auto* audit = app.add_subcommand("audit", T("cli.audit"));
   audit->add_option("-n,--limit", o.audit_limit, T("cli.opt.limit"))->check(CLI::PositiveNumber);
   audit->footer(T("cli.audit.examples"));

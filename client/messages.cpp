@@ -6,7 +6,7 @@ namespace eport::client {
 const std::map<std::string_view, MessageEntry>& message_catalogue() {
   static const std::map<std::string_view, MessageEntry> catalogue = [] {
     std::map<std::string_view, MessageEntry> m;
-    for (const auto* part : {&output_messages(), &doctor_messages(), &cli_messages()})
+    for (const auto* part : {&output_messages(), &doctor_messages(), &cli_messages(), &bundle_messages()})
       for (const auto& e : *part) m.emplace(e.key, e);
     return m;
   }();

@@ -13,5 +13,7 @@ const std::vector<MessageEntry>& output_messages();
 const std::vector<MessageEntry>& doctor_messages();
 /// Texts of --help.
 const std::vector<MessageEntry>& cli_messages();
+/// Texts of doctor --bundle.
+const std::vector<MessageEntry>& bundle_messages();
 
 }  // namespace eport::client

@@ -85,8 +85,11 @@ const std::vector<MessageEntry>& cli_messages() {
        "示例：\n  eportctl watch\n  eportctl watch --json | jq .topic"},
       {"cli.doctor", "Check this computer's set-up and say what to do about each problem",
        "检查本机环境，并对每个问题给出处理方法"},
-      {"cli.doctor.examples", "Examples:\n  eportctl doctor\n  eportctl doctor --json",
-       "示例：\n  eportctl doctor\n  eportctl doctor --json"},
+      {"cli.doctor.examples",
+       "Examples:\n  eportctl doctor\n  eportctl doctor --json\n  eportctl doctor --bundle "
+       "/tmp/eportd-bundle.tar.gz",
+       "示例：\n  eportctl doctor\n  eportctl doctor --json\n  eportctl doctor --bundle "
+       "/tmp/eportd-bundle.tar.gz"},
       {"cli.audit", "Show the last records of eportd's audit log (admin)",
        "显示 eportd 审计日志的最近记录（需管理员权限）"},
       {"cli.audit.examples", "Example:\n  eportctl audit -n 50", "示例：\n  eportctl audit -n 50"},

@@ -26,6 +26,8 @@ struct Options {
   bool force = false;               ///< renew --force: accept a certificate not valid now
   std::string management_key_file;  ///< renew --management-key-file: hex key in a file, never an argument
   int audit_limit = 20;             ///< audit -n
+  std::string bundle;               ///< doctor --bundle FILE: write a support bundle there
+  int bundle_lines = 200;           ///< doctor --lines: log lines and audit records in the bundle
   std::string method;               ///< call METHOD
   std::string params;               ///< call [JSON]
 };

@@ -32,6 +32,7 @@
 #include "ipc/dispatcher.hpp"
 #include "ipc/server.hpp"
 #include "methods/registry.hpp"
+#include "metrics/metrics_service.hpp"
 #include "service/log_target.hpp"
 #include "service/notifier.hpp"
 #include "service/reload.hpp"
@@ -182,6 +183,14 @@ void setup_logging(bool background) {
   spdlog::set_default_logger(logger);
 }
 
+/// Where setup_logging() sent the log, for diag.report's `log` ("journal", "stderr", "syslog").
+std::string log_target_name(bool background) {
+  if (background) return "syslog";
+  return service::choose_log_target(service::detect_log_environment()) == service::LogTarget::journal
+             ? "journal"
+             : "stderr";
+}
+
 void make_state_dir(const std::string& dir) {
   std::error_code error;
   std::filesystem::create_directories(dir, error);
@@ -211,15 +220,28 @@ ipc::ServerOptions server_options(const config::Config& config, std::optional<in
   options.socket_mode = config.socket_mode;
   options.socket_group = config.socket_group;
   options.max_clients = config.limits.max_clients;
+  options.max_clients_per_uid = config.limits.max_clients_per_uid;
   options.limits.max_message_bytes = config.limits.max_message_bytes;
   options.limits.idle_timeout = std::chrono::seconds(config.limits.idle_timeout_s);
+  options.limits.max_in_flight = config.limits.max_in_flight;
+  options.limits.write_stall_timeout = std::chrono::seconds(config.limits.write_stall_timeout_s);
   options.inherited_fd = inherited_fd.value_or(-1);
   return options;
 }
 
+/// audit.* as the audit log takes it.
+audit::AuditPolicy audit_policy(const config::Config& config) {
+  audit::AuditPolicy policy;
+  policy.max_bytes = config.audit.max_bytes;
+  policy.keep = config.audit.keep;
+  policy.refusal_window = std::chrono::seconds(config.audit.refusal_window_s);
+  return policy;
+}
+
 /// SIGHUP: re-read the config, take over what can change while running, log the rest.
 void reload(const Options& options, config::SharedConfig& shared, ipc::Dispatcher& dispatcher,
-            ipc::Server& server, events::EventBus& bus, const service::Notifier& notifier) {
+            ipc::Server& server, events::EventBus& bus, const service::Notifier& notifier,
+            methods::ServiceContext& context) {
   notifier.reloading();
   const auto running = shared.get();
   auto result = service::reload_config(
@@ -240,6 +262,8 @@ void reload(const Options& options, config::SharedConfig& shared, ipc::Dispatche
     dispatcher.set_policy(ipc::AccessPolicy(ipc::resolve_group_ids(result.plan->next.admin_groups)));
     server.set_limits(server_options(result.plan->next, std::nullopt));
     bus.set_queue_capacity(result.plan->next.limits.event_queue_size);
+    context.background.set_capacity(result.plan->next.limits.background_queue_size);
+    context.audit.set_policy(audit_policy(result.plan->next));
     shared.set(std::move(result.plan->next));
   }
   notifier.ready("serving " + server.socket_path());
@@ -263,6 +287,7 @@ void detach_views(methods::ServiceContext& context) {
   context.tokens_view = nullptr;
   context.pcsc_view = nullptr;
   context.usb_view = nullptr;
+  context.metrics_view = nullptr;
 }
 
 /// Watchdog pings, SIGHUP reload and STOPPING=1 for systemd (all harmless without it).
@@ -285,8 +310,10 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
 
   config::SharedConfig shared(std::move(loaded));
   const auto config = shared.get();
-  audit::AuditLog audit_log(config->state_dir + "/audit.log");
+  audit::AuditLog audit_log(config->state_dir + "/audit.log", audit_policy(*config));
   events::EventBus bus(config->limits.event_queue_size);
+  metrics::MetricsService metrics_service(bus, config->metrics,
+                                          methods::daemon_version());  // sees every event from now on
   methods::PcscProbe pcsc(config->pcsc_enabled);
   pcsc.refresh();
   if (config->pcsc_enabled && pcsc.state() != "up") spdlog::warn("{}", pcsc.detail());
@@ -295,11 +322,16 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   auto loaded_drivers =
       drivers::load_drivers(config->plugin_dir, driver_specs(*config), drivers::LoadMode::Full);
 
-  methods::BackgroundTasks background;
+  methods::BackgroundTasks background(config->limits.background_queue_size);
   methods::ServiceContext context{
       shared,     bus,  audit_log,
       background, pcsc, inherited_fd ? service::unix_socket_path(*inherited_fd) : config->socket};
   record_drivers(context, loaded_drivers);
+  context.log_target = log_target_name(ready_fd >= 0);
+  context.metrics_view = [&metrics_service] { return metrics_service.status(); };
+  std::vector<std::string> driver_names;
+  for (const auto& driver : context.drivers) driver_names.push_back(driver.name);
+  metrics_service.set_drivers(driver_names);
 
   // Cards: the PC/SC watcher, token registry and workers, and the methods that touch cards.
   std::vector<drivers::Driver*> card_drivers;
@@ -324,23 +356,27 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   ipc::MethodTable table;
   methods::register_core_methods(table, context);
   cards->register_methods(table);
+  metrics_service.register_methods(table);
   ipc::Dispatcher dispatcher(table, ipc::AccessPolicy(ipc::resolve_group_ids(config->admin_groups)),
                              methods::make_audit_hook(context));
+  metrics_service.observe_calls(dispatcher);
 
   auto options_for_server = server_options(*config, inherited_fd);
   options_for_server.socket_path = context.socket_path;  // the handed-over socket's own path
   ipc::Server server(options_for_server, dispatcher, bus);
   server.listen();
+  metrics_service.start();
   cards->start();
   service::Notifier notifier;
   connect_service_manager(server, notifier,
-                          [&] { reload(options, shared, dispatcher, server, bus, notifier); });
+                          [&] { reload(options, shared, dispatcher, server, bus, notifier, context); });
 
   spdlog::info("eportd {} ready on {} ({} method(s), {} driver(s))", methods::daemon_version(),
                context.socket_path, table.size(), context.drivers.size());
   notifier.ready("serving " + context.socket_path);
   report_ready(ready_fd);
   server.run();
+  metrics_service.stop();  // the file says eportd_up 0 from now on
   // Background jobs may still read the card side (daemon.info): finish them first; then stop
   // the card workers while the server still exists, as they may answer waiting requests. A job
   // running on a card ends first (its outcome is audited); everything it uses stays alive until
@@ -350,12 +386,17 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   usb_watcher.stop();
   if (!cards->stop(kWorkerGrace)) {
     // A card that never answers keeps its worker in the reader driver: nothing it uses may be
-    // destroyed, so leave without running destructors (every audit record is already fsync'ed).
+    // destroyed, so leave without running destructors — after the queued audit records are on
+    // disk (the attempt records already are: they are written before the first APDU).
     spdlog::error("a card did not answer within {} s of the stop; exiting without waiting for it",
                   std::chrono::duration_cast<std::chrono::seconds>(kWorkerGrace).count());
+    audit_log.stop();
     std::_Exit(0);
   }
   cards.reset();
+  // Queued audit records (and refusal counts) reach the disk while the answers they hold can
+  // still be posted to the I/O loop.
+  audit_log.stop();
   spdlog::info("eportd stopped");
   return 0;
 }

@@ -27,9 +27,9 @@ _eportctl() {
     case $prev in
         --socket) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --lang) COMPREPLY=($(compgen -W "en zh" -- "$cur")); return ;;
-        --cert) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --cert|--bundle) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --slot) COMPREPLY=($(compgen -W "9a 9c 9d 9e" -- "$cur")); return ;;
-        --warn-days|-n|--limit) return ;;
+        --warn-days|-n|--limit|--lines) return ;;
     esac
 
     if [[ -z $cmd ]]; then
@@ -43,10 +43,11 @@ _eportctl() {
         unlock) opts="--puk-stdin" ;;
         renew) opts="--slot --cert --reset-pin --yes --force --puk-stdin" ;;
         change-pin) opts="--stdin" ;;
+        doctor) opts="--bundle --lines" ;;
         audit) opts="-n --limit" ;;
         call)
             if [[ $cur != -* ]]; then
-                COMPREPLY=($(compgen -W "session.hello daemon.info readers.list tokens.list token.status cert.read cert.check pin.reset pin.change cert.write events.subscribe drivers.list diag.report audit.tail guidance.get" -- "$cur"))
+                COMPREPLY=($(compgen -W "session.hello daemon.info readers.list tokens.list token.status cert.read cert.check pin.reset pin.change cert.write events.subscribe drivers.list diag.report audit.tail guidance.get metrics.get" -- "$cur"))
                 return
             fi ;;
     esac

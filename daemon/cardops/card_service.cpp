@@ -7,6 +7,7 @@
 namespace eport::cardops {
 
 void RegistryEvents::on_pcsc_state(bool up, const std::string& detail) {
+  service_.events.publish_internal("pcsc.state", {{"up", up}});  // metrics
   if (up) spdlog::info("pcscd is reachable");
   else spdlog::warn("pcscd is not reachable: {}", detail);
 }
@@ -38,6 +39,8 @@ void RegistryEvents::on_token_added(const devices::Token& token) {
     auto report =
         summarise_certificates(read, context->now_unix(), context->service.config.get()->expiry_warn_days);
     context->expiry.observe(id, report.summaries);
+    context->service.events.publish_internal("token.read",
+                                             {{"token", id}, {"certificates", certificates_json(report)}});
   };
   context_->registry.submit(id, std::move(job));
 }

@@ -117,6 +117,8 @@ void cert_write(CardContext& context, const ipc::Request& request, const ipc::Re
                            : x509::CertificateSummary{};
         result.slot = write->slot;
         result.label = context.labels.label(write->token, write->slot);
+        context.service.events.publish_internal("cert.written",
+                                                {{"token", write->token}, {"certificate", result.to_json()}});
         reply.result(
             {{"certificate", result.to_json()},
              {"verified", true},

@@ -56,6 +56,11 @@ void token_status(CardContext& context, const ipc::Request& request, const ipc::
         const auto report = summarise_certificates(*reading, context.now_unix(),
                                                    context.service.config.get()->expiry_warn_days);
         context.expiry.observe(id, report.summaries);
+        context.service.events.publish_internal(
+            "token.read", {{"token", id},
+                           {"pin", reading->pin ? pin_state_json(*reading->pin) : unknown_pin_state_json()},
+                           {"puk", reading->puk ? pin_state_json(*reading->puk) : nlohmann::json(nullptr)},
+                           {"certificates", certificates_json(report)}});
         reply.result({{"token", token ? token->to_json() : nlohmann::json(nullptr)},
                       {"pin", reading->pin ? pin_state_json(*reading->pin) : unknown_pin_state_json()},
                       {"puk", puk_state(context, id, reading->puk)},
@@ -97,6 +102,8 @@ void cert_read(CardContext& context, const ipc::Request& request, const ipc::Rep
                                        context.service.config.get()->expiry_warn_days);
         summary.slot = slot;
         summary.label = context.labels.label(id, slot);
+        context.service.events.publish_internal("cert.read",
+                                                {{"token", id}, {"certificate", summary.to_json()}});
         reply.result({{"certificate", summary.to_json()},
                       {"pem", parsed.certificate->pem()},
                       {"der_base64", parsed.certificate->der_base64()}});
@@ -120,6 +127,8 @@ void answer_check(CardContext& context, const ipc::Reply& reply, const std::vect
       if (warn_days == context.service.config.get()->expiry_warn_days)
         context.expiry.observe(ids[i], reports[i].summaries);
       entry["certificates"] = certificates_json(reports[i]);
+      context.service.events.publish_internal("token.read",
+                                              {{"token", ids[i]}, {"certificates", entry["certificates"]}});
       entry["unreadable"] = reports[i].unreadable;
     }
     entries.push_back(std::move(entry));

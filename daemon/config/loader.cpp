@@ -18,9 +18,9 @@ namespace eport::config {
 
 namespace {
 
-const std::vector<std::string> kTopKeys{"socket",  "socket_mode", "socket_group", "state_dir", "plugin_dir",
-                                        "drivers", "pcsc",        "usb",          "pin",       "expiry",
-                                        "access",  "limits",      "log",          "guidance"};
+const std::vector<std::string> kTopKeys{
+    "socket", "socket_mode", "socket_group", "state_dir", "plugin_dir", "drivers",  "pcsc",    "usb",
+    "pin",    "expiry",      "access",       "limits",    "log",        "guidance", "metrics", "audit"};
 
 const std::vector<std::string> kAllKeys{"socket",
                                         "socket_mode",
@@ -41,10 +41,29 @@ const std::vector<std::string> kAllKeys{"socket",
                                         "limits.idle_timeout_s",
                                         "limits.event_queue_size",
                                         "limits.card_timeout_s",
+                                        "limits.max_clients_per_uid",
+                                        "limits.max_in_flight",
+                                        "limits.write_stall_timeout_s",
+                                        "limits.background_queue_size",
+                                        "audit.max_bytes",
+                                        "audit.keep",
+                                        "audit.refusal_window_s",
                                         "log.level",
                                         "guidance.sites",
                                         "guidance.bring",
-                                        "guidance.contact"};
+                                        "guidance.contact",
+                                        "metrics.textfile",
+                                        "metrics.refresh_s"};
+
+/// True when every string in `value` (keys included) is valid UTF-8.
+bool valid_utf8(const nlohmann::json& value) {
+  try {
+    (void)value.dump();
+    return true;
+  } catch (const nlohmann::json::type_error&) {
+    return false;
+  }
+}
 
 /// Walks the top-level map and fills a Config.
 class Loader {
@@ -78,10 +97,15 @@ class Loader {
     else if (name == "access") section(field, {"admin_groups"}, [&](auto& f) { admin_groups(f, c); });
     else if (name == "limits")
       section(field,
-              {"max_clients", "max_message_bytes", "idle_timeout_s", "event_queue_size", "card_timeout_s"},
+              {"max_clients", "max_message_bytes", "idle_timeout_s", "event_queue_size", "card_timeout_s",
+               "max_clients_per_uid", "max_in_flight", "write_stall_timeout_s", "background_queue_size"},
               [&](auto& f) { limits(f, c.limits); });
+    else if (name == "audit")
+      section(field, {"max_bytes", "keep", "refusal_window_s"}, [&](auto& f) { audit(f, c.audit); });
     else if (name == "log") section(field, {"level"}, [&](auto& f) { log_level(f, c); });
     else if (name == "guidance") c.guidance = read_guidance(r_, field, c.guidance);
+    else if (name == "metrics")
+      section(field, {"textfile", "refresh_s"}, [&](auto& f) { metrics(f, c.metrics); });
   }
 
   template <typename Body>
@@ -154,6 +178,13 @@ class Loader {
             continue;
           }
           if (node.IsMap()) spec.options = r_.to_json(node);
+          if (!valid_utf8(spec.options)) {
+            // The options are handed to the plug-in as JSON text, which must be UTF-8 (found by
+            // tests/fuzz/fuzz_config.cpp: eportd failed to start with a JSON exception instead).
+            r_.fail(options->second.line, options->second.key,
+                    "is not valid UTF-8 text; save the file as UTF-8");
+            continue;
+          }
         }
       }
       static const std::regex name_re("[a-z0-9][a-z0-9_-]{0,63}");
@@ -228,6 +259,39 @@ class Loader {
     number("idle_timeout_s", 0, 7 * 24 * 3600, l.idle_timeout_s);
     number("event_queue_size", 1, 1000000, l.event_queue_size);
     number("card_timeout_s", 1, 3600, l.card_timeout_s);
+    number("max_clients_per_uid", 1, 65536, l.max_clients_per_uid);
+    number("max_in_flight", 1, 1024, l.max_in_flight);
+    number("write_stall_timeout_s", 1, 3600, l.write_stall_timeout_s);
+    number("background_queue_size", 1, 100000, l.background_queue_size);
+  }
+
+  void audit(const std::map<std::string, Field>& fields, AuditSettings& a) {
+    auto number = [&](const char* name, std::int64_t min, std::int64_t max, auto& out) {
+      auto it = fields.find(name);
+      if (it == fields.end()) return;
+      if (auto value = r_.integer(it->second, min, max))
+        out = static_cast<std::remove_reference_t<decltype(out)>>(*value);
+    };
+    number("max_bytes", 0, std::int64_t(1) << 40, a.max_bytes);
+    number("keep", 0, 1000, a.keep);
+    number("refusal_window_s", 1, 86400, a.refusal_window_s);
+  }
+
+  void metrics(const std::map<std::string, Field>& fields, Metrics& m) {
+    if (auto it = fields.find("textfile"); it != fields.end()) {
+      if (auto value = r_.string(it->second); value && value->empty()) {
+        m.textfile.clear();  // "" = no file, as when the key is left out
+      } else if (value) {
+        path(it->second, m.textfile, false);
+        if (m.textfile.size() < 6 || m.textfile.compare(m.textfile.size() - 5, 5, ".prom") != 0)
+          r_.fail(it->second.line, it->second.key,
+                  "'" + *value +
+                      "' does not end in .prom; node_exporter's textfile collector reads only *.prom files "
+                      "(e.g. /var/lib/prometheus/node-exporter/eportd.prom)");
+      }
+    }
+    if (auto it = fields.find("refresh_s"); it != fields.end())
+      if (auto value = r_.integer(it->second, 0, 86400)) m.refresh_s = static_cast<std::uint32_t>(*value);
   }
 
   void log_level(const std::map<std::string, Field>& fields, Config& c) {

@@ -1,6 +1,10 @@
 // Checks of the configuration against this machine. Problems here are warnings, not errors:
 // a package may create the groups after the config was written.
 #include <grp.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <vector>
 
@@ -35,6 +39,17 @@ void add_system_warnings(Config& config) {
     config.warnings.push_back("socket_mode " + format_mode(config.socket_mode) +
                               " lets every local user connect; use \"0660\" with socket_group to "
                               "limit who may talk to eportd.");
+  }
+  if (!config.metrics.textfile.empty()) {
+    const auto slash = config.metrics.textfile.rfind('/');
+    const std::string dir = slash == std::string::npos ? "."
+                            : slash == 0               ? "/"
+                                                       : config.metrics.textfile.substr(0, slash);
+    if (::access(dir.c_str(), W_OK | X_OK) != 0)
+      config.warnings.push_back("metrics.textfile: eportd cannot write in " + dir + " (" +
+                                std::strerror(errno) +
+                                "), so node_exporter gets no eportd metrics; create the directory and "
+                                "let eportd's user write there (docs/monitoring.md).");
   }
 }
 

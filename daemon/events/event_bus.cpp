@@ -11,6 +11,11 @@ const std::vector<std::string>& known_topics() {
   return topics;
 }
 
+const std::vector<std::string>& internal_topics() {
+  static const std::vector<std::string> topics{"token.read", "cert.read", "cert.written", "pcsc.state"};
+  return topics;
+}
+
 std::string format_utc(std::chrono::system_clock::time_point time) {
   const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
   std::tm utc{};
@@ -23,14 +28,17 @@ std::string format_utc(std::chrono::system_clock::time_point time) {
 Subscription::Subscription(std::set<std::string> topics, std::size_t capacity, Wake wake)
     : topics_(std::move(topics)), capacity_(capacity), wake_(std::move(wake)) {}
 
-void Subscription::offer(const std::string& topic, const nlohmann::json& notification) {
+bool Subscription::offer(const std::string& topic, const nlohmann::json& notification) {
+  bool dropped = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!topics_.empty() && !topics_.count(topic)) return;
-    if (queue_.size() >= capacity_) ++dropped_;
+    if (!topics_.empty() && !topics_.count(topic)) return false;
+    dropped = queue_.size() >= capacity_;
+    if (dropped) ++dropped_;
     else queue_.push_back(notification);
   }
   if (wake_) wake_();
+  return dropped;
 }
 
 std::vector<nlohmann::json> Subscription::drain(std::size_t max) {
@@ -73,11 +81,40 @@ EventBus::EventBus(std::size_t queue_capacity, WallClock clock)
   if (!clock_) clock_ = [] { return std::chrono::system_clock::now(); };
 }
 
-void EventBus::publish(const std::string& topic, nlohmann::json params) {
+nlohmann::json EventBus::stamp(const std::string& topic, nlohmann::json params) const {
   if (!params.is_object()) params = nlohmann::json::object();
   params["topic"] = topic;
   params["time"] = format_utc(clock_());
-  const nlohmann::json notification{{"jsonrpc", "2.0"}, {"method", "event"}, {"params", std::move(params)}};
+  return params;
+}
+
+std::vector<std::shared_ptr<EventObserver>> EventBus::live_observers() {
+  std::vector<std::shared_ptr<EventObserver>> live;
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto keep = observers_.begin();
+  for (auto& weak : observers_) {
+    if (auto observer = weak.lock()) {
+      live.push_back(std::move(observer));
+      *keep++ = weak;
+    }
+  }
+  observers_.erase(keep, observers_.end());
+  return live;
+}
+
+void EventBus::publish_internal(const std::string& topic, nlohmann::json params) {
+  const auto stamped = stamp(topic, std::move(params));
+  for (auto& observer : live_observers()) observer->on_event(topic, stamped);
+}
+
+void EventBus::observe(std::shared_ptr<EventObserver> observer) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  observers_.push_back(observer);
+}
+
+void EventBus::publish(const std::string& topic, nlohmann::json params) {
+  const nlohmann::json notification{
+      {"jsonrpc", "2.0"}, {"method", "event"}, {"params", stamp(topic, std::move(params))}};
   std::vector<std::shared_ptr<Subscription>> live;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -91,7 +128,12 @@ void EventBus::publish(const std::string& topic, nlohmann::json params) {
     subscribers_.erase(keep, subscribers_.end());
   }
   // Offer outside the bus lock: a subscriber's wake may take its own locks.
-  for (auto& sub : live) sub->offer(topic, notification);
+  std::uint64_t dropped = 0;
+  for (auto& sub : live) dropped += sub->offer(topic, notification) ? 1 : 0;
+  for (auto& observer : live_observers()) {
+    observer->on_event(topic, notification["params"]);
+    if (dropped > 0) observer->on_dropped(dropped);
+  }
 }
 
 std::shared_ptr<Subscription> EventBus::subscribe(std::set<std::string> topics, Subscription::Wake wake) {

@@ -21,6 +21,12 @@ namespace eport::events {
 /// Topics the daemon publishes (PROTOCOL.md "Events").
 const std::vector<std::string>& known_topics();
 
+/// Internal facts published with EventBus::publish_internal(): seen by observers (metrics),
+/// never sent to clients. "token.read" {token (id or Token), pin?, puk?, certificates} after a
+/// card's certificates (and, for token.status, PIN and PUK) were read; "cert.read" and
+/// "cert.written" {token, certificate} for one slot; "pcsc.state" {up} when pcscd comes or goes.
+const std::vector<std::string>& internal_topics();
+
 /// Wall clock used for the `time` field; injectable for tests.
 using WallClock = std::function<std::chrono::system_clock::time_point()>;
 
@@ -28,6 +34,18 @@ using WallClock = std::function<std::chrono::system_clock::time_point()>;
 std::string format_utc(std::chrono::system_clock::time_point time);
 
 class EventBus;
+
+/// An in-process listener (metrics): sees every event and internal fact as it is published,
+/// on the publishing thread, and the events dropped for slow subscribers. Must be cheap and
+/// thread-safe; it must not publish from inside these calls.
+class EventObserver {
+ public:
+  virtual ~EventObserver() = default;
+  /// A published event or internal fact; `params` as published (plus `topic` and `time`).
+  virtual void on_event(const std::string& topic, const nlohmann::json& params) = 0;
+  /// `count` events of one publish were dropped for subscribers whose queues were full.
+  virtual void on_dropped(std::uint64_t count) = 0;
+};
 
 /// One subscriber's queue. Owned by the subscriber (a connection); the bus keeps a weak
 /// reference, so dropping the last shared_ptr unsubscribes.
@@ -54,7 +72,8 @@ class Subscription {
 
  private:
   friend class EventBus;
-  void offer(const std::string& topic, const nlohmann::json& notification);
+  /// Queues (or counts as dropped) one event; true when it was dropped.
+  bool offer(const std::string& topic, const nlohmann::json& notification);
 
   mutable std::mutex mutex_;
   std::set<std::string> topics_;
@@ -73,6 +92,12 @@ class EventBus {
   /// Queues `event` with `params` (plus `topic` and `time`) for every interested subscriber.
   void publish(const std::string& topic, nlohmann::json params = nlohmann::json::object());
 
+  /// Tells observers only (never subscribers) an internal fact; see internal_topics().
+  void publish_internal(const std::string& topic, nlohmann::json params);
+
+  /// Adds an observer; the bus keeps a weak reference, so dropping the last shared_ptr removes it.
+  void observe(std::shared_ptr<EventObserver> observer);
+
   /// A new subscription for `topics` (empty = all).
   std::shared_ptr<Subscription> subscribe(std::set<std::string> topics, Subscription::Wake wake);
 
@@ -86,6 +111,10 @@ class EventBus {
   WallClock clock_;
   mutable std::mutex mutex_;
   std::vector<std::weak_ptr<Subscription>> subscribers_;
+  std::vector<std::weak_ptr<EventObserver>> observers_;
+
+  nlohmann::json stamp(const std::string& topic, nlohmann::json params) const;
+  std::vector<std::shared_ptr<EventObserver>> live_observers();
 };
 
 }  // namespace eport::events

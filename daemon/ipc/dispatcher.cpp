@@ -1,9 +1,8 @@
 #include "ipc/dispatcher.hpp"
 
-#include <string.h>  // explicit_bzero
-
 #include "ipc/error_codes.hpp"
 #include "ipc/json_message.hpp"
+#include "ipc/secure_wipe.hpp"
 
 namespace eport::ipc {
 
@@ -32,9 +31,7 @@ std::string envelope_problem(const nlohmann::json& message) {
 
 void wipe_strings(nlohmann::json& value) {
   if (value.is_string()) {
-    auto& text = value.get_ref<std::string&>();
-    if (!text.empty()) explicit_bzero(text.data(), text.size());
-    text.clear();
+    secure_clear(value.get_ref<std::string&>());
   } else if (value.is_structured()) {
     for (auto& item : value) wipe_strings(item);
   }
@@ -115,6 +112,11 @@ void Dispatcher::dispatch_value(nlohmann::json message, const CallerContext& cal
 }
 
 void Dispatcher::run(const MethodSpec& spec, Request request, Reply::Sink sink) const {
+  if (call_hook_)
+    sink = [hook = call_hook_, method = spec.name, inner = std::move(sink)](nlohmann::json response) {
+      hook(method, response);
+      inner(std::move(response));
+    };
   if (spec.audited && audit_) {
     // The hook gets only what a record is built from — never the params (PIN, PUK, key).
     Request audited{request.id,   request.method, nlohmann::json::object(),
@@ -122,8 +124,8 @@ void Dispatcher::run(const MethodSpec& spec, Request request, Reply::Sink sink) 
     if (auto token = request.params.find("token"); token != request.params.end() && token->is_string())
       audited.params["token"] = *token;
     sink = [audit = audit_, audited = std::move(audited), inner = std::move(sink)](nlohmann::json response) {
-      audit(audited, response);
-      inner(std::move(response));
+      auto held = std::make_shared<nlohmann::json>(std::move(response));
+      audit(audited, *held, [inner, held] { inner(std::move(*held)); });
     };
   }
   // Handlers copy what they keep (and wipe their secrets); what the parser made is wiped here.

@@ -20,8 +20,14 @@ struct CallerContext {
   std::shared_ptr<ClientSession> session;  ///< the connection itself (may be null in tests)
 };
 
-/// Called once per audited call with the request and the response it got (before it is sent).
-using AuditHook = std::function<void(const Request& request, const nlohmann::json& response)>;
+/// Called once per audited call with the request and the response it got. It must not block:
+/// it stores the record (off the calling thread) and calls `send()` once, from any thread, when
+/// the record is on disk (or failed to be), so that an answer never overtakes its audit record.
+using AuditHook =
+    std::function<void(const Request& request, const nlohmann::json& response, std::function<void()> send)>;
+
+/// Called once per answered call of a registered method with its response (metrics).
+using CallHook = std::function<void(const std::string& method, const nlohmann::json& response)>;
 
 /// Overwrites every string inside `value` (params that may hold a PIN, PUK or key) before the
 /// memory is freed.
@@ -48,6 +54,8 @@ class Dispatcher {
   const AccessPolicy& policy() const { return policy_; }
   /// Replaces the role policy (config reload). Call on the I/O thread, like dispatch().
   void set_policy(AccessPolicy policy) { policy_ = std::move(policy); }
+  /// Sets the call hook (before serving; null = none).
+  void set_call_hook(CallHook hook) { call_hook_ = std::move(hook); }
 
  private:
   void dispatch_line(std::string_view line, const CallerContext& caller, const Reply::Sink& sink) const;
@@ -56,6 +64,7 @@ class Dispatcher {
   const MethodTable& table_;
   AccessPolicy policy_;
   AuditHook audit_;
+  CallHook call_hook_;
 };
 
 }  // namespace eport::ipc

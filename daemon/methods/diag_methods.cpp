@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "methods/registry.hpp"
 
@@ -80,6 +81,19 @@ json drivers_section(const ServiceContext& context, const config::Config& config
   return {{"plugin_dir", config.plugin_dir}, {"loaded", loaded}, {"failed", failed}};
 }
 
+/// Where eportd logs, so that a support bundle can fetch the last lines: the target, and for
+/// stderr the file it goes to (null for a terminal or a pipe).
+json log_section(const ServiceContext& context) {
+  json section{{"target", context.log_target}, {"identifier", "eportd"}, {"file", nullptr}};
+  if (context.log_target != "stderr") return section;
+  std::error_code error;
+  const auto target = std::filesystem::read_symlink("/proc/self/fd/2", error);
+  struct stat info {};
+  if (!error && target.is_absolute() && ::stat(target.c_str(), &info) == 0 && S_ISREG(info.st_mode))
+    section["file"] = target.string();
+  return section;
+}
+
 }  // namespace
 
 json build_diag_report(const ServiceContext& context) {
@@ -105,11 +119,21 @@ json build_diag_report(const ServiceContext& context) {
   report["config"] = {{"file", config->source}, {"warnings", warnings}};
   for (const auto& warning : warnings) problems.push_back(warning);
   report["socket"] = socket_section(context, *config, problems);
+  report["events"] = {{"subscribers", context.events.subscribers()}};
+  report["background"] = {{"queued", context.background.queued()}};
   report["audit"] = {{"path", context.audit.path()},
                      {"writable", ::access(context.audit.path().c_str(), W_OK) == 0}};
   if (!report["audit"]["writable"].get<bool>())
     problems.push_back("the audit log " + context.audit.path() +
                        " is not writable; privileged calls will fail to be recorded");
+  report["log"] = log_section(context);
+  if (context.metrics_view) {
+    report["metrics"] = context.metrics_view();
+    if (report["metrics"].value("error", json()).is_string())
+      problems.push_back(
+          "the metrics file cannot be written: " + report["metrics"]["error"].get<std::string>() +
+          "; let eportd's user write in that directory (docs/monitoring.md)");
+  }
   report["problems"] = problems;
   report["ok"] = problems.empty();
   return report;
@@ -118,7 +142,8 @@ json build_diag_report(const ServiceContext& context) {
 void register_diag_methods(ipc::MethodTable& table, ServiceContext& context) {
   table.add({"diag.report", ipc::Role::all,
              [&context](const ipc::Request&, ipc::Reply reply) {
-               context.background.post([&context, reply] { reply.result(build_diag_report(context)); });
+               context.background.post_or_busy(
+                   reply, [&context, reply] { reply.result(build_diag_report(context)); });
              },
              false, "a structured health report"});
 }

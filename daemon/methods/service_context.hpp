@@ -64,6 +64,10 @@ struct ServiceContext {
   /// diag.report's `usb` section given readers.list's list (null when PC/SC is not up); set by
   /// main() from the USB watcher. Unset = only `{enabled}` from the configuration.
   std::function<nlohmann::json(const nlohmann::json& readers)> usb_view;
+  /// diag.report's `metrics` section (the textfile writer's status); unset = not shown.
+  std::function<nlohmann::json()> metrics_view;
+  /// Where eportd logs: "journal", "stderr" or "syslog" (diag.report's `log`, eportctl's bundle).
+  std::string log_target = "stderr";
 };
 
 /// readers_view() or an empty list.

@@ -20,7 +20,7 @@ struct ReloadPlan {
   /// One line per applied change, e.g. "log_level: info -> debug".
   std::vector<std::string> applied;
   /// One line per change that only a restart applies (socket, socket_mode, socket_group,
-  /// state_dir, plugin_dir, drivers, pcsc, usb); these keep their running values.
+  /// state_dir, plugin_dir, drivers, pcsc, usb, metrics); these keep their running values.
   std::vector<std::string> needs_restart;
 };
 

@@ -31,6 +31,8 @@ def expected_files():
         "./usr/share/doc/eportd/copyright",
         "./usr/share/doc/eportd/changelog.gz",
         "./usr/share/doc/eportd/install.md",
+        "./usr/share/doc/eportd/monitoring.md",
+        "./usr/share/eportd/prometheus/eportd.rules.yml",
     }
 
 
@@ -78,7 +80,7 @@ def test_control_names_the_package_version_and_dependencies(deb):
     assert fields["Package"] == "eportd"
     assert fields["Version"] == project_version()
     depends = [d.strip().split(" ")[0] for d in fields["Depends"].split(",")]
-    for library in ("pcscd", "systemd", "libc6", "libpcsclite1", "libssl3", "libstdc++6"):
+    for library in ("pcscd", "systemd", "libc6", "libpcsclite1", "libssl3", "libstdc++6", "libarchive13"):
         assert library in depends, f"{library} missing from Depends: {fields['Depends']}"
     assert fields["Section"] == "admin"
 

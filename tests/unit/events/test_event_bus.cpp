@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -104,4 +105,63 @@ TEST_CASE("a new queue capacity applies to later subscriptions", "[events]") {
   for (int i = 0; i < 10; ++i) bus.publish("usb.attached");
   CHECK(before->queued() == 2);
   CHECK(after->queued() == 5);
+}
+
+namespace {
+/// Records what an observer is told.
+struct RecordingObserver : EventObserver {
+  std::vector<std::pair<std::string, nlohmann::json>> events;
+  std::uint64_t dropped = 0;
+  void on_event(const std::string& topic, const nlohmann::json& params) override {
+    events.emplace_back(topic, params);
+  }
+  void on_dropped(std::uint64_t count) override { dropped += count; }
+};
+}  // namespace
+
+TEST_CASE("an observer sees every published event with its params", "[events][observer]") {
+  EventBus bus(10, fixed_time);
+  auto observer = std::make_shared<RecordingObserver>();
+  bus.observe(observer);
+  bus.publish("token.removed", {{"token", "piv:1"}});
+  REQUIRE(observer->events.size() == 1);
+  CHECK(observer->events[0].first == "token.removed");
+  CHECK(observer->events[0].second["token"] == "piv:1");
+  CHECK(observer->events[0].second["time"] == "2027-01-01T00:00:00Z");
+}
+
+TEST_CASE("an internal fact reaches observers but never a subscriber", "[events][observer]") {
+  EventBus bus(10);
+  auto observer = std::make_shared<RecordingObserver>();
+  bus.observe(observer);
+  auto everything = bus.subscribe({}, nullptr);
+  bus.publish_internal("token.read", {{"token", "piv:1"}, {"certificates", nlohmann::json::array()}});
+  CHECK(everything->drain(100).empty());
+  REQUIRE(observer->events.size() == 1);
+  CHECK(observer->events[0].first == "token.read");
+  for (const auto& topic : internal_topics())
+    CHECK(std::find(known_topics().begin(), known_topics().end(), topic) == known_topics().end());
+}
+
+TEST_CASE("an observer is told how many events a publish dropped", "[events][observer]") {
+  EventBus bus(1);
+  auto observer = std::make_shared<RecordingObserver>();
+  bus.observe(observer);
+  auto slow = bus.subscribe({}, nullptr);
+  auto other = bus.subscribe({}, nullptr);
+  bus.publish("usb.attached");  // both queues now full
+  CHECK(observer->dropped == 0);
+  bus.publish("usb.detached");  // dropped for both
+  CHECK(observer->dropped == 2);
+  CHECK(observer->events.size() == 2);
+}
+
+TEST_CASE("dropping the observer removes it from the bus", "[events][observer]") {
+  EventBus bus(10);
+  auto observer = std::make_shared<RecordingObserver>();
+  std::weak_ptr<RecordingObserver> weak = observer;
+  bus.observe(observer);
+  observer.reset();
+  CHECK(weak.expired());
+  bus.publish("usb.attached");  // nothing to call, nothing crashes
 }

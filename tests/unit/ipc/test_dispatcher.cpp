@@ -34,10 +34,12 @@ struct Fixture {
   }
 
   Dispatcher dispatcher() {
-    return Dispatcher(table, AccessPolicy(), [this](const Request& r, const json& response) {
-      audited.emplace_back(r.method, response);
-      audited_params.push_back(r.params);
-    });
+    return Dispatcher(table, AccessPolicy(),
+                      [this](const Request& r, const json& response, std::function<void()> send) {
+                        audited.emplace_back(r.method, response);
+                        audited_params.push_back(r.params);
+                        send();
+                      });
   }
 
   json call(const std::string& line, PeerIdentity peer = {0, 0, 42, {}}) {

@@ -91,3 +91,15 @@ TEST_CASE("a good new config gives a plan", "[service][reload]") {
   CHECK(result.plan->next.log_level == "warn");
   CHECK(result.error.empty());
 }
+
+TEST_CASE("a changed metrics textfile needs a restart", "[service][reload][metrics]") {
+  Config running;
+  Config loaded;
+  loaded.metrics.textfile = "/var/lib/prometheus/node-exporter/eportd.prom";
+  const auto plan = plan_reload(running, loaded);
+  CHECK(plan.next.metrics.textfile.empty());
+  REQUIRE(plan.needs_restart.size() == 1);
+  CHECK_THAT(plan.needs_restart[0],
+             Catch::StartsWith("metrics: {textfile: none, refresh_s: 300} -> "
+                               "{textfile: /var/lib/prometheus/node-exporter/eportd.prom"));
+}
