@@ -19,8 +19,8 @@ Failure driver_failure(devices::TokenSession& session, drivers::Status status, c
 
 }  // namespace
 
-void read_card(devices::TokenSession& session, bool with_pins, CardReading& out) {
-  out = CardReading{};
+CardResult<CardReading> read_card(devices::TokenSession& session, bool with_pins) {
+  CardReading out;
   auto& driver = session.driver();
   auto& token = session.handle();
   auto& channel = session.channel();
@@ -29,23 +29,24 @@ void read_card(devices::TokenSession& session, bool with_pins, CardReading& out)
     auto pin = driver.pin_status(token, channel, drivers::PinKind::User);
     if (pin) out.pin = pin.value;
     else if (pin.status != drivers::Status::Unsupported && pin.status != drivers::Status::NotFound)
-      return void(out.failure = driver_failure(session, pin.status, pin.detail));
+      return unexpected(driver_failure(session, pin.status, pin.detail));
     auto puk = driver.pin_status(token, channel, drivers::PinKind::Puk);
     if (puk) out.puk = puk.value;
     else if (puk.status != drivers::Status::Unsupported && puk.status != drivers::Status::NotFound)
-      return void(out.failure = driver_failure(session, puk.status, puk.detail));
+      return unexpected(driver_failure(session, puk.status, puk.detail));
   }
-  if (!can(session, EPORT_CAP_CERT_LIST) || !can(session, EPORT_CAP_CERT_READ)) return;
+  if (!can(session, EPORT_CAP_CERT_LIST) || !can(session, EPORT_CAP_CERT_READ)) return out;
   auto slots = driver.cert_list(token, channel);
-  if (!slots) return void(out.failure = driver_failure(session, slots.status, slots.detail));
+  if (!slots) return unexpected(driver_failure(session, slots.status, slots.detail));
   out.slots = slots.value;
   for (const auto& slot : slots.value) {
     if (slot.has_certificate && !*slot.has_certificate) continue;
     auto der = driver.cert_read(token, channel, slot.slot);
     if (der.status == drivers::Status::NotFound) continue;
-    if (!der) return void(out.failure = driver_failure(session, der.status, der.detail));
+    if (!der) return unexpected(driver_failure(session, der.status, der.detail));
     out.certificates.push_back({slot, std::move(der.value)});
   }
+  return out;
 }
 
 CertificateReport summarise_certificates(const CardReading& reading, std::int64_t now_unix,

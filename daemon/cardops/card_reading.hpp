@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cardops/card_call.hpp"
 #include "cardops/failure.hpp"
 #include "devices/token_job.hpp"
 #include "drivers/types.hpp"
@@ -29,12 +30,11 @@ struct CardReading {
   std::optional<drivers::PinInfo> puk;        ///< PUK / SO PIN (no try spent)
   std::vector<drivers::SlotInfo> slots;       ///< every slot the driver listed
   std::vector<SlotCertificate> certificates;  ///< slots holding a certificate
-  std::optional<Failure> failure;             ///< why reading stopped early, if it did
 };
 
 /// Reads PIN and PUK state (when `with_pins`) and every certificate, through the session's
-/// driver. Overwrites `out` (a read-only job may run twice). Never spends a PIN or PUK try.
-void read_card(devices::TokenSession& session, bool with_pins, CardReading& out);
+/// driver; or why reading stopped. Never spends a PIN or PUK try.
+CardResult<CardReading> read_card(devices::TokenSession& session, bool with_pins);
 
 /// Certificates parsed and summarised at `now`; slots whose bytes are not a certificate go to
 /// `unreadable` as {"slot","label","error"} so that a torn certificate is never shown as valid.

@@ -32,6 +32,12 @@ class TokenSession {
   const Token& token() const { return token_; }
   /// 1, or 2 when a read-only job is repeated after someone reset the card.
   int attempt() const { return attempt_; }
+  /// Ends this job's transaction with a card reset (SCARD_RESET_CARD): every security state the
+  /// job may have left on the card (e.g. management-key authentication, which PIV has no
+  /// command to drop) is gone before any other program gets the card.
+  void reset_card_on_release() { reset_on_release_ = true; }
+  /// True when reset_card_on_release() was called.
+  bool reset_requested() const { return reset_on_release_; }
 
  private:
   drivers::CardChannel& channel_;
@@ -39,6 +45,7 @@ class TokenSession {
   drivers::TokenHandle& handle_;
   const Token& token_;
   int attempt_;
+  bool reset_on_release_ = false;
 };
 
 /// How a job ended, as far as the worker can tell.
