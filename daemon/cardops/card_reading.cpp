@@ -19,22 +19,24 @@ Failure driver_failure(devices::TokenSession& session, drivers::Status status, c
 
 }  // namespace
 
-void read_card(devices::TokenSession& session, bool with_pins, CardReading& out) {
-  out = CardReading{};
+void read_pins(devices::TokenSession& session, CardReading& out) {
+  if (!can(session, EPORT_CAP_PIN_STATUS)) return;
+  auto& driver = session.driver();
+  // UNSUPPORTED / NOT_FOUND: the token cannot report this PIN; it shows as unknown (driver.h).
+  auto pin = driver.pin_status(session.handle(), session.channel(), drivers::PinKind::User);
+  if (pin) out.pin = pin.value;
+  else if (pin.status != drivers::Status::Unsupported && pin.status != drivers::Status::NotFound)
+    return void(out.failure = driver_failure(session, pin.status, pin.detail));
+  auto puk = driver.pin_status(session.handle(), session.channel(), drivers::PinKind::Puk);
+  if (puk) out.puk = puk.value;
+  else if (puk.status != drivers::Status::Unsupported && puk.status != drivers::Status::NotFound)
+    return void(out.failure = driver_failure(session, puk.status, puk.detail));
+}
+
+void read_certificates(devices::TokenSession& session, CardReading& out) {
   auto& driver = session.driver();
   auto& token = session.handle();
   auto& channel = session.channel();
-  if (with_pins && can(session, EPORT_CAP_PIN_STATUS)) {
-    // UNSUPPORTED / NOT_FOUND: the token cannot report this PIN; it shows as unknown (driver.h).
-    auto pin = driver.pin_status(token, channel, drivers::PinKind::User);
-    if (pin) out.pin = pin.value;
-    else if (pin.status != drivers::Status::Unsupported && pin.status != drivers::Status::NotFound)
-      return void(out.failure = driver_failure(session, pin.status, pin.detail));
-    auto puk = driver.pin_status(token, channel, drivers::PinKind::Puk);
-    if (puk) out.puk = puk.value;
-    else if (puk.status != drivers::Status::Unsupported && puk.status != drivers::Status::NotFound)
-      return void(out.failure = driver_failure(session, puk.status, puk.detail));
-  }
   if (!can(session, EPORT_CAP_CERT_LIST) || !can(session, EPORT_CAP_CERT_READ)) return;
   auto slots = driver.cert_list(token, channel);
   if (!slots) return void(out.failure = driver_failure(session, slots.status, slots.detail));
@@ -46,6 +48,12 @@ void read_card(devices::TokenSession& session, bool with_pins, CardReading& out)
     if (!der) return void(out.failure = driver_failure(session, der.status, der.detail));
     out.certificates.push_back({slot, std::move(der.value)});
   }
+}
+
+void read_card(devices::TokenSession& session, bool with_pins, CardReading& out) {
+  out = CardReading{};
+  if (with_pins) read_pins(session, out);
+  if (!out.failure) read_certificates(session, out);
 }
 
 CertificateReport summarise_certificates(const CardReading& reading, std::int64_t now_unix,

@@ -30,6 +30,7 @@ struct CardReading {
   std::vector<drivers::SlotInfo> slots;       ///< every slot the driver listed
   std::vector<SlotCertificate> certificates;  ///< slots holding a certificate
   std::optional<Failure> failure;             ///< why reading stopped early, if it did
+  std::int64_t read_at = 0;  ///< when the certificate data was read from the card (unix seconds)
 };
 
 /// Reads PIN and PUK state (when `with_pins`) and every certificate, through the session's
@@ -42,6 +43,12 @@ struct CertificateReport {
   std::vector<x509::CertificateSummary> summaries;      ///< parsed certificates, slot order
   nlohmann::json unreadable = nlohmann::json::array();  ///< slots that did not parse
 };
+
+/// Reads the PIN and PUK state into `out` (never spends a try); sets out.failure on an error.
+void read_pins(devices::TokenSession& session, CardReading& out);
+
+/// Reads the slot list and every certificate into `out`; sets out.failure on an error.
+void read_certificates(devices::TokenSession& session, CardReading& out);
 
 /// Parses and summarises the certificates of a reading.
 CertificateReport summarise_certificates(const CardReading& reading, std::int64_t now_unix,

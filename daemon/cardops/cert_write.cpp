@@ -208,7 +208,10 @@ void cert_write(CardContext& context, const ipc::Request& request, const ipc::Re
   auto out = std::make_shared<WriteOutcome>();
   run_on_token(
       context, card_call(request, write->token, true),
-      [write, cert, out](devices::TokenSession& s) { write_on_card(s, *write, cert, *out); },
+      [&context, write, cert, out](devices::TokenSession& s) {
+        context.certs.forget(write->token);  // whatever happens now, token.status reads the card
+        write_on_card(s, *write, cert, *out);
+      },
       [&context, write, out](const ipc::Reply& reply) {
         if (out->failure) return fail(reply, *out->failure);
         auto back = x509::Certificate::from_der(out->read_back);

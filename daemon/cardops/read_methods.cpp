@@ -1,6 +1,8 @@
 // readers.list, tokens.list, token.status, cert.read, cert.check.
+#include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "cardops/card_jobs.hpp"
 #include "cardops/card_reading.hpp"
@@ -8,6 +10,7 @@
 #include "ipc/error_codes.hpp"
 #include "ipc/params.hpp"
 #include "x509/certificate.hpp"
+#include "x509/expiry.hpp"
 
 namespace eport::cardops {
 
@@ -45,12 +48,48 @@ nlohmann::json puk_state(CardContext& context, const std::string& token,
   return now ? pin_state_json(*now) : nlohmann::json(nullptr);
 }
 
+/// token.status's card work: the PIN and PUK are read from the card on every call (the lock
+/// question stays true when another program spent a try a moment ago); the certificates come
+/// from the cache while it may be used (cert_cache.hpp), else from the card, and are cached.
+void status_work(CardContext& context, const std::string& id, bool fresh, devices::TokenSession& s,
+                 CardReading& out) {
+  out = CardReading{};
+  read_pins(s, out);
+  if (out.failure) return;
+  const auto max_age = std::chrono::seconds(context.service.config.get()->cert_max_age_s);
+  if (!fresh) {
+    if (auto cached = context.certs.usable(id, s.resets(), max_age)) {
+      out.slots = std::move(cached->slots);
+      out.certificates = std::move(cached->certificates);
+      out.read_at = cached->read_at;
+      return;
+    }
+  }
+  read_certificates(s, out);
+  out.read_at = context.now_unix();
+  context.certs.store(id, out, out.read_at, s.resets());
+}
+
 void token_status(CardContext& context, const ipc::Request& request, const ipc::Reply& reply) {
   const auto id = required_token(request);
+  const bool fresh = ipc::optional_bool(request.params, "fresh").value_or(false);
+  // Identical questions in flight share one card job (read_coalescer.hpp); a notification has
+  // no answer to share.
+  std::shared_ptr<ReadGroup> group;
+  std::optional<ipc::Reply> answer;
+  if (!reply.id().is_null()) {
+    auto lead = context.coalescer.join_or_lead("token.status\n" + id + (fresh ? "\nfresh" : ""), reply);
+    if (!lead) return;
+    group = lead->group;
+    answer = lead->reply;
+  }
   auto reading = std::make_shared<CardReading>();
   run_on_token(
       context, card_call(request, id, false),
-      [reading](devices::TokenSession& s) { read_card(s, true, *reading); },
+      [&context, reading, id, fresh, group](devices::TokenSession& s) {
+        if (group) group->started();
+        status_work(context, id, fresh, s, *reading);
+      },
       [&context, id, reading](const ipc::Reply& reply) {
         if (reading->failure) return fail(reply, *reading->failure);
         context.labels.remember(id, reading->slots);
@@ -67,9 +106,10 @@ void token_status(CardContext& context, const ipc::Request& request, const ipc::
                       {"pin", reading->pin ? pin_state_json(*reading->pin) : unknown_pin_state_json()},
                       {"puk", puk_state(context, id, reading->puk)},
                       {"certificates", certificates_json(report)},
-                      {"unreadable", report.unreadable}});
+                      {"unreadable", report.unreadable},
+                      {"read_at", x509::format_utc(reading->read_at)}});
       },
-      reply);
+      answer ? *answer : reply);
 }
 
 void cert_read(CardContext& context, const ipc::Request& request, const ipc::Reply& reply) {
@@ -178,7 +218,10 @@ void cert_check(CardContext& context, const ipc::Request& request, const ipc::Re
     };
     submit_card_job(
         context, card_call(request, id, false),
-        [reading](devices::TokenSession& s) { read_card(s, false, *reading); },
+        [&context, id, reading](devices::TokenSession& s) {
+          read_card(s, false, *reading);
+          context.certs.store(id, *reading, context.now_unix(), s.resets());  // token.status's cache
+        },
         [record, reading](const JobResult& result, bool late) {
           if (!late) record(result ? result : reading->failure);
         });
