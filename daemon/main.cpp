@@ -2,10 +2,12 @@
 // build the parts (no singletons: everything is owned here and passed down by reference),
 // then serve the socket until SIGTERM/SIGINT.
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -21,6 +23,7 @@
 
 #include "audit/audit_log.hpp"
 #include "cardops/card_service.hpp"
+#include "config/key_file_check.hpp"
 #include "config/loader.hpp"
 #include "config/shared_config.hpp"
 #include "drivers/loader.hpp"
@@ -41,6 +44,16 @@
 namespace {
 
 using namespace eport;
+
+/// How long a stop waits for a card job in flight before leaving without it.
+constexpr std::chrono::seconds kWorkerGrace{10};
+
+/// No core file and no /proc/<pid>/mem for eportd's user: PINs, PUKs and keys pass through this
+/// process's memory. (The unit also sets LimitCORE=0.)
+void make_undumpable() {
+  if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+    std::cerr << "eportd: warning: cannot make the process non-dumpable: " << std::strerror(errno) << "\n";
+}
 
 /// Command-line options.
 struct Options {
@@ -106,6 +119,10 @@ int check_config(const Options& options) {
     std::cerr << "eportd: " << config->source << ":" << driver_line(*config, failure.name)
               << ": key 'drivers': driver '" << failure.name << "' (" << failure.library
               << "): " << failure.reason << "\n";
+    ++problems;
+  }
+  for (const auto& problem : config::key_file_problems(*config)) {
+    std::cerr << "eportd: " << config->source << ": key 'drivers': " << problem << "\n";
     ++problems;
   }
   for (const auto& warning : config->warnings) std::cerr << "eportd: warning: " << warning << "\n";
@@ -287,6 +304,8 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   spdlog::set_level(spdlog::level::from_str(loaded.log_level));
   service::enforce_strict_modes(options.config_file, loaded.plugin_dir);
   make_state_dir(loaded.state_dir);
+  // A key file the driver will refuse: said at start, and by diag.report (config.warnings).
+  for (auto& problem : config::key_file_problems(loaded)) loaded.warnings.push_back(std::move(problem));
   for (const auto& warning : loaded.warnings) spdlog::warn("{}", warning);
 
   config::SharedConfig shared(std::move(loaded));
@@ -359,10 +378,21 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   server.run();
   metrics_service.stop();  // the file says eportd_up 0 from now on
   // Background jobs may still read the card side (daemon.info): finish them first; then stop
-  // the card workers while the server still exists, as they may answer waiting requests.
+  // the card workers while the server still exists, as they may answer waiting requests. A job
+  // running on a card ends first (its outcome is audited); everything it uses stays alive until
+  // the workers are joined.
   background.shutdown();
   detach_views(context);
   usb_watcher.stop();
+  if (!cards->stop(kWorkerGrace)) {
+    // A card that never answers keeps its worker in the reader driver: nothing it uses may be
+    // destroyed, so leave without running destructors — after the queued audit records are on
+    // disk (the attempt records already are: they are written before the first APDU).
+    spdlog::error("a card did not answer within {} s of the stop; exiting without waiting for it",
+                  std::chrono::duration_cast<std::chrono::seconds>(kWorkerGrace).count());
+    audit_log.stop();
+    std::_Exit(0);
+  }
   cards.reset();
   // Queued audit records (and refusal counts) reach the disk while the answers they hold can
   // still be posted to the I/O loop.
@@ -374,6 +404,10 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A file-size limit (or a full disk) must not kill the daemon: a write past it then fails
+  // with EFBIG and is reported — an audit record that cannot be written sends nothing to a card.
+  std::signal(SIGXFSZ, SIG_IGN);
+  make_undumpable();
   Options options;
   CLI::App app{"eportd: smart-card middleware for China Electronic Port IC cards and USBKeys"};
   app.add_option("--config,-c", options.config_file, "configuration file")->capture_default_str();

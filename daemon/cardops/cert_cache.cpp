@@ -2,16 +2,17 @@
 
 namespace eport::cardops {
 
-void CertCache::store(const std::string& token, const CardReading& reading, std::int64_t read_at,
+void CertCache::store(const std::string& token, const std::vector<drivers::SlotInfo>& slots,
+                      const std::vector<SlotCertificate>& certificates, std::int64_t read_at,
                       std::uint64_t resets, Clock::time_point now) {
-  if (reading.failure) return;
-  CachedCertificates entry{reading.slots, reading.certificates, read_at, now, resets};
+  CachedCertificates entry{slots, certificates, read_at, now, resets};
   std::lock_guard lock(mutex_);
   entries_[token] = std::move(entry);
 }
 
 std::optional<CachedCertificates> CertCache::usable(const std::string& token, std::uint64_t resets,
-                                                    std::chrono::seconds max_age, Clock::time_point now) const {
+                                                    std::chrono::seconds max_age,
+                                                    Clock::time_point now) const {
   if (max_age.count() <= 0) return std::nullopt;
   std::lock_guard lock(mutex_);
   const auto it = entries_.find(token);

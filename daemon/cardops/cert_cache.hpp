@@ -20,17 +20,23 @@
 #include <string>
 #include <vector>
 
-#include "cardops/card_reading.hpp"
+#include "drivers/types.hpp"
 
 namespace eport::cardops {
 
+/// The DER found in one slot.
+struct SlotCertificate {
+  drivers::SlotInfo slot;         ///< slot id and label
+  std::vector<std::uint8_t> der;  ///< the certificate as stored
+};
+
 /// One token's certificate data and when it was read.
 struct CachedCertificates {
-  std::vector<drivers::SlotInfo> slots;       ///< every slot the driver listed
-  std::vector<SlotCertificate> certificates;  ///< slots holding a certificate
-  std::int64_t read_at = 0;                   ///< wall clock of the read, seconds since the epoch
+  std::vector<drivers::SlotInfo> slots;               ///< every slot the driver listed
+  std::vector<SlotCertificate> certificates;          ///< slots holding a certificate
+  std::int64_t read_at = 0;                           ///< wall clock of the read, seconds since the epoch
   std::chrono::steady_clock::time_point read_steady;  ///< the same moment, for the age
-  std::uint64_t resets = 0;  ///< TokenSession::resets() when it was read
+  std::uint64_t resets = 0;                           ///< TokenSession::resets() when it was read
 };
 
 /// Certificate data per token id.
@@ -38,13 +44,15 @@ class CertCache {
  public:
   using Clock = std::chrono::steady_clock;
 
-  /// Keeps what a complete reading (no failure) found.
-  void store(const std::string& token, const CardReading& reading, std::int64_t read_at, std::uint64_t resets,
+  /// Keeps what a complete reading found: the slots listed and the certificates in them.
+  void store(const std::string& token, const std::vector<drivers::SlotInfo>& slots,
+             const std::vector<SlotCertificate>& certificates, std::int64_t read_at, std::uint64_t resets,
              Clock::time_point now = Clock::now());
   /// The entry of `token` when it may still be used: read after the card's last reset
   /// (`resets` unchanged) and less than `max_age` ago (zero: never).
   std::optional<CachedCertificates> usable(const std::string& token, std::uint64_t resets,
-                                           std::chrono::seconds max_age, Clock::time_point now = Clock::now()) const;
+                                           std::chrono::seconds max_age,
+                                           Clock::time_point now = Clock::now()) const;
   /// Drops the entry: the token left, or eportd is about to write to it.
   void forget(const std::string& token);
 

@@ -45,7 +45,8 @@ void ReadGroup::answer(const nlohmann::json& response) {
   for (const auto& reply : joined) answer_like(reply, response);
 }
 
-std::optional<ReadCoalescer::Lead> ReadCoalescer::join_or_lead(const std::string& key, const ipc::Reply& reply) {
+std::optional<ReadCoalescer::Lead> ReadCoalescer::join_or_lead(const std::string& key,
+                                                               const ipc::Reply& reply) {
   std::lock_guard lock(mutex_);
   if (auto it = open_.find(key); it != open_.end()) {
     if (auto group = it->second.lock(); group && group->join(reply)) {

@@ -41,6 +41,12 @@ class TokenSession {
   /// How often the worker found the card reset by another program since the token appeared
   /// (what was read before a reset may be stale: cardops' certificate cache compares this).
   std::uint64_t resets() const { return resets_; }
+  /// Ends this job's transaction with a card reset (SCARD_RESET_CARD): every security state the
+  /// job may have left on the card (e.g. management-key authentication, which PIV has no
+  /// command to drop) is gone before any other program gets the card.
+  void reset_card_on_release() { reset_on_release_ = true; }
+  /// True when reset_card_on_release() was called.
+  bool reset_requested() const { return reset_on_release_; }
 
  private:
   drivers::CardChannel& channel_;
@@ -49,6 +55,7 @@ class TokenSession {
   const Token& token_;
   int attempt_;
   std::uint64_t resets_;
+  bool reset_on_release_ = false;
 };
 
 /// How a job ended, as far as the worker can tell.

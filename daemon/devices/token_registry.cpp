@@ -32,7 +32,9 @@ TokenRegistry::TokenRegistry(std::vector<drivers::Driver*> drivers, RegistryList
                              RegistryOptions options)
     : drivers_(card_drivers(drivers)), listener_(listener), options_(options) {}
 
-TokenRegistry::~TokenRegistry() {
+TokenRegistry::~TokenRegistry() { shutdown(); }
+
+bool TokenRegistry::shutdown(std::chrono::steady_clock::time_point deadline) {
   std::vector<std::shared_ptr<TokenWorker>> workers;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -44,7 +46,14 @@ TokenRegistry::~TokenRegistry() {
     tokens_.clear();
   }
   for (auto& w : workers) w->stop();
-  for (auto& w : workers) w->join();
+  bool all = true;
+  for (auto& w : workers) {
+    if (w->join_until(deadline)) continue;
+    all = false;
+    std::lock_guard<std::mutex> lock(mutex_);
+    retired_.push_back(w);  // still running: kept, so that nothing it uses goes away here
+  }
+  return all;
 }
 
 std::vector<ReaderInfo> TokenRegistry::readers() const {

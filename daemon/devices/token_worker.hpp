@@ -3,9 +3,12 @@
 // jobs one after the other, each inside a PC/SC card transaction.
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -60,6 +63,8 @@ class TokenWorker {
   bool finished() const { return finished_.load(); }
   /// Waits for the thread.
   void join();
+  /// Waits for the thread until `deadline`; true when it ended (and was joined).
+  bool join_until(std::chrono::steady_clock::time_point deadline);
   /// The reader this worker serves.
   const std::string& reader() const { return reader_; }
 
@@ -78,6 +83,8 @@ class TokenWorker {
   SetupHandler on_setup_;
   BoundedQueue<Job> queue_;
   std::atomic<bool> finished_{false};
+  std::mutex finished_mutex_;
+  std::condition_variable finished_cv_;
   std::thread thread_;
 
   // Owned and used by the worker thread only.

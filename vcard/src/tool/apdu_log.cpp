@@ -60,4 +60,10 @@ void ApduLog::write(const std::vector<uint8_t>& command, const std::vector<uint8
   std::fflush(file_);
 }
 
+void ApduLog::event(const char* what) {
+  if (file_ == nullptr) return;
+  std::fprintf(file_, "%s %s\n", iso_now().c_str(), what);
+  std::fflush(file_);
+}
+
 }  // namespace eport::vcard::tool
