@@ -51,18 +51,19 @@ struct Metrics {
 
 /// The whole configuration after validation; every field holds a usable value.
 struct Config {
-  std::string source;                                    ///< file it came from ("" = built-in defaults)
-  std::string socket = "/run/eportd/eportd.sock";        ///< Unix socket path
-  std::uint32_t socket_mode = 0660;                      ///< permission bits of the socket file
-  std::string socket_group = "eport";                    ///< group of the socket file ("" = keep)
-  std::string state_dir = "/var/lib/eportd";             ///< audit log and certificate backups
-  std::string plugin_dir;                                ///< "" = the built-in plug-in directory
-  std::vector<DriverSpec> drivers;                       ///< plug-ins to load, in order
-  bool pcsc_enabled = true;                              ///< watch PC/SC readers
-  bool usb_enabled = true;                               ///< watch USB tokens
-  std::string usb_device_table;                          ///< usb-tokens.yaml; "" = the installed one
-  std::string pin_default = "88888888";                  ///< PIN set by pin.reset when none is given
-  std::vector<int> expiry_warn_days{90, 30, 7};          ///< thresholds, largest first
+  std::string source;                              ///< file it came from ("" = built-in defaults)
+  std::string socket = "/run/eportd/eportd.sock";  ///< Unix socket path
+  std::uint32_t socket_mode = 0660;                ///< permission bits of the socket file
+  std::string socket_group = "eport";              ///< group of the socket file ("" = keep)
+  std::string state_dir = "/var/lib/eportd";       ///< audit log and certificate backups
+  std::string plugin_dir;                          ///< "" = the built-in plug-in directory
+  std::vector<DriverSpec> drivers;                 ///< plug-ins to load, in order
+  bool pcsc_enabled = true;                        ///< watch PC/SC readers
+  bool usb_enabled = true;                         ///< watch USB tokens
+  std::string usb_device_table;                    ///< usb-tokens.yaml; "" = the installed one
+  std::string pin_default = "88888888";            ///< PIN set by pin.reset when none is given
+  std::vector<int> expiry_warn_days{90, 30, 7};    ///< thresholds, largest first
+  std::uint32_t cert_max_age_s = 3600;  ///< token.status re-reads certificates this old; 0 = always
   std::vector<std::string> admin_groups{"eport-admin"};  ///< groups allowed privileged methods
   Limits limits;                                         ///< client limits
   Metrics metrics;                                       ///< Prometheus textfile

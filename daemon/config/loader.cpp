@@ -35,6 +35,7 @@ const std::vector<std::string> kAllKeys{"socket",
                                         "usb.device_table",
                                         "pin.default",
                                         "expiry.warn_days",
+                                        "expiry.cert_max_age_s",
                                         "access.admin_groups",
                                         "limits.max_clients",
                                         "limits.max_message_bytes",
@@ -93,7 +94,11 @@ class Loader {
         if (auto it = f.find("device_table"); it != f.end()) path(it->second, c.usb_device_table, false);
       });
     else if (name == "pin") section(field, {"default"}, [&](auto& f) { pin_default(f, c); });
-    else if (name == "expiry") section(field, {"warn_days"}, [&](auto& f) { warn_days(f, c); });
+    else if (name == "expiry")
+      section(field, {"warn_days", "cert_max_age_s"}, [&](auto& f) {
+        warn_days(f, c);
+        cert_max_age(f, c);
+      });
     else if (name == "access") section(field, {"admin_groups"}, [&](auto& f) { admin_groups(f, c); });
     else if (name == "limits")
       section(field,
@@ -214,6 +219,13 @@ class Loader {
                      "a PIN must be 4 to 16 printable characters without spaces (the Electronic Port default "
                      "is \"88888888\")");
     c.pin_default = *value;
+  }
+
+  void cert_max_age(const std::map<std::string, Field>& fields, Config& c) {
+    auto it = fields.find("cert_max_age_s");
+    if (it == fields.end()) return;
+    if (auto value = r_.integer(it->second, 0, 7 * 24 * 3600))
+      c.cert_max_age_s = static_cast<std::uint32_t>(*value);
   }
 
   void warn_days(const std::map<std::string, Field>& fields, Config& c) {

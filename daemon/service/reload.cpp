@@ -95,6 +95,8 @@ ReloadPlan plan_reload(const config::Config& running, const config::Config& load
   note(applied, "log_level", running.log_level, loaded.log_level, as_is);
   note(applied, "expiry.warn_days", running.expiry_warn_days, loaded.expiry_warn_days,
        [](const auto& v) { return join(v); });
+  note(applied, "expiry.cert_max_age_s", running.cert_max_age_s, loaded.cert_max_age_s,
+       [](std::uint32_t v) { return std::to_string(v) + " s"; });
   note(applied, "limits", running.limits, loaded.limits, [](const auto& v) { return describe(v); });
   note(applied, "audit", running.audit, loaded.audit, [](const auto& v) { return describe(v); });
   note(applied, "admin_groups", running.admin_groups, loaded.admin_groups,
@@ -107,6 +109,7 @@ ReloadPlan plan_reload(const config::Config& running, const config::Config& load
   }
   plan.next.log_level = loaded.log_level;
   plan.next.expiry_warn_days = loaded.expiry_warn_days;
+  plan.next.cert_max_age_s = loaded.cert_max_age_s;
   plan.next.limits = loaded.limits;
   plan.next.audit = loaded.audit;
   plan.next.admin_groups = loaded.admin_groups;
