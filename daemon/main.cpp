@@ -203,15 +203,28 @@ ipc::ServerOptions server_options(const config::Config& config, std::optional<in
   options.socket_mode = config.socket_mode;
   options.socket_group = config.socket_group;
   options.max_clients = config.limits.max_clients;
+  options.max_clients_per_uid = config.limits.max_clients_per_uid;
   options.limits.max_message_bytes = config.limits.max_message_bytes;
   options.limits.idle_timeout = std::chrono::seconds(config.limits.idle_timeout_s);
+  options.limits.max_in_flight = config.limits.max_in_flight;
+  options.limits.write_stall_timeout = std::chrono::seconds(config.limits.write_stall_timeout_s);
   options.inherited_fd = inherited_fd.value_or(-1);
   return options;
 }
 
+/// audit.* as the audit log takes it.
+audit::AuditPolicy audit_policy(const config::Config& config) {
+  audit::AuditPolicy policy;
+  policy.max_bytes = config.audit.max_bytes;
+  policy.keep = config.audit.keep;
+  policy.refusal_window = std::chrono::seconds(config.audit.refusal_window_s);
+  return policy;
+}
+
 /// SIGHUP: re-read the config, take over what can change while running, log the rest.
 void reload(const Options& options, config::SharedConfig& shared, ipc::Dispatcher& dispatcher,
-            ipc::Server& server, events::EventBus& bus, const service::Notifier& notifier) {
+            ipc::Server& server, events::EventBus& bus, const service::Notifier& notifier,
+            methods::ServiceContext& context) {
   notifier.reloading();
   const auto running = shared.get();
   auto result = service::reload_config(
@@ -232,6 +245,8 @@ void reload(const Options& options, config::SharedConfig& shared, ipc::Dispatche
     dispatcher.set_policy(ipc::AccessPolicy(ipc::resolve_group_ids(result.plan->next.admin_groups)));
     server.set_limits(server_options(result.plan->next, std::nullopt));
     bus.set_queue_capacity(result.plan->next.limits.event_queue_size);
+    context.background.set_capacity(result.plan->next.limits.background_queue_size);
+    context.audit.set_policy(audit_policy(result.plan->next));
     shared.set(std::move(result.plan->next));
   }
   notifier.ready("serving " + server.socket_path());
@@ -276,7 +291,7 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
 
   config::SharedConfig shared(std::move(loaded));
   const auto config = shared.get();
-  audit::AuditLog audit_log(config->state_dir + "/audit.log");
+  audit::AuditLog audit_log(config->state_dir + "/audit.log", audit_policy(*config));
   events::EventBus bus(config->limits.event_queue_size);
   metrics::MetricsService metrics_service(bus, config->metrics,
                                           methods::daemon_version());  // sees every event from now on
@@ -288,7 +303,7 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   auto loaded_drivers =
       drivers::load_drivers(config->plugin_dir, driver_specs(*config), drivers::LoadMode::Full);
 
-  methods::BackgroundTasks background;
+  methods::BackgroundTasks background(config->limits.background_queue_size);
   methods::ServiceContext context{
       shared,     bus,  audit_log,
       background, pcsc, inherited_fd ? service::unix_socket_path(*inherited_fd) : config->socket};
@@ -335,7 +350,7 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   cards->start();
   service::Notifier notifier;
   connect_service_manager(server, notifier,
-                          [&] { reload(options, shared, dispatcher, server, bus, notifier); });
+                          [&] { reload(options, shared, dispatcher, server, bus, notifier, context); });
 
   spdlog::info("eportd {} ready on {} ({} method(s), {} driver(s))", methods::daemon_version(),
                context.socket_path, table.size(), context.drivers.size());
@@ -349,6 +364,9 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   detach_views(context);
   usb_watcher.stop();
   cards.reset();
+  // Queued audit records (and refusal counts) reach the disk while the answers they hold can
+  // still be posted to the I/O loop.
+  audit_log.stop();
   spdlog::info("eportd stopped");
   return 0;
 }

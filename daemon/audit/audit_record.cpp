@@ -31,6 +31,7 @@ nlohmann::json to_json(const AuditRecord& r) {
   if (!r.job.empty()) out["job"] = r.job;
   if (!r.write_state.empty()) out["write_state"] = r.write_state;
   if (!r.backup.empty()) out["backup"] = r.backup;
+  if (r.repeated > 0) out["repeated"] = r.repeated;
   return out;
 }
 

@@ -21,13 +21,15 @@ struct AuditRecord {
   std::string token;                           ///< token id, "" when none
   std::string outcome;                         ///< "ok", "error", "refused" or "attempt"
   std::string reason;                          ///< error.data.reason or JSON-RPC code, "" on success
-  std::string job;          ///< card job id linking attempt and outcome records ("" = none)
-  std::string write_state;  ///< cert.write failures: what the card holds ("old", "new", "unknown")
-  std::string backup;       ///< cert.write: path of the backup of the old certificate ("" = none)
+  std::string job;             ///< card job id linking attempt and outcome records ("" = none)
+  std::string write_state;     ///< cert.write failures: what the card holds ("old", "new", "unknown")
+  std::string backup;          ///< cert.write: path of the backup of the old certificate ("" = none)
+  std::uint64_t repeated = 0;  ///< refusals of this uid and method counted, not written, before this record
 };
 
 /// The JSON line written for a record (keys: time, uid, gid, pid, process, method, token,
-/// outcome, reason; job, write_state and backup only when set).
+/// outcome, reason; job, write_state and backup only when set; `repeated` only on a refusal
+/// summary).
 nlohmann::json to_json(const AuditRecord& record);
 
 /// Process name of `pid` from /proc/<pid>/comm, "" when unknown (the peer may have exited).

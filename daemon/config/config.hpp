@@ -24,6 +24,17 @@ struct Limits {
   std::uint32_t idle_timeout_s = 600;             ///< close idle non-subscribers; 0 = never
   std::uint32_t event_queue_size = 1024;          ///< events queued per subscriber before dropping
   std::uint32_t card_timeout_s = 30;              ///< a card job not started by then is dropped
+  std::uint32_t max_clients_per_uid = 32;         ///< concurrent connections of one uid
+  std::uint32_t max_in_flight = 32;          ///< unanswered requests per connection before reading pauses
+  std::uint32_t write_stall_timeout_s = 30;  ///< close a client whose answers wait unread this long
+  std::uint32_t background_queue_size = 64;  ///< jobs waiting off the I/O thread; more answer `busy`
+};
+
+/// `audit:` — size cap, rotation and rate limit of state_dir/audit.log.
+struct AuditSettings {
+  std::uint64_t max_bytes = 10 * 1024 * 1024;  ///< rotate audit.log before it passes this; 0 = never
+  std::uint32_t keep = 5;                      ///< rotated files kept: audit.log.1 ... audit.log.<keep>
+  std::uint32_t refusal_window_s = 60;  ///< refusals of one uid and method after a written one: counted only
 };
 
 /// `metrics:` — the Prometheus textfile for node_exporter (docs/monitoring.md).
@@ -55,6 +66,7 @@ struct Config {
   std::vector<std::string> admin_groups{"eport-admin"};  ///< groups allowed privileged methods
   Limits limits;                                         ///< client limits
   Metrics metrics;                                       ///< Prometheus textfile
+  AuditSettings audit;                                   ///< audit log size cap and rate limit
   std::string log_level = "info";                        ///< spdlog level name
   nlohmann::json guidance;                               ///< help-desk guidance (see defaults.cpp)
   std::vector<std::string> warnings;                     ///< non-fatal findings, shown by diag.report

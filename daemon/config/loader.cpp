@@ -20,7 +20,8 @@ namespace {
 
 const std::vector<std::string> kTopKeys{"socket",  "socket_mode", "socket_group", "state_dir", "plugin_dir",
                                         "drivers", "pcsc",        "usb",          "pin",       "expiry",
-                                        "access",  "limits",      "log",          "guidance",  "metrics"};
+                                        "access",  "limits",      "log",          "guidance",  "metrics",
+                                        "audit"};
 
 const std::vector<std::string> kAllKeys{"socket",
                                         "socket_mode",
@@ -41,6 +42,13 @@ const std::vector<std::string> kAllKeys{"socket",
                                         "limits.idle_timeout_s",
                                         "limits.event_queue_size",
                                         "limits.card_timeout_s",
+                                        "limits.max_clients_per_uid",
+                                        "limits.max_in_flight",
+                                        "limits.write_stall_timeout_s",
+                                        "limits.background_queue_size",
+                                        "audit.max_bytes",
+                                        "audit.keep",
+                                        "audit.refusal_window_s",
                                         "log.level",
                                         "guidance.sites",
                                         "guidance.bring",
@@ -80,8 +88,11 @@ class Loader {
     else if (name == "access") section(field, {"admin_groups"}, [&](auto& f) { admin_groups(f, c); });
     else if (name == "limits")
       section(field,
-              {"max_clients", "max_message_bytes", "idle_timeout_s", "event_queue_size", "card_timeout_s"},
+              {"max_clients", "max_message_bytes", "idle_timeout_s", "event_queue_size", "card_timeout_s",
+               "max_clients_per_uid", "max_in_flight", "write_stall_timeout_s", "background_queue_size"},
               [&](auto& f) { limits(f, c.limits); });
+    else if (name == "audit")
+      section(field, {"max_bytes", "keep", "refusal_window_s"}, [&](auto& f) { audit(f, c.audit); });
     else if (name == "log") section(field, {"level"}, [&](auto& f) { log_level(f, c); });
     else if (name == "guidance") c.guidance = read_guidance(r_, field, c.guidance);
     else if (name == "metrics")
@@ -232,6 +243,22 @@ class Loader {
     number("idle_timeout_s", 0, 7 * 24 * 3600, l.idle_timeout_s);
     number("event_queue_size", 1, 1000000, l.event_queue_size);
     number("card_timeout_s", 1, 3600, l.card_timeout_s);
+    number("max_clients_per_uid", 1, 65536, l.max_clients_per_uid);
+    number("max_in_flight", 1, 1024, l.max_in_flight);
+    number("write_stall_timeout_s", 1, 3600, l.write_stall_timeout_s);
+    number("background_queue_size", 1, 100000, l.background_queue_size);
+  }
+
+  void audit(const std::map<std::string, Field>& fields, AuditSettings& a) {
+    auto number = [&](const char* name, std::int64_t min, std::int64_t max, auto& out) {
+      auto it = fields.find(name);
+      if (it == fields.end()) return;
+      if (auto value = r_.integer(it->second, min, max))
+        out = static_cast<std::remove_reference_t<decltype(out)>>(*value);
+    };
+    number("max_bytes", 0, std::int64_t(1) << 40, a.max_bytes);
+    number("keep", 0, 1000, a.keep);
+    number("refusal_window_s", 1, 86400, a.refusal_window_s);
   }
 
   void metrics(const std::map<std::string, Field>& fields, Metrics& m) {

@@ -1,20 +1,20 @@
 #pragma once
-// One client connection: reads NDJSON lines, hands them to the dispatcher, writes answers and
-// event notifications in order, and enforces the per-connection limits.
+// One client on the Unix socket: the transport around a Session. Reads NDJSON lines and hands
+// them to the Session while it accepts requests (back-pressure: it stops reading otherwise),
+// writes the Session's output, and closes the connection after an over-limit line, when idle,
+// or when the client stops reading its answers (write-stall timeout).
 
+#include <array>
 #include <chrono>
 #include <cstddef>
-#include <deque>
 #include <memory>
-#include <set>
-#include <string>
 
 #include <boost/asio.hpp>
 
 #include "events/event_bus.hpp"
-#include "ipc/client_session.hpp"
 #include "ipc/dispatcher.hpp"
 #include "ipc/framing.hpp"
+#include "ipc/session.hpp"
 
 namespace eport::ipc {
 
@@ -22,44 +22,46 @@ class ConnectionManager;
 
 /// Limits applied to every connection.
 struct ConnectionLimits {
-  std::size_t max_message_bytes = 1024 * 1024;  ///< longest line accepted
-  std::chrono::seconds idle_timeout{600};       ///< close idle non-subscribers; 0 = never
+  std::size_t max_message_bytes = 1024 * 1024;   ///< longest line accepted; also the outbox bound
+  std::chrono::seconds idle_timeout{600};        ///< close idle non-subscribers; 0 = never
+  std::size_t max_in_flight = 32;                ///< requests in flight before reading pauses
+  std::chrono::seconds write_stall_timeout{30};  ///< close a client that reads nothing this long
 };
 
 /// Reads requests and writes answers for one peer. Lives as long as a shared_ptr to it does:
 /// the ConnectionManager owns it while it is open; pending replies hold only weak pointers.
-class Connection : public ClientSession, public std::enable_shared_from_this<Connection> {
+class Connection : public std::enable_shared_from_this<Connection> {
  public:
   using Socket = boost::asio::local::stream_protocol::socket;
 
   /// Takes over an accepted socket; `peer` comes from SO_PEERCRED.
   Connection(Socket socket, PeerIdentity peer, ConnectionManager& manager, const Dispatcher& dispatcher,
              events::EventBus& events, ConnectionLimits limits);
+  ~Connection();
 
   /// Starts reading and the idle timer.
   void start();
-  /// Closes the socket and cancels timers; pending replies are dropped.
+  /// Closes the socket and cancels timers; later answers are dropped.
   void stop();
-  /// Sends `response` and closes the connection once it is written (used to refuse clients).
-  void refuse(const nlohmann::json& response);
-
-  void subscribe(std::set<std::string> topics) override;
 
   /// The peer's credentials.
   const PeerIdentity& peer() const { return peer_; }
 
  private:
+  using ReadBuffer = std::array<char, 16384>;
+
+  void pump();
+  void dispatch_buffered_lines();
   void read();
   void on_read(std::size_t bytes);
-  void handle_line(const std::string& line);
-  void queue_write(std::string text);
-  void write_next();
-  void drain_events();
+  void write();
+  void close_with(const nlohmann::json& error);
   void linger();
   void discard_input();
   void arm_idle_timer();
   void on_idle_timer();
-  Reply::Sink make_sink();
+  void arm_stall_timer();
+  void on_stall_timer();
 
   Socket socket_;
   PeerIdentity peer_;
@@ -67,17 +69,19 @@ class Connection : public ClientSession, public std::enable_shared_from_this<Con
   const Dispatcher& dispatcher_;
   events::EventBus& events_;
   ConnectionLimits limits_;
+  std::shared_ptr<Session> session_;
   LineFramer framer_;
-  std::array<char, 65536> read_buffer_{};
-  std::deque<std::string> outbox_;
-  std::size_t outbox_bytes_ = 0;
+  std::unique_ptr<ReadBuffer> read_buffer_;
+  bool lines_buffered_ = false;  // the framer may hold complete lines not dispatched yet
   bool writing_ = false;
   bool reading_ = false;
-  bool closing_ = false;  // close once the outbox is written
+  bool closing_ = false;       // close once the output is written
+  bool lingering_ = false;     // output done, swallowing input before the close
+  bool input_closed_ = false;  // the client half-closed: answer, then close
   bool stopped_ = false;
-  std::size_t pending_requests_ = 0;
-  std::shared_ptr<events::Subscription> subscription_;
+  bool stall_timer_armed_ = false;
   boost::asio::steady_timer idle_timer_;
+  boost::asio::steady_timer stall_timer_;
   std::chrono::steady_clock::time_point last_activity_;
 };
 

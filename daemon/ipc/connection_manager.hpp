@@ -1,11 +1,12 @@
 #pragma once
 // Owns every open connection; the only place that stops them (as in the Asio HTTP example).
+// Also counts connections per uid, for limits.max_clients_per_uid.
 
 #include <cstddef>
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <set>
-
-#include <nlohmann/json.hpp>
 
 namespace eport::ipc {
 
@@ -16,17 +17,18 @@ class ConnectionManager {
  public:
   /// Adds and starts a connection.
   void start(std::shared_ptr<Connection> connection);
-  /// Adds a connection that is only told why it is refused (e.g. too many clients), then closed.
-  void refuse(std::shared_ptr<Connection> connection, const nlohmann::json& response);
   /// Stops and forgets a connection.
   void stop(const std::shared_ptr<Connection>& connection);
   /// Stops every connection (shutdown).
   void stop_all();
   /// Open connections.
   std::size_t size() const { return connections_.size(); }
+  /// Open connections of peers with this uid.
+  std::size_t count_for_uid(std::uint32_t uid) const;
 
  private:
   std::set<std::shared_ptr<Connection>> connections_;
+  std::map<std::uint32_t, std::size_t> per_uid_;
 };
 
 }  // namespace eport::ipc

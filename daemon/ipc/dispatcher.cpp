@@ -107,8 +107,8 @@ void Dispatcher::run(const MethodSpec& spec, Request request, Reply::Sink sink) 
     };
   if (spec.audited && audit_) {
     sink = [audit = audit_, request, inner = std::move(sink)](nlohmann::json response) {
-      audit(request, response);
-      inner(std::move(response));
+      auto held = std::make_shared<nlohmann::json>(std::move(response));
+      audit(request, *held, [inner, held] { inner(std::move(*held)); });
     };
   }
   Reply reply(request.id, std::move(sink));

@@ -20,8 +20,11 @@ struct CallerContext {
   std::shared_ptr<ClientSession> session;  ///< the connection itself (may be null in tests)
 };
 
-/// Called once per audited call with the request and the response it got (before it is sent).
-using AuditHook = std::function<void(const Request& request, const nlohmann::json& response)>;
+/// Called once per audited call with the request and the response it got. It must not block:
+/// it stores the record (off the calling thread) and calls `send()` once, from any thread, when
+/// the record is on disk (or failed to be), so that an answer never overtakes its audit record.
+using AuditHook =
+    std::function<void(const Request& request, const nlohmann::json& response, std::function<void()> send)>;
 
 /// Called once per answered call of a registered method with its response (metrics).
 using CallHook = std::function<void(const std::string& method, const nlohmann::json& response)>;

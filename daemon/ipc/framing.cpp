@@ -1,15 +1,40 @@
 #include "ipc/framing.hpp"
 
+#include <algorithm>
+#include <cstring>
+
+#include "ipc/secure_wipe.hpp"
+
 namespace eport::ipc {
+
+LineFramer::~LineFramer() { secure_wipe(buffer_.data(), buffer_.size()); }
+
+void LineFramer::compact() {
+  // Drop consumed bytes once they dominate the buffer, keeping appends amortised O(1); the
+  // place the kept bytes came from is wiped, not just abandoned.
+  if (start_ == 0 || start_ < buffer_.size() / 2) return;
+  const std::size_t rest = buffer_.size() - start_;
+  std::memmove(buffer_.data(), buffer_.data() + start_, rest);
+  secure_wipe(buffer_.data() + rest, buffer_.size() - rest);
+  buffer_.resize(rest);
+  scan_ -= start_;
+  start_ = 0;
+}
+
+void LineFramer::reserve_for(std::size_t more) {
+  if (buffer_.size() + more <= buffer_.capacity()) return;
+  // Grow by hand so the old allocation is wiped before it is freed.
+  std::string bigger;
+  bigger.reserve(std::max(buffer_.size() + more, 2 * buffer_.capacity()));
+  bigger.append(buffer_);
+  secure_wipe(buffer_.data(), buffer_.size());
+  buffer_.swap(bigger);
+}
 
 void LineFramer::feed(std::string_view bytes) {
   if (failed_) return;
-  // Drop consumed bytes once they dominate the buffer, keeping appends amortised O(1).
-  if (start_ > 0 && start_ >= buffer_.size() / 2) {
-    buffer_.erase(0, start_);
-    scan_ -= start_;
-    start_ = 0;
-  }
+  compact();
+  reserve_for(bytes.size());
   buffer_.append(bytes.data(), bytes.size());
 }
 
@@ -30,6 +55,7 @@ LineFramer::Status LineFramer::next(std::string& line) {
     failed_ = true;
     return Status::too_long;
   }
+  secure_clear(line);  // an earlier line may have been a request with a PIN
   line.assign(buffer_, start_, end - start_);
   start_ = newline + 1;
   scan_ = start_;

@@ -1,5 +1,7 @@
 #pragma once
 // NDJSON framing: bytes in, complete lines out. Pure (no I/O), so it is tested without a socket.
+// Request bytes may hold secrets: the buffer is wiped wherever bytes leave it (compaction,
+// growth, destruction), so no copy of a request outlives its line.
 
 #include <cstddef>
 #include <string>
@@ -19,6 +21,9 @@ class LineFramer {
 
   /// `max_line`: the longest line accepted, not counting the '\n'.
   explicit LineFramer(std::size_t max_line) : max_line_(max_line) {}
+  ~LineFramer();
+  LineFramer(const LineFramer&) = delete;
+  LineFramer& operator=(const LineFramer&) = delete;
 
   /// Appends bytes as they arrived from the socket.
   void feed(std::string_view bytes);
@@ -30,6 +35,9 @@ class LineFramer {
   std::size_t buffered() const { return buffer_.size() - start_; }
 
  private:
+  void compact();
+  void reserve_for(std::size_t more);
+
   std::size_t max_line_;
   std::string buffer_;
   std::size_t start_ = 0;  // first byte of the current (incomplete) line

@@ -5,6 +5,8 @@
 #include <limits>
 #include <vector>
 
+#include "ipc/secure_wipe.hpp"
+
 namespace eport::ipc {
 
 namespace {
@@ -222,10 +224,11 @@ ParsedMessage parse_message(std::string_view text, std::size_t max_depth) {
   }
   try {
     const auto overflows = find_overflows(text);
-    const std::string patched = overflows.empty() ? std::string() : without_overflows(text, overflows);
+    std::string patched = overflows.empty() ? std::string() : without_overflows(text, overflows);
     const std::string_view input = overflows.empty() ? text : std::string_view(patched);
     DomBuilder builder(parsed.value, max_depth, overflows);
     parsed.ok = json::sax_parse(input.begin(), input.end(), &builder, json::input_format_t::json, true);
+    secure_clear(patched);  // a copy of the request: it may hold a PIN
     if (!parsed.ok) {
       parsed.error = plain_message(builder.error().empty() ? "not valid JSON" : builder.error());
       parsed.value = nullptr;

@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "ipc/error_codes.hpp"
+#include "ipc/json_message.hpp"
 
 namespace eport::ipc {
 
@@ -47,7 +48,8 @@ Server::Server(ServerOptions options, const Dispatcher& dispatcher, events::Even
       dispatcher_(dispatcher),
       events_(events),
       signals_(io_, SIGTERM, SIGINT),
-      acceptor_(io_) {}
+      acceptor_(io_),
+      accept_timer_(io_) {}
 
 Server::~Server() { shut_down(); }
 
@@ -94,30 +96,71 @@ void Server::bind_socket() {
 void Server::accept() {
   acceptor_.async_accept([this](const boost::system::error_code& error, Connection::Socket socket) {
     if (stopped_ || !acceptor_.is_open()) return;
-    if (error) {
-      spdlog::warn("accept failed: {}", error.message());
-    } else {
-      set_cloexec(socket.native_handle());
-      auto peer = read_peer_identity(socket.native_handle());
-      if (!peer) {
-        spdlog::warn("refusing a client whose credentials the kernel does not report");
-      } else {
-        auto connection = std::make_shared<Connection>(std::move(socket), *peer, manager_, dispatcher_,
-                                                       events_, options_.limits);
-        if (manager_.size() >= options_.max_clients) {
-          spdlog::warn("refusing pid {}: {} clients are connected (limits.max_clients)", peer->pid,
-                       manager_.size());
-          manager_.refuse(connection,
-                          make_error_response(
-                              nullptr, kApplicationError, "too many clients are connected; try again later",
-                              {{"reason", "too_many_clients"}, {"limit", options_.max_clients}}));
-        } else {
-          manager_.start(connection);
-        }
-      }
-    }
+    if (error) return on_accept_error(error);
+    if (const auto burst = backoff_.succeeded(); burst > 0)
+      spdlog::info("accepting clients again after {} failed attempt(s)", burst);
+    admit(std::move(socket));
     accept();
   });
+}
+
+void Server::on_accept_error(const boost::system::error_code& error) {
+  const auto decision = backoff_.failed(error.value());
+  if (decision.log)
+    spdlog::warn("cannot accept a client: {}{}", error.message(),
+                 decision.delay.count() > 0 ? "; waiting clients stay queued, retrying with back-off (logged "
+                                              "once until accepting works again)"
+                                            : "");
+  if (decision.delay.count() == 0) return accept();
+  accept_timer_.expires_after(decision.delay);
+  accept_timer_.async_wait([this](const boost::system::error_code& cancelled) {
+    if (!cancelled && !stopped_) accept();
+  });
+}
+
+void Server::admit(Connection::Socket socket) {
+  set_cloexec(socket.native_handle());
+  auto peer = read_peer_identity(socket.native_handle());
+  if (!peer) {
+    spdlog::warn("refusing a client whose credentials the kernel does not report");
+    return;  // the socket closes here
+  }
+  if (manager_.size() >= options_.max_clients) {
+    return refuse(
+        std::move(socket), *peer,
+        std::to_string(manager_.size()) + " clients are connected (limits.max_clients)",
+        make_error_response(
+            nullptr, kApplicationError, "too many clients are connected; try again later",
+            {{"reason", "too_many_clients"}, {"limit", options_.max_clients}, {"scope", "daemon"}}));
+  }
+  if (manager_.count_for_uid(peer->uid) >= options_.max_clients_per_uid) {
+    return refuse(
+        std::move(socket), *peer,
+        "its uid has " + std::to_string(manager_.count_for_uid(peer->uid)) +
+            " connections (limits.max_clients_per_uid)",
+        make_error_response(
+            nullptr, kApplicationError,
+            "too many connections from your user (uid " + std::to_string(peer->uid) +
+                "); close some of them and try again",
+            {{"reason", "too_many_clients"}, {"limit", options_.max_clients_per_uid}, {"scope", "uid"}}));
+  }
+  manager_.start(std::make_shared<Connection>(std::move(socket), *peer, manager_, dispatcher_, events_,
+                                              options_.limits));
+}
+
+void Server::refuse(Connection::Socket socket, const PeerIdentity& peer, const std::string& why,
+                    const nlohmann::json& response) {
+  if (const auto left_out = refusal_log_.occurred(LogThrottle::Clock::now()))
+    spdlog::warn("refusing pid {} uid {}: {}{}", peer.pid, peer.uid, why,
+                 *left_out > 0 ? " (" + std::to_string(*left_out) + " more refusals were not logged)" : "");
+  // One small write into a fresh socket's empty buffer, then close: a refused client costs no
+  // buffer and no timer, however many of them knock.
+  const std::string text = serialise_message(response) + "\n";
+  boost::system::error_code ignored;
+  socket.non_blocking(true, ignored);
+  socket.write_some(boost::asio::buffer(text), ignored);
+  socket.shutdown(Connection::Socket::shutdown_both, ignored);
+  socket.close(ignored);
 }
 
 void Server::on_signal(int signal_number, std::function<void()> handler) {
@@ -158,6 +201,7 @@ void Server::every(std::chrono::milliseconds period, std::function<void()> tick)
 
 void Server::set_limits(const ServerOptions& options) {
   options_.max_clients = options.max_clients;
+  options_.max_clients_per_uid = options.max_clients_per_uid;
   options_.limits = options.limits;
 }
 
@@ -190,6 +234,7 @@ void Server::shut_down() {
   boost::system::error_code ignored;
   acceptor_.close(ignored);
   signals_.cancel(ignored);
+  accept_timer_.cancel();
   for (auto& timer : timers_) timer->cancel();
   manager_.stop_all();
   if (created_socket_) {

@@ -14,21 +14,24 @@
 #include <boost/asio.hpp>
 
 #include "events/event_bus.hpp"
+#include "ipc/accept_backoff.hpp"
 #include "ipc/connection.hpp"
 #include "ipc/connection_manager.hpp"
 #include "ipc/dispatcher.hpp"
+#include "ipc/log_throttle.hpp"
 #include "ipc/socket_lock.hpp"
 
 namespace eport::ipc {
 
 /// How and where to listen.
 struct ServerOptions {
-  std::string socket_path;           ///< path to bind (ignored with inherited_fd)
-  std::uint32_t socket_mode = 0660;  ///< chmod of the socket file
-  std::string socket_group;          ///< chgrp of the socket file ("" = keep)
-  std::uint32_t max_clients = 256;   ///< further clients are told so and closed
-  ConnectionLimits limits;           ///< per-connection limits
-  int inherited_fd = -1;             ///< an already listening socket (systemd socket activation)
+  std::string socket_path;                 ///< path to bind (ignored with inherited_fd)
+  std::uint32_t socket_mode = 0660;        ///< chmod of the socket file
+  std::string socket_group;                ///< chgrp of the socket file ("" = keep)
+  std::uint32_t max_clients = 256;         ///< further clients are told so and closed
+  std::uint32_t max_clients_per_uid = 32;  ///< further clients of the same uid are told so and closed
+  ConnectionLimits limits;                 ///< per-connection limits
+  int inherited_fd = -1;                   ///< an already listening socket (systemd socket activation)
 };
 
 /// Accepts clients until stop() or SIGTERM/SIGINT.
@@ -68,6 +71,10 @@ class Server {
 
  private:
   void accept();
+  void on_accept_error(const boost::system::error_code& error);
+  void admit(Connection::Socket socket);
+  void refuse(Connection::Socket socket, const PeerIdentity& peer, const std::string& why,
+              const nlohmann::json& response);
   void bind_socket();
   void wait_for_signals();
   void shut_down();
@@ -79,6 +86,9 @@ class Server {
   boost::asio::signal_set signals_;
   boost::asio::local::stream_protocol::acceptor acceptor_;
   ConnectionManager manager_;
+  AcceptBackoff backoff_;
+  boost::asio::steady_timer accept_timer_;
+  LogThrottle refusal_log_;
   std::unique_ptr<SocketLock> lock_;
   bool created_socket_ = false;
   bool stopped_ = false;

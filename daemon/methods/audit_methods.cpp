@@ -45,10 +45,14 @@ audit::AuditRecord record_for(const ipc::Request& request, const nlohmann::json&
 }  // namespace
 
 ipc::AuditHook make_audit_hook(ServiceContext& context) {
-  return [&context](const ipc::Request& request, const nlohmann::json& response) {
-    if (!context.audit.append(record_for(request, response)))
-      spdlog::error("could not write the audit record for {} to {}: check the disk", request.method,
-                    context.audit.path());
+  return [&context](const ipc::Request& request, const nlohmann::json& response, std::function<void()> send) {
+    context.audit.post(record_for(request, response),
+                       [&context, method = request.method, send = std::move(send)](bool written) {
+                         if (!written)
+                           spdlog::error("could not write the audit record for {} to {}: check the disk",
+                                         method, context.audit.path());
+                         send();
+                       });
   };
 }
 
@@ -56,7 +60,7 @@ void register_audit_methods(ipc::MethodTable& table, ServiceContext& context) {
   table.add({"audit.tail", ipc::Role::admin,
              [&context](const ipc::Request& request, ipc::Reply reply) {
                const auto limit = ipc::optional_integer(request.params, "limit", 1, 10000).value_or(50);
-               context.background.post([&context, reply, limit] {
+               context.background.post_or_busy(reply, [&context, reply, limit] {
                  reply.result({{"records", context.audit.tail(static_cast<std::size_t>(limit))}});
                });
              },

@@ -4,17 +4,33 @@
 
 namespace eport::methods {
 
-BackgroundTasks::BackgroundTasks() : thread_([this] { loop(); }) {}
+BackgroundTasks::BackgroundTasks(std::size_t capacity) : capacity_(capacity), thread_([this] { loop(); }) {}
 
 BackgroundTasks::~BackgroundTasks() { shutdown(); }
 
-void BackgroundTasks::post(std::function<void()> job) {
+bool BackgroundTasks::post(std::function<void()> job) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (stopping_) return;
+    if (stopping_ || jobs_.size() >= capacity_) return false;
     jobs_.push_back(std::move(job));
   }
   wake_.notify_one();
+  return true;
+}
+
+void BackgroundTasks::post_or_busy(const ipc::Reply& reply, std::function<void()> job) {
+  if (post(std::move(job))) return;
+  reply.fail("busy", "eportd is busy answering other requests; try again in a moment");
+}
+
+void BackgroundTasks::set_capacity(std::size_t capacity) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  capacity_ = capacity;
+}
+
+std::size_t BackgroundTasks::queued() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return jobs_.size();
 }
 
 void BackgroundTasks::shutdown() {

@@ -7,7 +7,7 @@ void register_daemon_methods(ipc::MethodTable& table, ServiceContext& context) {
   table.add({"daemon.info", ipc::Role::all,
              [&context](const ipc::Request&, ipc::Reply reply) {
                // The pcscd probe may block: answer from the background thread.
-               context.background.post([&context, reply] {
+               context.background.post_or_busy(reply, [&context, reply] {
                  const std::string pcsc = current_pcsc_state(context);
                  auto drivers = nlohmann::json::array();
                  for (const auto& d : context.drivers)

@@ -119,6 +119,8 @@ json build_diag_report(const ServiceContext& context) {
   report["config"] = {{"file", config->source}, {"warnings", warnings}};
   for (const auto& warning : warnings) problems.push_back(warning);
   report["socket"] = socket_section(context, *config, problems);
+  report["events"] = {{"subscribers", context.events.subscribers()}};
+  report["background"] = {{"queued", context.background.queued()}};
   report["audit"] = {{"path", context.audit.path()},
                      {"writable", ::access(context.audit.path().c_str(), W_OK) == 0}};
   if (!report["audit"]["writable"].get<bool>())
@@ -140,7 +142,8 @@ json build_diag_report(const ServiceContext& context) {
 void register_diag_methods(ipc::MethodTable& table, ServiceContext& context) {
   table.add({"diag.report", ipc::Role::all,
              [&context](const ipc::Request&, ipc::Reply reply) {
-               context.background.post([&context, reply] { reply.result(build_diag_report(context)); });
+               context.background.post_or_busy(
+                   reply, [&context, reply] { reply.result(build_diag_report(context)); });
              },
              false, "a structured health report"});
 }

@@ -28,7 +28,9 @@ void register_guidance_methods(ipc::MethodTable& table, ServiceContext& context)
 void register_core_methods(ipc::MethodTable& table, ServiceContext& context);
 
 /// The dispatcher's audit hook: one fsync'ed record per audited call (who, method, token,
-/// outcome), built from named fields only so that no secret is written.
+/// outcome), built from named fields only so that no secret is written. Written by the audit
+/// writer thread (AuditLog::post): the answer waits for its record, the I/O thread does not;
+/// refusals are rate-limited per uid and method.
 ipc::AuditHook make_audit_hook(ServiceContext& context);
 
 /// The diag.report result (stat()s the socket and audit paths; may probe pcscd: call off the

@@ -47,13 +47,30 @@ bool same_drivers(const std::vector<config::DriverSpec>& a, const std::vector<co
 std::string describe(const config::Limits& l) {
   std::ostringstream text;
   text << "max_clients " << l.max_clients << ", max_message_bytes " << l.max_message_bytes
-       << ", idle_timeout " << l.idle_timeout_s << "s, event_queue_size " << l.event_queue_size;
+       << ", idle_timeout " << l.idle_timeout_s << "s, event_queue_size " << l.event_queue_size
+       << ", max_clients_per_uid " << l.max_clients_per_uid << ", max_in_flight " << l.max_in_flight
+       << ", write_stall_timeout " << l.write_stall_timeout_s << "s, background_queue_size "
+       << l.background_queue_size;
   return text.str();
+}
+
+std::string describe(const config::AuditSettings& a) {
+  std::ostringstream text;
+  text << "max_bytes " << a.max_bytes << ", keep " << a.keep << ", refusal_window " << a.refusal_window_s
+       << "s";
+  return text.str();
+}
+
+bool operator!=(const config::AuditSettings& a, const config::AuditSettings& b) {
+  return a.max_bytes != b.max_bytes || a.keep != b.keep || a.refusal_window_s != b.refusal_window_s;
 }
 
 bool operator!=(const config::Limits& a, const config::Limits& b) {
   return a.max_clients != b.max_clients || a.max_message_bytes != b.max_message_bytes ||
-         a.idle_timeout_s != b.idle_timeout_s || a.event_queue_size != b.event_queue_size;
+         a.idle_timeout_s != b.idle_timeout_s || a.event_queue_size != b.event_queue_size ||
+         a.max_clients_per_uid != b.max_clients_per_uid || a.max_in_flight != b.max_in_flight ||
+         a.write_stall_timeout_s != b.write_stall_timeout_s ||
+         a.background_queue_size != b.background_queue_size;
 }
 
 // Records "name: old -> new" in `lines` when the two values differ.
@@ -79,6 +96,7 @@ ReloadPlan plan_reload(const config::Config& running, const config::Config& load
   note(applied, "expiry.warn_days", running.expiry_warn_days, loaded.expiry_warn_days,
        [](const auto& v) { return join(v); });
   note(applied, "limits", running.limits, loaded.limits, [](const auto& v) { return describe(v); });
+  note(applied, "audit", running.audit, loaded.audit, [](const auto& v) { return describe(v); });
   note(applied, "admin_groups", running.admin_groups, loaded.admin_groups,
        [](const auto& v) { return join(v); });
   if (running.guidance != loaded.guidance) {
@@ -90,6 +108,7 @@ ReloadPlan plan_reload(const config::Config& running, const config::Config& load
   plan.next.log_level = loaded.log_level;
   plan.next.expiry_warn_days = loaded.expiry_warn_days;
   plan.next.limits = loaded.limits;
+  plan.next.audit = loaded.audit;
   plan.next.admin_groups = loaded.admin_groups;
   plan.next.guidance = loaded.guidance;
   plan.next.pin_default = loaded.pin_default;

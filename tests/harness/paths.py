@@ -39,3 +39,16 @@ def opensc_pkcs11():
 def tool(name):
     """Absolute path of a system tool, or None."""
     return shutil.which(name, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
+
+
+def sanitizer_env(env):
+    """`env` for a Python process that loads an instrumented library of a sanitizer build
+    (ctypes): the ASan runtime preloaded, and leak checking off for the interpreter, whose own
+    allocations are not eportd's. Unchanged for ordinary builds."""
+    preload = os.environ.get("EPORT_ASAN_PRELOAD")
+    if not preload:
+        return env
+    env = dict(env)
+    env["LD_PRELOAD"] = preload
+    env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":detect_leaks=0"
+    return env

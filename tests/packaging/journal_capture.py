@@ -57,14 +57,15 @@ def main():
                     break
                 time.sleep(0.05)
     if proc.poll() is None:
-        time.sleep(0.2)
+        # The program answered on its socket, so what it logs while starting has been sent.
         proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=15)
-    journal.settimeout(0.5)
+    # The program has exited: every datagram it sent is queued already; take them all.
+    journal.setblocking(False)
     try:
         while True:
             print(json.dumps(parse(journal.recv(1 << 20))), flush=True)
-    except socket.timeout:
+    except BlockingIOError:
         pass
 
 

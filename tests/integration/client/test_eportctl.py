@@ -347,7 +347,11 @@ def test_watch_prints_one_json_line_per_event(daemon, make_card):
     proc = subprocess.Popen([eportctl_path(), "--socket", daemon.socket_path, "--json", "watch"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=base_env())
     try:
-        time.sleep(0.5)
+        # Insert the card only once eportctl's subscription is in place (diag.report counts it).
+        deadline = time.time() + 30
+        while daemon.call("diag.report")["result"]["events"]["subscribers"] < 1:
+            assert proc.poll() is None and time.time() < deadline, "eportctl watch never subscribed"
+            time.sleep(0.05)
         card = make_card("c", certs=["9a:rsa2048:3650"])
         deadline, lines = time.time() + 15, []
         while time.time() < deadline and not any(e.get("topic") == "token.added" for e in lines):

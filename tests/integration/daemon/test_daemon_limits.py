@@ -1,10 +1,8 @@
 """Per-connection limits: message size, client count, idle timeout."""
 
-import time
-
 import pytest
 
-from harness import rpc
+from harness import rpc, wait_for
 from daemon_support import start_eportd
 
 
@@ -35,9 +33,15 @@ def test_clients_beyond_max_clients_are_told_and_closed(tmp_path):
             assert refusal["error"]["data"]["reason"] == "too_many_clients"
             assert third.closed_by_server()
         first.close()
-        time.sleep(0.2)
-        with rpc.connect(daemon.socket_path) as fourth:
-            assert fourth.call("session.hello")["protocol"] == 1
+
+        def served():
+            try:
+                with rpc.connect(daemon.socket_path) as fourth:
+                    return fourth.call("session.hello")["protocol"] == 1
+            except (rpc.ConnectionClosed, OSError):
+                return False  # refused: eportd has not seen the first client leave yet
+
+        wait_for("a free slot after a client left", served, 30)
         second.close()
     finally:
         daemon.stop()
@@ -49,8 +53,11 @@ def test_idle_connections_close_but_subscribers_stay(tmp_path):
         with rpc.connect(daemon.socket_path) as idle, rpc.connect(daemon.socket_path) as subscriber:
             subscriber.call("events.subscribe")
             idle.call("session.hello")
-            assert idle.closed_by_server(timeout=5)
-            time.sleep(1.5)
+            assert idle.closed_by_server(timeout=30)
+            # A witness connected after that is closed only once a whole idle timeout has passed
+            # since: by then the subscriber has been idle for longer than the timeout too.
+            with rpc.connect(daemon.socket_path) as witness:
+                assert witness.closed_by_server(timeout=30)
             assert subscriber.call("session.hello")["protocol"] == 1
     finally:
         daemon.stop()

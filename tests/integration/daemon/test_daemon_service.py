@@ -3,7 +3,6 @@
 import os
 import signal
 import socket
-import time
 
 import pytest
 
@@ -29,7 +28,7 @@ def test_sighup_applies_a_good_config_and_keeps_the_old_one_on_errors(tmp_path):
         with open(daemon.config_path, "a") as f:
             f.write("limits:\n  max_clents: 3\n")
         daemon.proc.send_signal(signal.SIGHUP)
-        time.sleep(0.5)
+        wait_for("the refused reload in the log", lambda: "reload refused" in open(daemon.log_path).read(), 30)
         assert daemon.alive()
         assert guidance_contact(daemon) == "second"
         with open(daemon.log_path) as f:
@@ -86,9 +85,11 @@ def test_readiness_watchdog_and_stopping_reach_the_service_manager(tmp_path):
 
         assert received("READY=1")
         assert os.path.exists(f"{tmp_path}/n.sock")  # ready means serving
-        started = time.monotonic()
-        assert received("WATCHDOG=1")
-        assert time.monotonic() - started < 2
+        # Pings keep coming (several per second at WATCHDOG_USEC=400000; the recv timeout of 10 s
+        # per message is the only clock here).
+        for _ in range(3):
+            messages.clear()
+            assert received("WATCHDOG=1")
         proc.send_signal(signal.SIGTERM)
         assert received("STOPPING=1")
     finally:

@@ -194,6 +194,35 @@ TEST_CASE("metrics: a textfile directory eportd cannot write in is a warning", "
              Catch::Contains("metrics.textfile") && Catch::Contains("/nonexistent-eportd-dir"));
 }
 
+TEST_CASE("the hostile-client limits and the audit keys are read and range-checked", "[config]") {
+  const Config defaults = parse_config("", "test.yaml");
+  CHECK(defaults.limits.max_clients_per_uid == 32);
+  CHECK(defaults.limits.max_in_flight == 32);
+  CHECK(defaults.limits.write_stall_timeout_s == 30);
+  CHECK(defaults.limits.background_queue_size == 64);
+  CHECK(defaults.audit.max_bytes == 10 * 1024 * 1024);
+  CHECK(defaults.audit.keep == 5);
+  CHECK(defaults.audit.refusal_window_s == 60);
+  const Config c = parse_config(R"(
+limits: {max_clients_per_uid: 3, max_in_flight: 4, write_stall_timeout_s: 5, background_queue_size: 6}
+audit: {max_bytes: 65536, keep: 0, refusal_window_s: 7}
+)",
+                                "test.yaml");
+  CHECK(c.limits.max_clients_per_uid == 3);
+  CHECK(c.limits.max_in_flight == 4);
+  CHECK(c.limits.write_stall_timeout_s == 5);
+  CHECK(c.limits.background_queue_size == 6);
+  CHECK(c.audit.max_bytes == 65536);
+  CHECK(c.audit.keep == 0);
+  CHECK(c.audit.refusal_window_s == 7);
+  CHECK_THAT(issues_of("limits: {max_in_flight: 0}\n").at(0).message, Catch::Contains("from 1 to 1024"));
+  CHECK_THAT(issues_of("limits: {write_stall_timeout_s: 0}\n").at(0).message, Catch::Contains("from 1 to"));
+  CHECK_THAT(issues_of("audit: {keep: -1}\n").at(0).message, Catch::Contains("from 0 to 1000"));
+  CHECK_THAT(issues_of("audit: {max_bytes: 1e999}\n").at(0).message, Catch::Contains("whole number"));
+  CHECK_THAT(issues_of("audit: {max_byte: 1}\n").at(0).message,
+             Catch::Contains("did you mean 'audit.max_bytes'"));
+}
+
 TEST_CASE("the default expiry.warn_days are the ones eportctl's certificate preview uses", "[config]") {
   // config.hpp keeps its own literal so that the struct stays easy to merge; this ties the two.
   CHECK(parse_config("", "test.yaml").expiry_warn_days == eport::x509::default_warn_days());

@@ -33,9 +33,11 @@ struct Fixture {
   }
 
   Dispatcher dispatcher() {
-    return Dispatcher(table, AccessPolicy(), [this](const Request& r, const json& response) {
-      audited.emplace_back(r.method, response);
-    });
+    return Dispatcher(table, AccessPolicy(),
+                      [this](const Request& r, const json& response, std::function<void()> send) {
+                        audited.emplace_back(r.method, response);
+                        send();
+                      });
   }
 
   json call(const std::string& line, PeerIdentity peer = {0, 0, 42, {}}) {

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <fstream>
+#include <future>
 #include <sstream>
 
 #include "ipc/dispatcher.hpp"
@@ -157,7 +158,11 @@ TEST_CASE("the audit hook writes the token but never a secret param", "[methods]
                     {"puk", "12345678"},
                     {"new_pin", "87654321"},
                     {"management_key", "010203040506070801020304050607080102030405060708"}};
-  methods::make_audit_hook (*d.context)(request, {{"jsonrpc", "2.0"}, {"id", 1}, {"result", true}});
+  std::promise<void> sent;
+  methods::make_audit_hook (*d.context)(request, {{"jsonrpc", "2.0"}, {"id", 1}, {"result", true}},
+                                        [&sent] { sent.set_value(); });
+  // The answer may go only once the record is on disk.
+  REQUIRE(sent.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready);
   std::ifstream in(d.dir + "/audit.log");
   std::stringstream text;
   text << in.rdbuf();
@@ -166,4 +171,37 @@ TEST_CASE("the audit hook writes the token but never a secret param", "[methods]
   CHECK_THAT(text.str(), !Catch::Contains("87654321"));
   CHECK_THAT(text.str(), !Catch::Contains("0102030405"));
   CHECK_THAT(text.str(), Catch::Contains("\"outcome\":\"ok\""));
+}
+
+TEST_CASE("a full background queue answers busy at once and takes jobs again once it drains",
+          "[methods][background]") {
+  methods::BackgroundTasks tasks(2);
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
+  std::promise<void> started;
+  REQUIRE(tasks.post([&started, gate] {
+    started.set_value();
+    gate.wait();
+  }));
+  REQUIRE(started.get_future().wait_for(std::chrono::seconds(20)) == std::future_status::ready);
+  CHECK(tasks.post([] {}));
+  CHECK(tasks.post([] {}));
+  CHECK_FALSE(tasks.post([] {}));  // two wait already
+  std::optional<json> answer;
+  tasks.post_or_busy(ipc::Reply(9, [&](json response) { answer = response; }), [] {});
+  REQUIRE(answer.has_value());  // answered before post_or_busy returned
+  CHECK((*answer)["error"]["data"]["reason"] == "busy");
+  release.set_value();
+  tasks.shutdown();
+  CHECK(tasks.queued() == 0);
+}
+
+TEST_CASE("daemon.info over a flooded background queue answers busy instead of queueing",
+          "[methods][background]") {
+  Daemon d;
+  d.background.set_capacity(0);
+  const json answer = d.call("daemon.info");
+  CHECK(answer["error"]["data"]["reason"] == "busy");
+  d.background.set_capacity(64);
+  CHECK(d.call("daemon.info").contains("result"));
 }

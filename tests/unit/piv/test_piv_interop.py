@@ -39,7 +39,8 @@ def card(h):
 
 def host(h, card, *args):
     res = subprocess.run([sys.executable, os.path.join(HERE, "piv_host.py"), PLUGIN, card.reader]
-                         + [str(a) for a in args], env=h.env(), capture_output=True, text=True,
+                         + [str(a) for a in args], env=harness.paths.sanitizer_env(h.env()),
+                         capture_output=True, text=True,
                          timeout=60)
     assert res.returncode == 0, res.stderr
     return json.loads(res.stdout)

@@ -89,6 +89,15 @@ def start(state, vpcd, *extra):
                             stderr=subprocess.PIPE, text=True)
 
 
+def catches_sigterm(pid):
+    """True once `pid` has a handler for SIGTERM (/proc/<pid>/status SigCgt)."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("SigCgt:"):
+                return bool(int(line.split()[1], 16) & (1 << (signal.SIGTERM - 1)))
+    return False
+
+
 def stop(proc):
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
@@ -192,5 +201,10 @@ def test_a_non_loopback_vpcd_is_refused(state):
 def test_sigterm_exits_cleanly_while_waiting_for_vpcd(state):
     port = free_ports(1)
     proc = subprocess.Popen([VCARD, "run", "--state", str(state), "--vpcd", f"127.0.0.1:{port}"])
-    time.sleep(0.5)
+    # Signal it only once it handles SIGTERM (its SigCgt mask says so); earlier the default
+    # action would end it with -15, which is not what this test is about.
+    deadline = time.monotonic() + 30
+    while not catches_sigterm(proc.pid):
+        assert proc.poll() is None and time.monotonic() < deadline, "eport-vcard never installed its handler"
+        time.sleep(0.01)
     assert stop(proc) == 0
