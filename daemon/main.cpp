@@ -37,6 +37,7 @@
 #include "service/strict_modes.hpp"
 #include "usb/usb_view.hpp"
 #include "usb/usb_watcher.hpp"
+#include "web/web_server.hpp"
 
 namespace {
 
@@ -346,6 +347,13 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   options_for_server.socket_path = context.socket_path;  // the handed-over socket's own path
   ipc::Server server(options_for_server, dispatcher, bus);
   server.listen();
+  // The web part (docs/web.md): only with a `web:` section; on the same I/O thread and dispatcher.
+  std::optional<web::WebServer> web_server;
+  if (config->web.enabled) {
+    web_server.emplace(server.context(), shared, dispatcher, bus);
+    web_server->listen();
+    server.on_stopping([&web_server] { web_server->stop(); });
+  }
   metrics_service.start();
   cards->start();
   service::Notifier notifier;

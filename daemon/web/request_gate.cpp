@@ -28,7 +28,8 @@ GateDecision upgrade(const RequestFacts& request, const OriginPolicy& policy, st
   GateDecision decision;
   if (path == "/ws") decision.route = Route::rpc_socket;
   else if (path == "/") decision.route = Route::eport_socket;
-  else return refuse(404, "no WebSocket at " + printable(path) + "; use /ws (eportd's protocol) or / (E-Port)");
+  else
+    return refuse(404, "no WebSocket at " + printable(path) + "; use /ws (eportd's protocol) or / (E-Port)");
   if (!request.origin)
     return refuse(403, "a WebSocket upgrade without an Origin header (browsers always send one)");
   if (!policy.origin_allowed(*request.origin))

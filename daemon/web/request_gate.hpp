@@ -20,19 +20,19 @@ enum class Route {
 
 /// The facts of a request the gate looks at.
 struct RequestFacts {
-  std::string_view method;             ///< "GET", "POST", ...
-  std::string_view target;             ///< request target, e.g. "/app.js?v=1"
+  std::string_view method;                 ///< "GET", "POST", ...
+  std::string_view target;                 ///< request target, e.g. "/app.js?v=1"
   std::optional<std::string_view> host;    ///< Host header (absent: nullopt)
   std::optional<std::string_view> origin;  ///< Origin header (absent: nullopt)
-  bool websocket_upgrade = false;      ///< a WebSocket upgrade request
+  bool websocket_upgrade = false;          ///< a WebSocket upgrade request
 };
 
 /// The gate's verdict.
 struct GateDecision {
   unsigned status = 200;  ///< 200 = go on along `route`; otherwise the HTTP status to answer
   Route route = Route::asset;
-  std::string path;       ///< for assets: the file asked for ("/" becomes "/index.html")
-  std::string why;        ///< for refusals: what was wrong, for the answer and the log
+  std::string path;  ///< for assets: the file asked for ("/" becomes "/index.html")
+  std::string why;   ///< for refusals: what was wrong, for the answer and the log
   /// True for a refusal that is counted in the log (403: a foreign Host or Origin).
   bool forbidden() const { return status == 403; }
 };

@@ -40,7 +40,8 @@ web:
                                 "test.yaml");
   CHECK(c.web.host == "::1");
   CHECK(c.web.port == 8080);
-  CHECK(c.web.allowed_origins == std::vector<std::string>{"http://example.com", "https://www.singlewindow.cn"});
+  CHECK(c.web.allowed_origins ==
+        std::vector<std::string>{"http://example.com", "https://www.singlewindow.cn"});
   CHECK(c.web.allow_pin_methods);
 }
 
