@@ -2,9 +2,10 @@
 
 #include <chrono>
 
-#include <boost/beast/websocket/rfc6455.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/beast/websocket/rfc6455.hpp>
 
+#include "web/assets.hpp"
 #include "web/ws_bridge.hpp"
 
 namespace eport::web {
@@ -16,6 +17,10 @@ namespace {
 constexpr std::chrono::seconds kHeaderDeadline{10};
 // Longest accepted request head; eportd's pages send far less.
 constexpr std::uint32_t kHeaderLimit = 8 * 1024;
+// The page runs only its own files and talks only to eportd ('self' includes ws://<this host>).
+constexpr char kContentSecurityPolicy[] =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 std::optional<std::string_view> header(const http::request<http::empty_body>& request, http::field field) {
   const auto it = request.find(field);
@@ -96,11 +101,26 @@ void HttpSession::refuse(const GateDecision& decision) {
 }
 
 void HttpSession::serve_asset(const std::string& path) {
-  // The status page's files come with the next step; until then every file is 404.
-  GateDecision missing;
-  missing.status = 404;
-  missing.why = "no file " + path.substr(0, 100) + " here";
-  refuse(missing);
+  const Asset* asset = find_asset(path);
+  if (!asset) {
+    GateDecision missing;
+    missing.status = 404;
+    missing.why = "no file " + path.substr(0, 100) + " here; the status page is at /";
+    return refuse(missing);
+  }
+  const auto& request = parser_->get();
+  auto response = std::make_shared<http::response<http::string_body>>(http::status::ok, request.version());
+  harden(*response);
+  response->set(http::field::content_type, std::string(asset->content_type));
+  response->set("Content-Security-Policy", kContentSecurityPolicy);
+  response->keep_alive(keep_alive_);
+  if (request.method() == http::verb::head) {
+    response->content_length(asset->body.size());
+  } else {
+    response->body() = std::string(asset->body);
+    response->prepare_payload();
+  }
+  send(response);
 }
 
 void HttpSession::upgrade(const GateDecision& decision) {
@@ -124,12 +144,13 @@ void HttpSession::upgrade(const GateDecision& decision) {
 template <typename Response>
 void HttpSession::send(std::shared_ptr<Response> response) {
   stream_.expires_after(kHeaderDeadline);
-  http::async_write(stream_, *response,
-                    [self = shared_from_this(), response](const boost::system::error_code& error, std::size_t) {
-                      if (self->stopped_) return;
-                      if (error || !self->keep_alive_) return self->finish();
-                      self->read();
-                    });
+  http::async_write(
+      stream_, *response,
+      [self = shared_from_this(), response](const boost::system::error_code& error, std::size_t) {
+        if (self->stopped_) return;
+        if (error || !self->keep_alive_) return self->finish();
+        self->read();
+      });
 }
 
 }  // namespace eport::web

@@ -2,8 +2,8 @@
 
 #include <stdexcept>
 
-#include <boost/asio/ip/address.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/ip/address.hpp>
 
 #include "web/http_session.hpp"
 
@@ -44,7 +44,8 @@ void WebServer::listen() {
                              "; another program (the Windows client under Wine?) may hold the port: "
                              "stop it or choose another port");
   acceptor_.listen(boost::asio::socket_base::max_listen_connections, error);
-  if (error) throw std::runtime_error("web.listen: cannot listen on " + config->web.listen + ": " + error.message());
+  if (error)
+    throw std::runtime_error("web.listen: cannot listen on " + config->web.listen + ": " + error.message());
   spdlog::info("web: serving the status page on {} (WebSocket: /ws, E-Port compatible: /)", page_address());
   accept();
 }
@@ -74,7 +75,8 @@ void WebServer::accept() {
 void WebServer::admit(boost::asio::ip::tcp::socket socket) {
   const auto limit = context_.config.get()->limits.max_clients;
   if (context_.clients.size() >= limit) {
-    context_.log_refusal(std::to_string(context_.clients.size()) + " connections are open (limits.max_clients)");
+    context_.log_refusal(std::to_string(context_.clients.size()) +
+                         " connections are open (limits.max_clients)");
     boost::system::error_code ignored;
     socket.non_blocking(true, ignored);
     socket.write_some(boost::asio::buffer(kTooMany, sizeof kTooMany - 1), ignored);

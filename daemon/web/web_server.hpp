@@ -16,8 +16,8 @@ namespace eport::web {
 class WebServer {
  public:
   /// Nothing is bound until listen().
-  WebServer(boost::asio::io_context& io, const config::SharedConfig& config, const ipc::Dispatcher& dispatcher,
-            events::EventBus& events);
+  WebServer(boost::asio::io_context& io, const config::SharedConfig& config,
+            const ipc::Dispatcher& dispatcher, events::EventBus& events);
   ~WebServer();
 
   /// Binds web.listen and starts accepting. Throws std::runtime_error with a message for the

@@ -170,24 +170,25 @@ void WsBridge::write() {
   const std::size_t length = !output.empty() && output.back() == '\n' ? output.size() - 1 : output.size();
   writing_ = true;
   arm_stall_timer();
-  ws_.async_write(boost::asio::buffer(output.data(), length),
-                  [self = shared_from_this(), size = output.size()](const boost::system::error_code& error,
-                                                                    std::size_t) {
-                    self->writing_ = false;
-                    if (self->stopped_) return;
-                    if (error) return self->finish();
-                    self->session_->written(size);
-                    self->pump();
-                  });
+  ws_.async_write(
+      boost::asio::buffer(output.data(), length),
+      [self = shared_from_this(), size = output.size()](const boost::system::error_code& error, std::size_t) {
+        self->writing_ = false;
+        if (self->stopped_) return;
+        if (error) return self->finish();
+        self->session_->written(size);
+        self->pump();
+      });
 }
 
 void WsBridge::arm_idle_timer() {
   if (limits_.idle_timeout.count() == 0 || stopped_) return;
   idle_timer_.expires_at(last_activity_ + limits_.idle_timeout);
-  idle_timer_.async_wait([weak = std::weak_ptr<WsBridge>(shared_from_this())](const boost::system::error_code& error) {
-    if (error) return;
-    if (auto self = weak.lock()) self->on_idle_timer();
-  });
+  idle_timer_.async_wait(
+      [weak = std::weak_ptr<WsBridge>(shared_from_this())](const boost::system::error_code& error) {
+        if (error) return;
+        if (auto self = weak.lock()) self->on_idle_timer();
+      });
 }
 
 void WsBridge::on_idle_timer() {
@@ -207,19 +208,21 @@ void WsBridge::arm_stall_timer() {
   if (stall_timer_armed_ || stopped_) return;
   stall_timer_armed_ = true;
   stall_timer_.expires_at(session_->stall_deadline());
-  stall_timer_.async_wait([weak = std::weak_ptr<WsBridge>(shared_from_this())](const boost::system::error_code& error) {
-    if (error) return;
-    if (auto self = weak.lock()) self->on_stall_timer();
-  });
+  stall_timer_.async_wait(
+      [weak = std::weak_ptr<WsBridge>(shared_from_this())](const boost::system::error_code& error) {
+        if (error) return;
+        if (auto self = weak.lock()) self->on_stall_timer();
+      });
 }
 
 void WsBridge::on_stall_timer() {
   stall_timer_armed_ = false;
   if (stopped_) return;
   if (session_->write_stalled(std::chrono::steady_clock::now())) {
-    spdlog::warn("web: closing a WebSocket of {}: it has not read its answers for {} s ({} bytes waiting; "
-                 "limits.write_stall_timeout_s)",
-                 peer_.web_origin, limits_.write_stall_timeout.count(), session_->outbox_bytes());
+    spdlog::warn(
+        "web: closing a WebSocket of {}: it has not read its answers for {} s ({} bytes waiting; "
+        "limits.write_stall_timeout_s)",
+        peer_.web_origin, limits_.write_stall_timeout.count(), session_->outbox_bytes());
     return finish();
   }
   if (session_->outbox_bytes() > 0) arm_stall_timer();
