@@ -49,6 +49,21 @@ int cmd_audit(const Context& ctx) {
   return exit_ok;
 }
 
+int cmd_open(const Context& ctx) {
+  auto rpc = ctx.connect();
+  const json info = rpc->call("daemon.info", json::object());
+  const json web = info.value("web", json());
+  if (ctx.opt.json) {
+    ctx.print_json({{"web", web}});
+    return web.is_string() ? exit_ok : exit_failed;
+  }
+  if (!web.is_string())
+    return ctx.report({"web_off", tr(ctx.lang, "open.off"), tr(ctx.lang, "open.off.todo")}, exit_failed);
+  ctx.out << web.get<std::string>() << "\n";
+  ctx.err << tr(ctx.lang, "open.hint") << "\n";
+  return exit_ok;
+}
+
 int cmd_call(const Context& ctx) {
   json params = nullptr;
   if (!ctx.opt.params.empty()) {
@@ -68,7 +83,7 @@ int run_command(const Context& ctx) {
       {"status", cmd_status},         {"tokens", cmd_tokens}, {"readers", cmd_readers},
       {"check", cmd_check},           {"unlock", cmd_unlock}, {"renew", cmd_renew},
       {"change-pin", cmd_change_pin}, {"watch", cmd_watch},   {"doctor", cmd_doctor},
-      {"audit", cmd_audit},           {"call", cmd_call}};
+      {"audit", cmd_audit},           {"call", cmd_call},     {"open", cmd_open}};
   auto it = commands.find(ctx.opt.command);
   if (it == commands.end()) return kExitUsage;
   try {

@@ -33,6 +33,8 @@ int cmd_watch(const Context& ctx);
 int cmd_doctor(const Context& ctx);
 /// `audit [-n N]`: the last audit records.
 int cmd_audit(const Context& ctx);
+/// `open`: the status page's address (daemon.info `web`), or why there is none.
+int cmd_open(const Context& ctx);
 /// `call METHOD [JSON]`: a raw protocol request.
 int cmd_call(const Context& ctx);
 

@@ -5,6 +5,7 @@ gate, and every hostile client of the Unix socket suites leaves eportd serving."
 import asyncio
 import json
 import socket
+import subprocess
 
 import pytest
 import websockets
@@ -179,3 +180,28 @@ def test_events_arrive_over_ws(stack, pcsc):
 
     assert ws.run(watch(), timeout=90)[-1] == "token.added"
     cs.wait_token(daemon, card)
+
+
+def eportctl(daemon, *args):
+    from harness import paths
+    return subprocess.run([paths.built("eportctl"), "--socket", daemon.socket_path, "--lang", "en", *args],
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_eportctl_open_prints_the_page_address_that_serves_the_page(stack):
+    daemon, port, card, tid = stack
+    result = eportctl(daemon, "open")
+    assert result.returncode == 0, result.stderr
+    address = result.stdout.strip()
+    assert address == f"http://127.0.0.1:{port}/"
+    assert "browser" in result.stderr
+    status, headers, body = ws.http_get(port, "/")
+    assert status == 200 and headers["Content-Type"].startswith("text/html") and b"app.js" in body
+
+
+def test_eportctl_open_without_web_says_it_is_off(eportd):
+    result = eportctl(eportd, "open")
+    assert result.returncode == 1
+    assert "status page is off" in result.stdout + result.stderr
+    assert "web:" in result.stdout + result.stderr
+    assert cs.call(eportd, "daemon.info")["web"] is None
