@@ -82,11 +82,8 @@ void WsBridge::on_accepted() {
                                             });
   ws_.text(true);
   if (route_ == Route::eport_socket) {
-    // Not in this build yet: say so in the close frame instead of pretending.
-    ws_.async_close(websocket::close_reason(websocket::close_code::policy_error,
-                                            "the E-Port compatible subset is not in this build"),
-                    [self = shared_from_this()](const boost::system::error_code&) { self->finish(); });
-    return;
+    eport_ = std::make_unique<EportAdapter>(context_.dispatcher, ws_.get_executor(), allow_pin_methods_);
+    session_->send(EportAdapter::greeting());  // the control speaks first
   }
   pump();
   arm_idle_timer();
@@ -146,6 +143,7 @@ void WsBridge::on_message() {
 }
 
 void WsBridge::dispatch(std::string& text) {
+  if (eport_) return session_->dispatch_through(eport_->adapter_for(text));
   if (!allow_pin_methods_) {
     const auto parsed = ipc::parse_message(text);
     if (parsed.ok && is_pin_method(parsed.value)) {

@@ -15,6 +15,7 @@
 
 #include "ipc/connection.hpp"
 #include "ipc/session.hpp"
+#include "web/eport_adapter.hpp"
 #include "web/request_gate.hpp"
 #include "web/web_context.hpp"
 
@@ -54,6 +55,7 @@ class WsBridge : public WebClient, public std::enable_shared_from_this<WsBridge>
   ipc::ConnectionLimits limits_;
   bool allow_pin_methods_ = false;
   std::shared_ptr<ipc::Session> session_;
+  std::unique_ptr<EportAdapter> eport_;  // on / only
   boost::beast::flat_buffer buffer_;
   bool reading_ = false;
   bool writing_ = false;
