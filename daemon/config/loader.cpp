@@ -59,6 +59,16 @@ const std::vector<std::string> kAllKeys{"socket",
                                         "web.allowed_origins",
                                         "web.allow_pin_methods"};
 
+/// True when every string in `value` (keys included) is valid UTF-8.
+bool valid_utf8(const nlohmann::json& value) {
+  try {
+    (void)value.dump();
+    return true;
+  } catch (const nlohmann::json::type_error&) {
+    return false;
+  }
+}
+
 /// Walks the top-level map and fills a Config.
 class Loader {
  public:
@@ -173,6 +183,13 @@ class Loader {
             continue;
           }
           if (node.IsMap()) spec.options = r_.to_json(node);
+          if (!valid_utf8(spec.options)) {
+            // The options are handed to the plug-in as JSON text, which must be UTF-8 (found by
+            // tests/fuzz/fuzz_config.cpp: eportd failed to start with a JSON exception instead).
+            r_.fail(options->second.line, options->second.key,
+                    "is not valid UTF-8 text; save the file as UTF-8");
+            continue;
+          }
         }
       }
       static const std::regex name_re("[a-z0-9][a-z0-9_-]{0,63}");

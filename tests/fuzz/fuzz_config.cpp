@@ -11,7 +11,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string text(reinterpret_cast<const char*>(data), size);
   try {
     const auto config = eport::config::parse_config(text, "fuzz.yaml", "/etc/eportd");
-    (void)config.guidance.dump();
+    // As eportd serialises what it loaded: invalid UTF-8 in served texts is replaced; driver
+    // options are handed to plug-ins as strict JSON, so they must dump without an exception.
+    (void)config.guidance.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    for (const auto& driver : config.drivers) (void)driver.options.dump();
   } catch (const eport::config::ConfigError& e) {
     for (const auto& issue : e.issues()) (void)issue.to_string();
   }

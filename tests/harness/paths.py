@@ -52,3 +52,19 @@ def sanitizer_env(env):
     env["LD_PRELOAD"] = preload
     env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":detect_leaks=0"
     return env
+
+
+def sanitized():
+    """True when the build under test is a sanitizer build (ctest sets EPORT_ASAN_PRELOAD)."""
+    return bool(os.environ.get("EPORT_ASAN_PRELOAD"))
+
+
+def umockdev_env(env=None):
+    """`env` (default: this process's) for a program started by umockdev-run or -wrapper. It puts
+    its preload library before everything else, so an ASan-instrumented program would stop at
+    ASan's link-order check; the check is turned off for it in sanitizer builds (the runtime is
+    still loaded, as a dependency of the program). Unchanged for ordinary builds."""
+    env = dict(os.environ if env is None else env)
+    if sanitized():
+        env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"
+    return env

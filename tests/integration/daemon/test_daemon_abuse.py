@@ -21,6 +21,9 @@ from daemon_support import start_eportd, temp_dir
 
 HARNESS_DIR = os.path.join(paths.SOURCE_DIR, "tests", "harness")
 RSS_BUDGET_KIB = 16 * 1024  # issue 10: RSS grows by less than 16 MiB under abuse
+# Under ASan the same bound is checked with ASan's quarantine off (it holds 256 MiB of freed
+# memory by design); its allocator caches and shadow memory still add about half the heap in use.
+SANITIZED_RSS_BUDGET_KIB = 48 * 1024
 
 
 def pid_of(daemon):
@@ -61,7 +64,11 @@ def run_as_nobody(workdir, script, *args):
     return out.stdout
 
 
-def test_pipeliners_that_never_read_are_paused_and_closed_and_eportd_stays_small(tmp_path):
+def test_pipeliners_that_never_read_are_paused_and_closed_and_eportd_stays_small(tmp_path, monkeypatch):
+    budget = RSS_BUDGET_KIB
+    if paths.sanitized():
+        monkeypatch.setenv("ASAN_OPTIONS", os.environ.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=0")
+        budget = SANITIZED_RSS_BUDGET_KIB
     daemon = start_eportd(tmp_path, {"limits": {"write_stall_timeout_s": 3}})
     try:
         before = rss_kib(pid_of(daemon))
@@ -83,7 +90,7 @@ def test_pipeliners_that_never_read_are_paused_and_closed_and_eportd_stays_small
             assert client.sent < len(client.data) / 2, "eportd kept reading from a client that reads nothing"
             client.close()
         grown = rss_kib(pid_of(daemon)) - before
-        assert grown < RSS_BUDGET_KIB, f"RSS grew by {grown} KiB"
+        assert grown < budget, f"RSS grew by {grown} KiB"
         assert hello_works(daemon)
         assert "has not read its answers for 3 s" in log_text(daemon)
     finally:

@@ -68,7 +68,7 @@ def run_eportd(workdir, fixture, drivers, config, as_nobody=False):
         command = ["sh", "-c", inner, "sh", setpriv, "--reuid", "65534", "--regid", "65534",
                    "--clear-groups"] + command
     argv = [UMOCKDEV_RUN, "-d", fixture, "--"] + command
-    daemon.proc = Proc("eportd", argv, env=daemon.env, log_path=daemon.log_path).start()
+    daemon.proc = Proc("eportd", argv, env=paths.umockdev_env(daemon.env), log_path=daemon.log_path).start()
     def ready():
         assert daemon.proc.alive(), "eportd exited:\n" + daemon.proc.log_tail()
         return daemon._connectable()
@@ -166,7 +166,7 @@ def test_ccid_keys_are_ok_with_a_pcsc_reader_and_no_reader_without(tmp_path):
         daemon.write_config()
         argv = [UMOCKDEV_RUN, "-d", fixture, "--", paths.built("eportd"), "--config", daemon.config_path,
                 "--socket", daemon.socket_path, "--foreground"]
-        daemon.proc = Proc("eportd", argv, env=daemon.env, log_path=daemon.log_path).start()
+        daemon.proc = Proc("eportd", argv, env=paths.umockdev_env(daemon.env), log_path=daemon.log_path).start()
         try:
             wait_for("eportd under umockdev", lambda: daemon.proc.alive() and daemon._connectable(), 30,
                      detail=lambda: daemon.proc.log_tail())

@@ -71,7 +71,7 @@ def probe(fixture, hold_ms=0):
     program = paths.built("eport-usb-probe")
     assert program, "eport-usb-probe is not built"
     out = subprocess.run([UMOCKDEV_RUN, "-d", fixture, "--", program, "--hold-ms", str(hold_ms)],
-                         capture_output=True, text=True, timeout=60)
+                         capture_output=True, text=True, timeout=60, env=paths.umockdev_env())
     assert out.returncode == 0, out.stderr
     lines = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
     return [l for l in lines if "event" in l], lines[-1]["usb"]
@@ -122,7 +122,7 @@ def start_mocked_eportd(tmp_path, fixture, config):
     daemon.write_config()
     argv = [UMOCKDEV_RUN, "-d", fixture, "--", paths.built("eportd"), "--config", daemon.config_path,
             "--socket", daemon.socket_path, "--foreground"]
-    daemon.proc = Proc("eportd", argv, env=daemon.env, log_path=daemon.log_path).start()
+    daemon.proc = Proc("eportd", argv, env=paths.umockdev_env(daemon.env), log_path=daemon.log_path).start()
     wait_for("eportd under umockdev", lambda: daemon.proc.alive() and daemon._connectable(), 20,
              detail=lambda: daemon.proc.log_tail())
     return daemon
@@ -161,7 +161,7 @@ def test_hotplug_publishes_attached_and_detached_when_a_reader_comes_and_goes():
         pytest.skip("eport-usb-hotplug-probe is not built (needs libumockdev-dev: pkg-config umockdev-1.0)")
     wrapper = shutil.which("umockdev-wrapper")
     assert wrapper, "umockdev-wrapper is missing although umockdev-run is installed"
-    out = subprocess.run([wrapper, program], capture_output=True, text=True, timeout=60)
+    out = subprocess.run([wrapper, program], capture_output=True, text=True, timeout=60, env=paths.umockdev_env())
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout.splitlines()[-1])
     assert result["hotplug"] is True
@@ -191,7 +191,7 @@ def test_doctor_names_usb_devices_that_pcscd_does_not_show_as_readers(tmp_path, 
         daemon.write_config()
         argv = [UMOCKDEV_RUN, "-d", usb_fixture, "--", paths.built("eportd"), "--config",
                 daemon.config_path, "--socket", daemon.socket_path, "--foreground"]
-        daemon.proc = Proc("eportd", argv, env=daemon.env, log_path=daemon.log_path).start()
+        daemon.proc = Proc("eportd", argv, env=paths.umockdev_env(daemon.env), log_path=daemon.log_path).start()
         try:
             wait_for("eportd under umockdev", lambda: daemon.proc.alive() and daemon._connectable(), 20,
                      detail=lambda: daemon.proc.log_tail())

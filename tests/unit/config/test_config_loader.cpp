@@ -227,3 +227,11 @@ TEST_CASE("the default expiry.warn_days are the ones eportctl's certificate prev
   // config.hpp keeps its own literal so that the struct stays easy to merge; this ties the two.
   CHECK(parse_config("", "test.yaml").expiry_warn_days == eport::x509::default_warn_days());
 }
+
+TEST_CASE("driver options that are not UTF-8 are a config error, not a JSON exception at start", "[config]") {
+  // Found by tests/fuzz (fuzz_config): the options are handed to the plug-in as JSON text.
+  const auto issues = issues_of("drivers:\n  - name: piv\n    options: {label: \"\xff\xfe\"}\n");
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].key == "drivers[0].options");
+  CHECK_THAT(issues[0].message, Catch::Contains("UTF-8"));
+}
