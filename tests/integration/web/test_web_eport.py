@@ -101,3 +101,28 @@ def test_malformed_messages_get_result_false_and_the_socket_stays_usable(stack):
     assert answers[1]["_args"]["Result"] is False and "E-Port format" in answers[1]["_args"]["Error"][0]
     assert answers[2]["_id"] == 5 and "_method" in answers[2]["_args"]["Error"][0]
     assert answers[3]["_id"] == 6 and answers[3]["_args"]["Data"] == [cs.status(daemon, tid)["token"]["serial"]]
+
+
+def test_change_pin_with_allow_pin_methods_is_the_users_own_pin_change(stack, pcsc):
+    daemon, port, card, tid, allowed_port, _ = stack
+    origin = f"http://127.0.0.1:{allowed_port}"
+    daemon.stop()  # this card's eportd, now with PIN methods allowed for the listed origin
+    pin_daemon, pin_port = ws.web_daemon(pcsc, allowed_origins=[origin], web_extra={"allow_pin_methods": True})
+    try:
+        cs.wait_token(pin_daemon, card)
+
+        def change(old, new):
+            message = {"_method": "cus-sec_SpcChangePIN", "_id": 1, "args": {"oldPin": old, "newPin": new}}
+            return ws.ws_exchange(pin_port, [message], 2, origin=origin, path="/")[1]["_args"]
+
+        assert change("88888888", "24681357") == {"Result": True, "Data": [], "Error": []}
+        wrong = change("88888888", "13572468")  # the old PIN again: wrong now, one try spent
+        assert wrong["Result"] is False and "wrong_pin" in " ".join(wrong["Error"])
+        assert cs.status(pin_daemon, tid)["pin"]["tries_left"] == 2
+        assert change("24681357", "88888888")["Result"] is True  # the first change took place
+        assert cs.status(pin_daemon, tid)["pin"]["tries_left"] == 3
+        records = [r for r in cs.audit_records(pin_daemon) if r["method"] == "pin.change"]
+        assert records and all(r["process"] == f"web {origin}" for r in records)
+        assert "88888888" not in cs.daemon_log(pin_daemon) and "24681357" not in cs.daemon_log(pin_daemon)
+    finally:
+        pin_daemon.stop()
