@@ -188,8 +188,7 @@ void make_state_dir(const std::string& dir) {
 void record_drivers(methods::ServiceContext& context, const drivers::LoadResult& loaded) {
   for (const auto& driver : loaded.drivers) {
     const auto& info = driver->info();
-    context.drivers.push_back(
-        {info.name, info.version, info.abi, info.library, info.kind, info.capabilities});
+    context.drivers.push_back(info);
     spdlog::info("driver {} {} loaded from {}", info.name, info.version, info.library);
   }
   for (const auto& failure : loaded.failures) {
@@ -222,10 +221,10 @@ audit::AuditPolicy audit_policy(const config::Config& config) {
   return policy;
 }
 
-/// SIGHUP: re-read the config, take over what can change while running, log the rest.
-void reload(const Options& options, config::SharedConfig& shared, ipc::Dispatcher& dispatcher,
-            ipc::Server& server, events::EventBus& bus, const service::Notifier& notifier,
-            methods::ServiceContext& context) {
+/// SIGHUP: re-read the config, take over what can change while running, log the rest. The new
+/// configuration goes to SharedConfig only; every part follows it from there (shared_config.hpp).
+void reload(const Options& options, config::SharedConfig& shared, const ipc::Server& server,
+            const service::Notifier& notifier) {
   notifier.reloading();
   const auto running = shared.get();
   auto result = service::reload_config(
@@ -237,20 +236,38 @@ void reload(const Options& options, config::SharedConfig& shared, ipc::Dispatche
         return config;
       },
       service::current_strict_modes_policy());
-  if (!result.plan) {
-    spdlog::error("reload refused, the running configuration stays: {}", result.error);
+  if (!result) {
+    spdlog::error("reload refused, the running configuration stays: {}", result.error());
   } else {
-    for (const auto& line : result.plan->applied) spdlog::info("reload: {}", line);
-    for (const auto& line : result.plan->needs_restart) spdlog::warn("reload: {} (needs a restart)", line);
-    spdlog::set_level(spdlog::level::from_str(result.plan->next.log_level));
-    dispatcher.set_policy(ipc::AccessPolicy(ipc::resolve_group_ids(result.plan->next.admin_groups)));
-    server.set_limits(server_options(result.plan->next, std::nullopt));
-    bus.set_queue_capacity(result.plan->next.limits.event_queue_size);
-    context.background.set_capacity(result.plan->next.limits.background_queue_size);
-    context.audit.set_policy(audit_policy(result.plan->next));
-    shared.set(std::move(result.plan->next));
+    for (const auto& line : result->applied) spdlog::info("reload: {}", line);
+    for (const auto& line : result->needs_restart) spdlog::warn("reload: {} (needs a restart)", line);
+    shared.set(std::move(result->next));
   }
   notifier.ready("serving " + server.socket_path());
+}
+
+/// The parts that keep state derived from the configuration follow every reload; request
+/// handlers read snapshots instead. Keep the result alive no longer than the parts it names.
+std::vector<config::SharedConfig::Subscription> follow_reloads(config::SharedConfig& shared,
+                                                               ipc::Dispatcher& dispatcher,
+                                                               ipc::Server& server, events::EventBus& bus,
+                                                               methods::ServiceContext& context) {
+  std::vector<config::SharedConfig::Subscription> followers;
+  followers.push_back(shared.subscribe(
+      [](const config::Config& next) { spdlog::set_level(spdlog::level::from_str(next.log_level)); }));
+  followers.push_back(shared.subscribe([&dispatcher](const config::Config& next) {
+    dispatcher.set_policy(ipc::AccessPolicy(ipc::resolve_group_ids(next.admin_groups)));
+  }));
+  followers.push_back(shared.subscribe(
+      [&server](const config::Config& next) { server.set_limits(server_options(next, std::nullopt)); }));
+  followers.push_back(shared.subscribe(
+      [&bus](const config::Config& next) { bus.set_queue_capacity(next.limits.event_queue_size); }));
+  followers.push_back(shared.subscribe([&context](const config::Config& next) {
+    context.background.set_capacity(next.limits.background_queue_size);
+  }));
+  followers.push_back(shared.subscribe(
+      [&context](const config::Config& next) { context.audit.set_policy(audit_policy(next)); }));
+  return followers;
 }
 
 /// daemon.info and diag.report read readers, tokens and pcscd's state from the card side.
@@ -346,6 +363,7 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   auto options_for_server = server_options(*config, inherited_fd);
   options_for_server.socket_path = context.socket_path;  // the handed-over socket's own path
   ipc::Server server(options_for_server, dispatcher, bus);
+  const auto reload_followers = follow_reloads(shared, dispatcher, server, bus, context);
   server.listen();
   // The web part (docs/web.md): only with a `web:` section; on the same I/O thread and dispatcher.
   std::optional<web::WebServer> web_server;
@@ -357,8 +375,7 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   metrics_service.start();
   cards->start();
   service::Notifier notifier;
-  connect_service_manager(server, notifier,
-                          [&] { reload(options, shared, dispatcher, server, bus, notifier, context); });
+  connect_service_manager(server, notifier, [&] { reload(options, shared, server, notifier); });
 
   spdlog::info("eportd {} ready on {} ({} method(s), {} driver(s))", methods::daemon_version(),
                context.socket_path, table.size(), context.drivers.size());

@@ -60,10 +60,10 @@ CertificateReport summarise_certificates(const CardReading& reading, std::int64_
                                    {"error",
                                     "the slot holds data that is not a complete "
                                     "certificate: " +
-                                        parsed.message}});
+                                        parsed.error().message}});
       continue;
     }
-    auto summary = x509::summarise(*parsed.certificate, now, warn_days);
+    auto summary = x509::summarise(*parsed, now, warn_days);
     summary.slot = entry.slot.slot;
     summary.label = entry.slot.label;
     report.summaries.push_back(std::move(summary));

@@ -189,8 +189,8 @@ void cert_write(CardContext& context, const ipc::Request& request, const ipc::Re
   write->now = context.now_unix();
 
   auto parsed = x509::Certificate::parse(text);
-  if (!parsed) return reply.fail(reasons::cert_invalid, parsed.message);
-  const auto cert = *parsed.certificate;
+  if (!parsed) return reply.fail(reasons::cert_invalid, parsed.error().message);
+  const auto cert = *parsed;
   write->der = cert.der();
   const auto summary = x509::summarise(cert, context.clock(), context.service.config.get()->expiry_warn_days);
   if (!force &&
@@ -212,9 +212,9 @@ void cert_write(CardContext& context, const ipc::Request& request, const ipc::Re
       [&context, write, out](const ipc::Reply& reply) {
         if (out->failure) return fail(reply, *out->failure);
         auto back = x509::Certificate::from_der(out->read_back);
-        auto result = back ? x509::summarise(*back.certificate, context.clock(),
-                                             context.service.config.get()->expiry_warn_days)
-                           : x509::CertificateSummary{};
+        auto result =
+            back ? x509::summarise(*back, context.clock(), context.service.config.get()->expiry_warn_days)
+                 : x509::CertificateSummary{};
         result.slot = write->slot;
         result.label = context.labels.label(write->token, write->slot);
         context.service.events.publish_internal("cert.written",

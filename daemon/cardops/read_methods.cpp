@@ -101,18 +101,18 @@ void cert_read(CardContext& context, const ipc::Request& request, const ipc::Rep
           return reply.fail("cert_invalid", "Slot " + slot +
                                                 " holds data that is not a complete "
                                                 "certificate (" +
-                                                parsed.message +
+                                                parsed.error().message +
                                                 "). Write the "
                                                 "certificate again.");
-        auto summary = x509::summarise(*parsed.certificate, context.clock(),
-                                       context.service.config.get()->expiry_warn_days);
+        auto summary =
+            x509::summarise(*parsed, context.clock(), context.service.config.get()->expiry_warn_days);
         summary.slot = slot;
         summary.label = context.labels.label(id, slot);
         context.service.events.publish_internal("cert.read",
                                                 {{"token", id}, {"certificate", summary.to_json()}});
         reply.result({{"certificate", summary.to_json()},
-                      {"pem", parsed.certificate->pem()},
-                      {"der_base64", parsed.certificate->der_base64()}});
+                      {"pem", parsed->pem()},
+                      {"der_base64", parsed->der_base64()}});
       },
       reply);
 }

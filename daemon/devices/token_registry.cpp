@@ -203,15 +203,13 @@ Token TokenRegistry::make_token(const std::string& reader, const CardSetup& setu
   Token token;
   token.driver = setup.driver->info().name;
   token.reader = reader;
-  token.serial = setup.identity.serial;
-  token.label = setup.identity.label;
-  token.model = setup.identity.model;
+  token.identity = setup.identity;
   if (!setup.error.empty()) {
     token.state = "error";
     token.error = setup.error;
   }
-  const std::string base = token.serial.empty() ? unidentified_token_id(token.driver, reader)
-                                                : token_id_for(token.driver, token.serial);
+  const std::string base = token.identity.serial.empty() ? unidentified_token_id(token.driver, reader)
+                                                         : token_id_for(token.driver, token.identity.serial);
   bool duplicate = false;
   token.id = ids_.acquire(base, duplicate);
   if (duplicate)

@@ -1,5 +1,6 @@
 #include "ipc/dispatcher.hpp"
 
+#include "eport/common/reasons.hpp"
 #include "ipc/error_codes.hpp"
 #include "ipc/json_message.hpp"
 
@@ -53,14 +54,14 @@ void Dispatcher::dispatch(std::string_view line, const CallerContext& caller, Re
 void Dispatcher::dispatch_line(std::string_view line, const CallerContext& caller,
                                const Reply::Sink& sink) const {
   ParsedMessage parsed = parse_message(line);
-  if (!parsed.ok) {
+  if (!parsed) {
     sink(make_error_response(nullptr, kParseError,
                              "parse error: the line is not valid JSON; send one JSON-RPC request "
                              "object per line",
-                             {{"detail", parsed.error}}));
+                             {{"detail", parsed.error()}}));
     return;
   }
-  dispatch_value(std::move(parsed.value), caller, sink);
+  dispatch_value(std::move(*parsed), caller, sink);
 }
 
 void Dispatcher::dispatch_value(nlohmann::json message, const CallerContext& caller, Reply::Sink sink) const {
@@ -113,7 +114,7 @@ void Dispatcher::run(const MethodSpec& spec, Request request, Reply::Sink sink) 
   }
   Reply reply(request.id, std::move(sink));
   if (spec.role == Role::admin && !request.admin) {
-    reply.fail("not_authorized",
+    reply.fail(reasons::not_authorized,
                spec.name +
                    " needs the admin role: run it as root or as a member of a group "
                    "listed in access.admin_groups",

@@ -1,6 +1,7 @@
 // audit.tail (admin) and the audit hook that records every audited call.
 #include <spdlog/spdlog.h>
 
+#include "eport/common/reasons.hpp"
 #include "ipc/params.hpp"
 #include "methods/registry.hpp"
 
@@ -38,7 +39,7 @@ audit::AuditRecord record_for(const ipc::Request& request, const nlohmann::json&
     const auto& error = response.value("error", nlohmann::json::object());
     const auto& data = error.value("data", nlohmann::json::object());
     const std::string reason = data.is_object() ? data.value("reason", "") : "";
-    record.outcome = reason == "not_authorized" ? "refused" : "error";
+    record.outcome = reason == reasons::not_authorized ? "refused" : "error";
     record.reason = !reason.empty() ? reason : "code " + std::to_string(error.value("code", 0));
   }
   return record;

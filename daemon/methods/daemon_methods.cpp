@@ -38,14 +38,7 @@ void register_driver_methods(ipc::MethodTable& table, ServiceContext& context) {
   table.add({"drivers.list", ipc::Role::all,
              [&context](const ipc::Request&, ipc::Reply reply) {
                auto drivers = nlohmann::json::array();
-               for (const auto& d : context.drivers) {
-                 drivers.push_back({{"name", d.name},
-                                    {"version", d.version},
-                                    {"abi", d.abi},
-                                    {"library", d.library},
-                                    {"kind", d.kind},
-                                    {"capabilities", d.capabilities}});
-               }
+               for (const auto& d : context.drivers) drivers.push_back(d);  // drivers::to_json
                auto failed = nlohmann::json::array();
                for (const auto& f : context.driver_failures)
                  failed.push_back({{"name", f.name}, {"library", f.library}, {"error", f.error}});

@@ -154,22 +154,17 @@ ReloadPlan plan_reload(const config::Config& running, const config::Config& load
 
 ReloadResult reload_config(const config::Config& running, const std::filesystem::path& file,
                            const ConfigLoader& load, const std::optional<StrictModesPolicy>& strict) {
-  ReloadResult result;
   const std::string keep = "; still running with the previous configuration";
   if (strict) {
     const auto problems = check_strict_modes(file, {}, *strict);
-    if (!problems.empty()) {
-      result.error = "reload refused (StrictModes): " + problems.front() + keep;
-      return result;
-    }
+    if (!problems.empty()) return unexpected("reload refused (StrictModes): " + problems.front() + keep);
   }
   try {
-    result.plan = plan_reload(running, load(file));
+    return plan_reload(running, load(file));
   } catch (const std::exception& error) {
     // config::ConfigError's what() already names the file and line of every issue.
-    result.error = "reload failed: " + std::string(error.what()) + keep;
+    return unexpected("reload failed: " + std::string(error.what()) + keep);
   }
-  return result;
 }
 
 }  // namespace eport::service

@@ -165,10 +165,10 @@ ipc::Session::Adapter EportAdapter::adapter_for(std::string_view text) const {
   std::string method;
   json args = json::object();
   std::string problem;
-  if (!parsed.ok || !parsed.value.is_object()) {
+  if (!parsed || !parsed.value().is_object()) {
     problem = "not a message of the E-Port format: send a JSON object with _method, _id and args";
   } else {
-    const json& message = parsed.value;
+    const json& message = parsed.value();
     if (message.contains("_id")) id = message["_id"];
     if (message.contains("_method") && message["_method"].is_string()) method = message["_method"];
     else problem = "the message has no _method (a string)";

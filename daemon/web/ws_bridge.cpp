@@ -146,8 +146,8 @@ void WsBridge::dispatch(std::string& text) {
   if (eport_) return session_->dispatch_through(eport_->adapter_for(text));
   if (!allow_pin_methods_) {
     const auto parsed = ipc::parse_message(text);
-    if (parsed.ok && is_pin_method(parsed.value)) {
-      const nlohmann::json id = parsed.value.contains("id") ? parsed.value["id"] : nlohmann::json();
+    if (parsed && is_pin_method(parsed.value())) {
+      const nlohmann::json id = parsed.value().contains("id") ? parsed.value()["id"] : nlohmann::json();
       session_->dispatch_through([id](const ipc::CallerContext&, ipc::Reply::Sink sink) {
         sink(ipc::make_error_response(id, ipc::kApplicationError,
                                       "pin.change is not offered to web pages: the administrator has not set "
