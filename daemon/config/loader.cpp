@@ -12,6 +12,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "config/guidance_schema.hpp"
+#include "config/web_settings.hpp"
 #include "config/yaml_reader.hpp"
 
 namespace eport::config {
@@ -19,8 +20,8 @@ namespace eport::config {
 namespace {
 
 const std::vector<std::string> kTopKeys{
-    "socket", "socket_mode", "socket_group", "state_dir", "plugin_dir", "drivers",  "pcsc",    "usb",
-    "pin",    "expiry",      "access",       "limits",    "log",        "guidance", "metrics", "audit"};
+    "socket", "socket_mode", "socket_group", "state_dir", "plugin_dir", "drivers", "pcsc",  "usb", "pin",
+    "expiry", "access",      "limits",       "log",       "guidance",   "metrics", "audit", "web"};
 
 const std::vector<std::string> kAllKeys{"socket",
                                         "socket_mode",
@@ -54,7 +55,10 @@ const std::vector<std::string> kAllKeys{"socket",
                                         "guidance.bring",
                                         "guidance.contact",
                                         "metrics.textfile",
-                                        "metrics.refresh_s"};
+                                        "metrics.refresh_s",
+                                        "web.listen",
+                                        "web.allowed_origins",
+                                        "web.allow_pin_methods"};
 
 /// True when every string in `value` (keys included) is valid UTF-8.
 bool valid_utf8(const nlohmann::json& value) {
@@ -111,6 +115,7 @@ class Loader {
     else if (name == "guidance") c.guidance = read_guidance(r_, field, c.guidance);
     else if (name == "metrics")
       section(field, {"textfile", "refresh_s"}, [&](auto& f) { metrics(f, c.metrics); });
+    else if (name == "web") c.web = read_web(r_, field);
   }
 
   template <typename Body>

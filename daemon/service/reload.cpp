@@ -116,6 +116,16 @@ ReloadPlan plan_reload(const config::Config& running, const config::Config& load
   plan.next.guidance = loaded.guidance;
   plan.next.pin_default = loaded.pin_default;
   plan.next.warnings = loaded.warnings;
+  // web: the origins and the PIN switch apply to connections made from now on; turning the part
+  // on or off or moving it needs a restart.
+  if (running.web.enabled && loaded.web.enabled) {
+    note(applied, "web.allowed_origins", running.web.allowed_origins, loaded.web.allowed_origins,
+         [](const auto& v) { return join(v); });
+    note(applied, "web.allow_pin_methods", running.web.allow_pin_methods, loaded.web.allow_pin_methods,
+         as_bool);
+    plan.next.web.allowed_origins = loaded.web.allowed_origins;
+    plan.next.web.allow_pin_methods = loaded.web.allow_pin_methods;
+  }
 
   auto& restart = plan.needs_restart;
   note(restart, "socket", running.socket, loaded.socket, as_is);
@@ -137,6 +147,8 @@ ReloadPlan plan_reload(const config::Config& running, const config::Config& load
     return "{textfile: " + (m.textfile.empty() ? std::string("none") : m.textfile) +
            ", refresh_s: " + std::to_string(m.refresh_s) + "}";
   });
+  note(restart, "web", running.web.enabled ? running.web.listen : std::string("off"),
+       loaded.web.enabled ? loaded.web.listen : std::string("off"), as_is);
   for (auto& line : restart) {
     line += " (kept; restart eportd to apply: systemctl restart eportd)";
   }
