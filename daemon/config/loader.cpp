@@ -187,7 +187,11 @@ class Loader {
             r_.fail(options->second.line, options->second.key, "expected a map of driver options");
             continue;
           }
-          if (node.IsMap()) spec.options = r_.to_json(node);
+          if (node.IsMap()) {
+            auto json = r_.to_json(options->second);
+            if (!json) continue;
+            spec.options = std::move(*json);
+          }
           if (!valid_utf8(spec.options)) {
             // The options are handed to the plug-in as JSON text, which must be UTF-8 (found by
             // tests/fuzz/fuzz_config.cpp: eportd failed to start with a JSON exception instead).
