@@ -42,6 +42,7 @@
 #include "service/strict_modes.hpp"
 #include "usb/usb_view.hpp"
 #include "usb/usb_watcher.hpp"
+#include "web/web_server.hpp"
 
 namespace {
 
@@ -398,6 +399,13 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   ipc::Server server(options_for_server, dispatcher, bus);
   const auto reload_followers = follow_reloads(shared, dispatcher, server, bus, context);
   server.listen();
+  // The web part (docs/web.md): only with a `web:` section; on the same I/O thread and dispatcher.
+  std::optional<web::WebServer> web_server;
+  if (config->web.enabled) {
+    web_server.emplace(server.context(), shared, dispatcher, bus);
+    web_server->listen();
+    server.on_stopping([&web_server] { web_server->stop(); });
+  }
   metrics_service.start();
   cards->start();
   token_providers->start();

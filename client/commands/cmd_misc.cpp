@@ -49,6 +49,21 @@ int cmd_audit(const Invocation& inv) {
   return exit_ok;
 }
 
+int cmd_open(const Invocation& inv) {
+  auto rpc = inv.connect();
+  const json info = rpc->call("daemon.info", json::object());
+  const json web = info.value("web", json());
+  if (inv.opt.json) {
+    inv.print_json({{"web", web}});
+    return web.is_string() ? exit_ok : exit_failed;
+  }
+  if (!web.is_string())
+    return inv.report({"web_off", tr(inv.lang, "open.off"), tr(inv.lang, "open.off.todo")}, exit_failed);
+  inv.out << web.get<std::string>() << "\n";
+  inv.err << tr(inv.lang, "open.hint") << "\n";
+  return exit_ok;
+}
+
 int cmd_call(const Invocation& inv) {
   json params = nullptr;
   if (!inv.opt.params.empty()) {
@@ -68,7 +83,7 @@ int run_command(const Invocation& inv) {
       {"status", cmd_status},         {"tokens", cmd_tokens}, {"readers", cmd_readers},
       {"check", cmd_check},           {"unlock", cmd_unlock}, {"renew", cmd_renew},
       {"change-pin", cmd_change_pin}, {"watch", cmd_watch},   {"doctor", cmd_doctor},
-      {"audit", cmd_audit},           {"call", cmd_call}};
+      {"audit", cmd_audit},           {"call", cmd_call},     {"open", cmd_open}};
   auto it = commands.find(inv.opt.command);
   if (it == commands.end()) return kExitUsage;
   try {

@@ -33,6 +33,8 @@ int cmd_watch(const Invocation& inv);
 int cmd_doctor(const Invocation& inv);
 /// `audit [-n N]`: the last audit records.
 int cmd_audit(const Invocation& inv);
+/// `open`: the status page's address (daemon.info `web`), or why there is none.
+int cmd_open(const Invocation& inv);
 /// `call METHOD [JSON]`: a raw protocol request.
 int cmd_call(const Invocation& inv);
 

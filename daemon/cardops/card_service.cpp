@@ -31,7 +31,12 @@ void RegistryEvents::on_token_added(const devices::Token& token) {
   const auto id = token.id;
   devices::Job job;
   job.read_only = true;
-  job.work = [reading](devices::TokenSession& s) { *reading = read_card(s, false); };
+  job.work = [context, id, reading](devices::TokenSession& s) {
+    *reading = read_card(s, false);
+    if (**reading)
+      context->certs.store(id, (**reading)->slots, (**reading)->certificates, context->now_unix(),
+                           s.resets());  // token.status's cache
+  };
   job.done = [context, id, reading](const devices::JobOutcome& outcome) {
     if (outcome.end != devices::JobEnd::completed || !*reading || !**reading) return;
     const CardReading& read = ***reading;
@@ -49,6 +54,7 @@ void RegistryEvents::on_token_removed(const devices::Token& token) {
   if (context_) {
     context_->expiry.forget(token.id);
     context_->labels.forget(token.id);
+    context_->certs.forget(token.id);
   }
   service_.events.publish("token.removed", {{"token", token.id}});
 }
@@ -64,7 +70,7 @@ CardService::CardService(methods::ServiceContext& service, std::vector<drivers::
                 service.events.publish(topic, std::move(params));
               },
               [clock] { return x509::to_unix_seconds(clock()); }),
-      context_{service, registry_, expiry_, clock, timer_, labels_, puks_} {
+      context_{service, registry_, expiry_, clock, timer_, labels_, puks_, certs_, coalescer_} {
   context_.started_unix = x509::to_unix_seconds(clock());
   events_.attach(&context_);
 }

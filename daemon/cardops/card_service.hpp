@@ -76,6 +76,8 @@ class CardService {
   DeadlineTimer timer_;
   SlotLabels labels_;
   PukMemory puks_;
+  CertCache certs_;
+  ReadCoalescer coalescer_;
   devices::TokenRegistry registry_;
   ExpiryMonitor expiry_;
   CardContext context_;

@@ -109,7 +109,10 @@ void cert_write(CardContext& context, const ipc::Request& request, const ipc::Re
 
   run_card_call<WrittenCertificate>(
       context, card_call(request, write->token, true),
-      [write, cert](devices::TokenSession& s) { return write_on_card(s, *write, cert); },
+      [&context, write, cert](devices::TokenSession& s) {
+        context.certs.forget(write->token);  // whatever happens now, token.status reads the card
+        return write_on_card(s, *write, cert);
+      },
       [&context, write](const ipc::Reply& reply, CardResult<WrittenCertificate> written) {
         if (!written) return fail(reply, with_write_state(written.error()));
         auto back = x509::Certificate::from_der(written->der);

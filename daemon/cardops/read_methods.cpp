@@ -1,5 +1,7 @@
 // readers.list, tokens.list, token.status, cert.read, cert.check.
+#include <chrono>
 #include <memory>
+#include <optional>
 
 #include "cardops/card_call.hpp"
 #include "cardops/card_reading.hpp"
@@ -9,6 +11,7 @@
 #include "ipc/error_codes.hpp"
 #include "ipc/params.hpp"
 #include "x509/certificate.hpp"
+#include "x509/expiry.hpp"
 
 namespace eport::cardops {
 
@@ -59,10 +62,47 @@ nlohmann::json slots_json(const std::vector<drivers::SlotInfo>& slots) {
   return list;
 }
 
+/// token.status's card work: the PIN and PUK are read from the card on every call (the lock
+/// question stays true when another program spent a try a moment ago); the certificates come
+/// from the cache while it may be used (cert_cache.hpp), else from the card, and are cached.
+CardResult<CardReading> status_reading(CardContext& context, const std::string& id, bool fresh,
+                                       devices::TokenSession& s) {
+  CardReading out;
+  if (auto failure = read_pins(s, out)) return unexpected(std::move(*failure));
+  const auto max_age = std::chrono::seconds(context.service.config.get()->cert_max_age_s);
+  if (!fresh) {
+    if (auto cached = context.certs.usable(id, s.resets(), max_age)) {
+      out.slots = std::move(cached->slots);
+      out.certificates = std::move(cached->certificates);
+      out.read_at = cached->read_at;
+      return out;
+    }
+  }
+  if (auto failure = read_certificates(s, out)) return unexpected(std::move(*failure));
+  out.read_at = context.now_unix();
+  context.certs.store(id, out.slots, out.certificates, out.read_at, s.resets());
+  return out;
+}
+
 void token_status(CardContext& context, const ipc::Request& request, const ipc::Reply& reply) {
   const auto id = required_token(request);
+  const bool fresh = ipc::optional_bool(request.params, "fresh").value_or(false);
+  // Identical questions in flight share one card job (read_coalescer.hpp); a notification has
+  // no answer to share.
+  std::shared_ptr<ReadGroup> group;
+  std::optional<ipc::Reply> answer;
+  if (!reply.id().is_null()) {
+    auto lead = context.coalescer.join_or_lead("token.status\n" + id + (fresh ? "\nfresh" : ""), reply);
+    if (!lead) return;
+    group = lead->group;
+    answer = lead->reply;
+  }
   run_card_call<CardReading>(
-      context, card_call(request, id, false), [](devices::TokenSession& s) { return read_card(s, true); },
+      context, card_call(request, id, false),
+      [&context, id, fresh, group](devices::TokenSession& s) {
+        if (group) group->started();
+        return status_reading(context, id, fresh, s);
+      },
       [&context, id](const ipc::Reply& reply, CardResult<CardReading> reading) {
         if (!reading) return fail(reply, reading.error());
         context.labels.remember(id, reading->slots);
@@ -80,9 +120,10 @@ void token_status(CardContext& context, const ipc::Request& request, const ipc::
                       {"puk", puk_state(context, id, reading->puk)},
                       {"certificates", certificates_json(report)},
                       {"unreadable", report.unreadable},
+                      {"read_at", x509::format_utc(reading->read_at)},
                       {"slots", slots_json(reading->slots)}});
       },
-      reply);
+      answer ? *answer : reply);
 }
 
 /// What cert.read found: the slot as the token spells it, and its DER.
@@ -192,7 +233,13 @@ void cert_check(CardContext& context, const ipc::Request& request, const ipc::Re
   for (std::size_t i = 0; i < ids.size(); ++i)
     submit_card_call<CardReading>(
         context, card_call(request, ids[i], false), next_job_id(context),
-        [](devices::TokenSession& s) { return read_card(s, false); },
+        [&context, id = ids[i]](devices::TokenSession& s) {
+          auto reading = read_card(s, false);
+          if (reading)
+            context.certs.store(id, reading->slots, reading->certificates, context.now_unix(),
+                                s.resets());  // token.status's cache
+          return reading;
+        },
         [gather, i](CardResult<CardReading> reading, bool) { gather->put(i, std::move(reading)); });
 }
 

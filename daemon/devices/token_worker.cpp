@@ -128,6 +128,7 @@ std::int64_t TokenWorker::begin_transaction() {
   PcscCode code = card_->begin_transaction();
   if (pcsc_card_reset(code)) {
     // Someone reset the card between our jobs: nothing of ours was interrupted.
+    ++resets_seen_;
     code = card_->reconnect();
     spdlog::debug("the card in '{}' was reset by another program; reconnected: {}", reader_,
                   code == 0 ? "ok" : pcsc_error_text(code));
@@ -155,7 +156,7 @@ void TokenWorker::run_job(Job& job) {
       return end_expired(job);
     }
     AttemptReport report;
-    TokenSession session(*channel_, *driver_, handle_, token_, attempt);
+    TokenSession session(*channel_, *driver_, handle_, token_, attempt, resets_seen_);
     try {
       job.work(session);
     } catch (const std::exception& e) {
@@ -168,6 +169,7 @@ void TokenWorker::run_job(Job& job) {
     report.removed = channel_->removed_seen();
     report.pcsc_error = channel_->last_error();
     if (report.reset) {
+      ++resets_seen_;
       const PcscCode again = card_->reconnect();
       spdlog::debug("the card in '{}' was reset during a job; reconnected: {}", reader_,
                     again == 0 ? "ok" : pcsc_error_text(again));

@@ -95,6 +95,7 @@ class TokenWorker final : public JobRunner {
   drivers::Driver* driver_ = nullptr;
   drivers::TokenHandle handle_;
   Token token_;
+  std::uint64_t resets_seen_ = 0;  // card resets found (TokenSession::resets())
 };
 
 }  // namespace eport::devices

@@ -231,7 +231,7 @@ void Server::stop() {
 void Server::shut_down() {
   if (stopped_) return;
   stopped_ = true;
-  if (stopping_) stopping_();
+  for (auto& handler : stopping_) handler();
   boost::system::error_code ignored;
   acceptor_.close(ignored);
   signals_.cancel(ignored);

@@ -15,7 +15,9 @@ audit::AuditRecord record_for(const ipc::Request& request, const nlohmann::json&
   record.uid = request.peer.uid;
   record.gid = request.peer.gid;
   record.pid = request.peer.pid;
-  record.process = audit::process_name(request.peer.pid);
+  // A web client has no process to name: the page's origin says who it was (docs/web.md).
+  record.process = request.peer.web_origin.empty() ? audit::process_name(request.peer.pid)
+                                                   : "web " + request.peer.web_origin;
   record.method = request.method;
   // Only the token id is taken from the params: everything else there may be a secret.
   if (const auto token = request.params.find("token"); token != request.params.end() && token->is_string())
