@@ -1,71 +1,57 @@
 #!/usr/bin/python3
-"""Side-by-side figures for eportd against its peers on the same virtual card.
+"""Issue 15's figures in one run: eportd against its peers and against pcscd on the same cards.
 
-Runs the test harness (private pcscd in a mount namespace, one eport-vcard card, eportd from the
-build tree) and measures, on the same card:
+Starts the test harness (private pcscd in a mount namespace, two eport-vcard cards, eportd from
+the build tree with the PIV and SKF plug-ins) and measures:
 
-  (a) eportd `token.status` over the socket (one persistent connection, and a fresh
-      connection per query as a front end that connects each time would do);
-  (b) `yubico-piv-tool -a status`;
-  (c) `pkcs15-tool --list-certificates` + an `opensc-tool` PIN status (SELECT + empty VERIFY);
-
-each as median wall time per query and APDUs per query (from the card's APDU log), with the
-ratios eportd/peer. Then eportd's RSS idle and after 1000 requests, and the latency of
-`session.hello` (p50/p99 over 1000 calls on one connection).
+  1. tries left + expiry of every certificate: eportd `token.status` against
+     `yubico-piv-tool -a status` and `pkcs15-tool --list-certificates` + an `opensc-tool` PIN
+     status (median time and APDUs per query);
+  2. 1, 16 and 64 clients asking `token.status` at the same moment: requests/s, p50/p99, errors,
+     APDUs the card saw per round;
+  3. `session.hello` against `SCardStatus` / `SCardListReaders` (eport-bench-rtt, C++);
+  4. card insertion -> `token.added` and pull -> `token.removed` against pcscd's own detection;
+  5. eportd idle: CPU time and context switches over --idle seconds with both cards in; RSS;
+  6. `cert.write` of a certificate over 2 KB: median time and APDUs.
 
 Figures only: nothing here asserts a time. Needs root (or CAP_SYS_ADMIN) for the namespace.
 
-    PYTHONPATH=tests EPORT_BUILD_DIR=build/release bench/bench_status.py [--runs 20] [--json F]
+    PYTHONPATH=tests EPORT_BUILD_DIR=build/release bench/bench_status.py [--runs 30] [--json F]
 """
 
 import argparse
 import json
 import os
-import statistics
-import subprocess
 import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests"))
+sys.path.insert(0, HERE)
 
 import harness  # noqa: E402
-from harness import rpc  # noqa: E402
+from harness import DEFAULT_MGM_KEY, paths  # noqa: E402
 
-SELECT_PIV = "00 A4 04 00 09 A0 00 00 03 08 00 00 10 00"
-SERIAL = 41000001
+import bench_goals as goals  # noqa: E402
+import bench_lifecycle as lifecycle  # noqa: E402
 
-
-def rss_kib(pid):
-    """Resident set size of a process in KiB (VmRSS from /proc)."""
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return None
+SERIALS = (41000001, 41000002)
 
 
-def percentile(values, p):
-    """The p-th percentile (nearest rank) of values."""
-    ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, int(round(p / 100.0 * len(ordered) + 0.5)) - 1))
-    return ordered[rank]
+def daemon_config(workdir):
+    """PIV (management key from a 0600 file, for cert.write) and SKF (eport-softskf) drivers."""
+    key_file = os.path.join(workdir, "piv-management-key")
+    with open(os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+        f.write(DEFAULT_MGM_KEY + "\n")
+    drivers = [{"name": "piv", "options": {"management_key_file": key_file}}]
+    softskf = os.path.join(paths.build_dir(), "lib", "libeport-softskf.so")
+    if os.path.exists(os.path.join(paths.plugin_dir(), "eport-skf.so")) and os.path.exists(softskf):
+        drivers.append({"name": "skf", "options": {"libraries": [{"library": softskf,
+                                                                   "label": "softskf"}]}})
+    return drivers
 
 
-def measure(card, runs, query):
-    """Runs query() `runs` times; returns (median seconds, APDUs per query, all times)."""
-    times, apdus = [], []
-    for _ in range(runs):
-        mark = card.apdu_mark()
-        start = time.perf_counter()
-        query()
-        times.append(time.perf_counter() - start)
-        time.sleep(0.05)  # let the card's log catch up with a process that just exited
-        apdus.append(len(card.apdus_since(mark)))
-    return statistics.median(times), statistics.median(apdus), times
-
-
-def wait_token(daemon, reader, timeout=20.0):
+def wait_token(daemon, reader, timeout=30.0):
     """The id of the ready token in reader once eportd lists it."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -77,78 +63,103 @@ def wait_token(daemon, reader, timeout=20.0):
 
 
 def run(args):
-    """Builds the stack, measures, returns the figures as a dict."""
-    figures = {"runs": args.runs, "card": args.certs}
+    """Builds the stack, measures every goal, returns the figures as a dict."""
+    figures = {"runs": args.runs, "cards": args.certs, "build": paths.build_dir()}
     with harness.Harness() as h:
-        card = h.card("bench", serial=SERIAL, certs=args.certs.split(","))
-        daemon = h.eportd()
-        env = h.env()
-        tid = wait_token(daemon, card.reader)
-        time.sleep(1.0)  # the insertion read is over
-        figures["rss_idle_kib"] = rss_kib(daemon.proc.pid)
-
-        with rpc.connect(daemon.socket_path) as client:
-            client.call("token.status", {"token": tid})  # warm: first call after insertion
-            peers = {}
-            peers["eportd token.status (persistent connection)"] = measure(
-                card, args.runs, lambda: client.call("token.status", {"token": tid}))
-            def fresh_connection():
-                with rpc.connect(daemon.socket_path) as once:
-                    once.call("token.status", {"token": tid})
-            peers["eportd token.status (connection per query)"] = measure(
-                card, args.runs, fresh_connection)
-
-            def ykpiv():
-                subprocess.run(["yubico-piv-tool", "-r", card.reader, "-a", "status"], env=env,
-                               capture_output=True, check=True, timeout=60)
-            peers["yubico-piv-tool -a status"] = measure(card, args.runs, ykpiv)
-
-            def opensc():
-                subprocess.run(["pkcs15-tool", "--reader", card.reader, "--list-certificates"],
-                               env=env, capture_output=True, check=True, timeout=60)
-                subprocess.run(["opensc-tool", "--reader", card.reader, "-s", SELECT_PIV, "-s",
-                                "00 20 00 80"], env=env, capture_output=True, check=True,
-                               timeout=60)
-            peers["pkcs15-tool --list-certificates + opensc-tool PIN status"] = measure(
-                card, args.runs, opensc)
-
-            figures["queries"] = {name: {"median_ms": round(m * 1000, 2), "apdus": a}
-                                  for name, (m, a, _) in peers.items()}
-
-            hello = []
-            for _ in range(args.hello):
-                start = time.perf_counter()
-                client.call("session.hello", {"client": "bench", "protocol": 1})
-                hello.append(time.perf_counter() - start)
-            figures["session_hello_us"] = {"p50": round(percentile(hello, 50) * 1e6, 1),
-                                           "p99": round(percentile(hello, 99) * 1e6, 1),
-                                           "calls": args.hello}
-            figures["rss_after_kib"] = rss_kib(daemon.proc.pid)
-            figures["requests_before_rss_after"] = args.hello + 2 * args.runs + 1
+        cards = [h.card(f"bench{i + 1}", serial=s, certs=args.certs.split(","))
+                 for i, s in enumerate(SERIALS)]
+        keys = os.path.join(h.workdir, "softskf-keys")
+        os.makedirs(keys, exist_ok=True)
+        # 64 clients of one uid (goal 2): above the default per-uid cap of 32 connections
+        daemon = h.eportd(drivers=daemon_config(h.workdir), start=False,
+                          config={"limits": {"max_clients_per_uid": 128, "max_clients": 256}})
+        daemon.env["EPORT_SOFTSKF_DIR"] = keys
+        daemon.start()
+        tids = [wait_token(daemon, c.reader) for c in cards]
+        time.sleep(2.0)  # the insertion reads are over
+        step = lambda name: print(f"bench: {name}", file=sys.stderr, flush=True)  # noqa: E731
+        step(f"goal 5: idle {args.idle} s")
+        figures["goal5"] = lifecycle.goal5_idle(daemon, args.idle)
+        step("goal 1: token.status against the peers")
+        figures["goal1"] = goals.goal1_status(h, daemon, cards[0], tids[0], args.runs)
+        step("goal 2: concurrent callers")
+        figures["goal2"] = goals.goal2_concurrency(daemon, cards[0], tids[0], args.rounds)
+        step("goal 3: socket against pcscd round trips")
+        figures["goal3"] = goals.goal3_round_trip(h, daemon, cards[0], args.hello)
+        step("goal 4: insertion and pull")
+        figures["goal4"] = lifecycle.goal4_insert_pull(h, daemon, cards[1], args.cycles)
+        step("goal 6: cert.write over 2 KB")
+        figures["goal6"] = goals.goal6_cert_write(daemon, cards[0], tids[0], "9a", args.writes)
+        figures["goal5"]["rss_after_kib"] = lifecycle.rss_kib(daemon.proc.pid)
     return figures
 
 
+def _ratio(a, b):
+    return round(a / b, 2) if b else None
+
+
+def rows(f):
+    """(goal, figure, eportd, reference, ratio) rows of the table; ratios are computed here."""
+    g1 = f["goal1"]
+    mine = g1["eportd token.status"]
+    peers = {k: v for k, v in g1.items() if not k.startswith("eportd")}
+    fastest = min(peers.values(), key=lambda q: q["median_ms"])
+    out = []
+    for name, q in g1.items():
+        ref = "" if name.startswith("eportd") else f"x{_ratio(q['median_ms'], mine['median_ms'])}"
+        out.append(("1", f"{name}: median ms / APDUs", f"{q['median_ms']} / {q['apdus']:g}", "", ref))
+    f["goal1_speedup"] = _ratio(fastest["median_ms"], mine["median_ms"])
+    out.append(("1", "fastest peer / eportd token.status (goal >= 20)", "", "",
+                f"x{f['goal1_speedup']}"))
+    for n, c in f["goal2"].items():
+        errors = sum(c["errors"].values())
+        if errors:
+            errors = f"{errors} ({', '.join(sorted(c['errors']))})"
+        out.append(("2", f"{n:>2} clients: req/s, p50/p99 ms, errors, APDUs/round",
+                    f"{c['requests_per_s']}, {c['p50_ms']}/{c['p99_ms']}, {errors}, "
+                    f"{c['apdus_per_round']:g}", "", ""))
+    g3 = f["goal3"]
+    hello = g3["hello"]["p50_us"]
+    for key, label in (("scard_status", "SCardStatus"), ("scard_list_readers", "SCardListReaders")):
+        f[f"goal3_ratio_{key}"] = _ratio(hello, g3[key]["p50_us"])
+        out.append(("3", f"session.hello vs {label}: p50 us (goal <= 2)", f"{hello}",
+                    f"{g3[key]['p50_us']}", f"x{f[f'goal3_ratio_{key}']}"))
+    g4 = f["goal4"]
+    for what in ("insert", "pull"):
+        mine4, floor = g4[f"eportd_{what}"], g4[f"pcscd_{what}"]
+        out.append(("4", f"{what} -> token.{'added' if what == 'insert' else 'removed'}: "
+                    "median / max ms (ref: pcscd)", f"{mine4['median_ms']} / {mine4['max_ms']}",
+                    f"{floor['median_ms']} / {floor['max_ms']}",
+                    f"x{_ratio(mine4['median_ms'], floor['median_ms'])}"))
+    g5 = f["goal5"]
+    out.append(("5", f"idle {g5['seconds']} s: CPU ms, context switches", f"{g5['cpu_ms']}, "
+                f"{g5['context_switches']}", "0, 0", ""))
+    out.append(("5", "RSS KiB idle / after the run (goal < 16384)",
+                f"{g5['rss_kib']} / {g5.get('rss_after_kib')}", ", ".join(g5["plugins"]), ""))
+    g6 = f["goal6"]
+    out.append(("6", f"cert.write {g6['der_bytes']} B in {g6['slot']}: median ms / APDUs",
+                f"{g6['median_ms']} / {g6['apdus']:g}", "", ""))
+    return out
+
+
 def table(figures):
-    """The figures as a plain-text table with ratios against eportd (persistent connection)."""
-    lines = [f"card: {figures['card']}   runs per query: {figures['runs']}", "",
-             f"{'query':58} {'median ms':>10} {'APDUs':>6} {'eportd/peer':>12}"]
-    queries = figures["queries"]
-    base = queries["eportd token.status (persistent connection)"]
-    for name, q in queries.items():
-        ratio = base["median_ms"] / q["median_ms"] if q["median_ms"] else float("nan")
-        lines.append(f"{name:58} {q['median_ms']:>10.2f} {q['apdus']:>6g} {ratio:>12.3f}")
-    h = figures["session_hello_us"]
-    lines += ["", f"session.hello latency over {h['calls']} calls: p50 {h['p50']} us, "
-              f"p99 {h['p99']} us",
-              f"eportd RSS: idle {figures['rss_idle_kib']} KiB, after "
-              f"{figures['requests_before_rss_after']} requests {figures['rss_after_kib']} KiB"]
+    """The figures as one plain-text table."""
+    lines = [f"cards: {figures['cards']}   runs per query: {figures['runs']}   "
+             f"build: {figures['build']}", "",
+             f"{'goal':4} {'figure':58} {'eportd':>26} {'reference':>22} {'ratio':>8}"]
+    for goal, name, mine, ref, ratio in rows(figures):
+        lines.append(f"{goal:4} {name:58} {mine:>26} {ref:>22} {ratio:>8}")
     return "\n".join(lines)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=20, help="repetitions per query (20)")
-    parser.add_argument("--hello", type=int, default=1000, help="session.hello calls (1000)")
+    parser.add_argument("--runs", type=int, default=30, help="repetitions per query (30)")
+    parser.add_argument("--rounds", type=int, default=10, help="rounds per concurrency level (10)")
+    parser.add_argument("--hello", type=int, default=2000, help="round trips for goal 3 (2000)")
+    parser.add_argument("--cycles", type=int, default=20, help="pulls + insertions (20)")
+    parser.add_argument("--idle", type=int, default=60, help="idle seconds for goal 5 (60)")
+    parser.add_argument("--writes", type=int, default=5, help="cert.write runs (5)")
     parser.add_argument("--certs", default="9a:p256:3650",
                         help="eport-vcard --cert specs, comma separated (9a:p256:3650)")
     parser.add_argument("--json", help="also write the figures to this file")

@@ -8,8 +8,8 @@ namespace eport::client {
 
 CertificatePreview preview_certificate(const std::string& bytes, std::chrono::system_clock::time_point now) {
   auto parsed = x509::Certificate::parse(bytes);
-  if (!parsed) throw std::runtime_error(parsed.message);
-  return {x509::summarise(*parsed.certificate, now, x509::default_warn_days()), parsed.certificate->pem()};
+  if (!parsed) throw std::runtime_error(parsed.error().message);
+  return {x509::summarise(*parsed, now, x509::default_warn_days()), parsed->pem()};
 }
 
 CertificatePreview preview_certificate_file(const std::string& path,

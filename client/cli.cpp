@@ -73,6 +73,7 @@ void add_other_subcommands(CLI::App& app, Lang lang, Options& o) {
   auto* audit = app.add_subcommand("audit", T("cli.audit"));
   audit->add_option("-n,--limit", o.audit_limit, T("cli.opt.limit"))->check(CLI::PositiveNumber);
   audit->footer(T("cli.audit.examples"));
+  app.add_subcommand("open", T("cli.open"))->footer(T("cli.open.examples"));
   auto* call = app.add_subcommand("call", T("cli.call"));
   call->add_option("METHOD", o.method, T("cli.opt.method"))->required();
   call->add_option("JSON", o.params, T("cli.opt.params"));

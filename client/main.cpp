@@ -1,7 +1,7 @@
 // eportctl: the help desk's diagnostic client for eportd (see docs/eportctl.md).
 #include "cli.hpp"
 #include "commands/commands.hpp"
-#include "context.hpp"
+#include "invocation.hpp"
 #include "terminal.hpp"
 
 #include <cstdlib>
@@ -16,10 +16,10 @@ int main(int argc, char** argv) {
   std::cout << std::unitbuf;
   Lang lang = opts.lang.empty() ? detect_lang(env) : parse_lang(opts.lang).value_or(Lang::en);
   TerminalPrompter prompter(opts.puk_stdin || opts.pins_stdin);
-  Context ctx{opts, lang, make_style(stdout_is_terminal(), env), std::cout, std::cerr, prompter};
+  Invocation inv{opts, lang, make_style(stdout_is_terminal(), env), std::cout, std::cerr, prompter};
   try {
-    return run_command(ctx);
+    return run_command(inv);
   } catch (const std::exception& e) {
-    return ctx.report({"internal", e.what(), tr(lang, "error.internal.todo")}, exit_failed);
+    return inv.report({"internal", e.what(), tr(lang, "error.internal.todo")}, exit_failed);
   }
 }

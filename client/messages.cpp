@@ -212,6 +212,13 @@ const std::vector<MessageEntry>& output_messages() {
       {"event.dropped", "{count} events were dropped (this watcher was too slow)",
        "丢失了 {count} 个事件（接收过慢）"},
       {"audit.outcome", "{outcome}", "{outcome}"},
+      {"open.hint", "Open this address in a web browser on this computer to see your cards.",
+       "在本机的浏览器中打开此地址即可查看您的卡。"},
+      {"open.off", "eportd's status page is off.", "eportd 的状态页面未开启。"},
+      {"open.off.todo",
+       "Ask the administrator to add a web: section to /etc/eportd/eportd.yaml (docs/web.md) and restart "
+       "eportd.",
+       "请管理员在 /etc/eportd/eportd.yaml 中添加 web: 一节（见 docs/web.md）并重启 eportd。"},
       {"audit.empty", "No audit records.", "没有审计记录。"},
       {"call.bad_json", "The parameters are not a JSON object.", "参数不是 JSON 对象。"},
       {"call.bad_json.todo", "Give them as one JSON object, e.g. '{\"token\":\"piv:0001e240\"}'.",

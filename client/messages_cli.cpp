@@ -79,6 +79,10 @@ const std::vector<MessageEntry>& cli_messages() {
        "  printf '%s\\n%s\\n' \"$OLD\" \"$NEW\" | eportctl change-pin piv:0001e240 --stdin",
        "示例：\n  eportctl change-pin piv:0001e240\n"
        "  printf '%s\\n%s\\n' \"$OLD\" \"$NEW\" | eportctl change-pin piv:0001e240 --stdin"},
+      {"cli.open", "Print the address of the status page in the browser (needs web: in eportd.yaml)",
+       "显示浏览器状态页面的地址（需要在 eportd.yaml 中配置 web:）"},
+      {"cli.open.examples", "Examples:\n  eportctl open\n  xdg-open \"$(eportctl open)\"",
+       "示例：\n  eportctl open\n  xdg-open \"$(eportctl open)\""},
       {"cli.watch", "Show live events: cards inserted and removed, PIN changes, expiry warnings",
        "实时显示事件：插入和拔出卡、PIN 码变更、证书到期提醒"},
       {"cli.watch.examples", "Examples:\n  eportctl watch\n  eportctl watch --json | jq .topic",

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "eport/common/reasons.hpp"
+#include "ipc/error_codes.hpp"  // header only: the wire's codes, without linking eport_ipc
 
 namespace eport::client {
 
@@ -205,8 +206,8 @@ Explanation explain_rpc_error(Lang lang, const RpcError& error) {
   std::string reason = error.reason;
   if (reason.empty()) {
     switch (error.code) {
-      case -32601: reason = "method_not_found"; break;
-      case -32602: reason = "invalid_params"; break;
+      case ipc::kMethodNotFound: reason = "method_not_found"; break;
+      case ipc::kInvalidParams: reason = "invalid_params"; break;
       default: reason = "daemon_error"; break;
     }
   }

@@ -43,26 +43,23 @@ void cleanse(json& j) {
 RpcClient::RpcClient(const std::string& path) : path_(path) {
   sockaddr_un addr{};
   if (path.size() >= sizeof(addr.sun_path)) throw ConnectError("socket path too long", path, ENAMETOOLONG);
-  fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd_ < 0) throw ConnectError(std::strerror(errno), path, errno);
+  fd_.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd_) throw ConnectError(std::strerror(errno), path, errno);
   addr.sun_family = AF_UNIX;
   std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+  if (::connect(fd_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
     int e = errno;
-    ::close(fd_);
-    fd_ = -1;
+    fd_.reset();
     throw ConnectError(std::strerror(e), path, e);
   }
 }
 
-RpcClient::~RpcClient() {
-  if (fd_ >= 0) ::close(fd_);
-}
+RpcClient::~RpcClient() = default;
 
 void RpcClient::send_line(const std::string& line) {
   size_t done = 0;
   while (done < line.size()) {
-    ssize_t n = ::send(fd_, line.data() + done, line.size() - done, MSG_NOSIGNAL);
+    ssize_t n = ::send(fd_.get(), line.data() + done, line.size() - done, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) throw ConnectError(std::strerror(errno), path_, errno);
     done += static_cast<size_t>(n);
@@ -84,13 +81,13 @@ std::optional<json> RpcClient::read_message(std::chrono::milliseconds timeout) {
     auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return std::nullopt;
-    pollfd p{fd_, POLLIN, 0};
+    pollfd p{fd_.get(), POLLIN, 0};
     int r = ::poll(&p, 1, static_cast<int>(left.count()));
     if (r < 0 && errno == EINTR) return std::nullopt;  // a signal (Ctrl-C) ends the wait
     if (r < 0) throw ConnectError(std::strerror(errno), path_, errno);
     if (r == 0) return std::nullopt;
     char chunk[65536];
-    ssize_t n = ::recv(fd_, chunk, sizeof(chunk), 0);
+    ssize_t n = ::recv(fd_.get(), chunk, sizeof(chunk), 0);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) throw ConnectError(std::strerror(errno), path_, errno);
     if (n == 0) throw ConnectError("eportd closed the connection", path_, ECONNRESET);

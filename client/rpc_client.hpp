@@ -1,6 +1,7 @@
 #pragma once
 // A blocking JSON-RPC 2.0 client over eportd's Unix socket (NDJSON framing, PROTOCOL.md).
 
+#include "eport/common/unique_fd.hpp"
 #include "rpc_error.hpp"
 
 #include <nlohmann/json.hpp>
@@ -38,7 +39,7 @@ class RpcClient {
   void send_line(const std::string& line);
 
   std::string path_;
-  int fd_ = -1;
+  UniqueFd fd_;
   long next_id_ = 1;
   std::string buffer_;
   std::deque<nlohmann::json> notifications_;

@@ -12,7 +12,7 @@ namespace eport::client {
 struct RpcError : std::runtime_error {
   /// Builds the error from the daemon's `error` object.
   explicit RpcError(const nlohmann::json& error);
-  int code = 0;         ///< JSON-RPC error code (-32000 for application errors)
+  int code = 0;         ///< JSON-RPC error code (ipc::kApplicationError for application errors)
   std::string reason;   ///< stable machine reason, e.g. "pin_blocked"
   nlohmann::json data;  ///< the whole error.data object (may hold puk_tries_left, ...)
 };

@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include "eport/common/unique_fd.hpp"
+
 namespace eport::client {
 
 void wipe(std::string& secret) {
@@ -33,17 +35,12 @@ extern "C" void restore_and_reraise(int sig) {
 class Tty {
  public:
   Tty() : fd_(::open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY)) {}
-  ~Tty() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Tty(const Tty&) = delete;
-  Tty& operator=(const Tty&) = delete;
-  bool ok() const { return fd_ >= 0; }
-  int fd() const { return fd_; }
+  bool ok() const { return static_cast<bool>(fd_); }
+  int fd() const { return fd_.get(); }
   void write(const std::string& s) const {
     size_t done = 0;
     while (done < s.size()) {
-      ssize_t n = ::write(fd_, s.data() + done, s.size() - done);
+      ssize_t n = ::write(fd_.get(), s.data() + done, s.size() - done);
       if (n <= 0) return;
       done += static_cast<size_t>(n);
     }
@@ -52,7 +49,7 @@ class Tty {
     std::string out;
     char c;
     for (;;) {
-      ssize_t n = ::read(fd_, &c, 1);
+      ssize_t n = ::read(fd_.get(), &c, 1);
       if (n <= 0) return out.empty() ? std::nullopt : std::optional<std::string>(out);
       if (c == '\n' || c == '\r') return out;
       out += c;
@@ -60,7 +57,7 @@ class Tty {
   }
 
  private:
-  int fd_;
+  UniqueFd fd_;
 };
 
 /// Turns echo off on a terminal for its lifetime (and on SIGINT/SIGTERM/SIGHUP restores it).

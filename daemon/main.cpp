@@ -2,10 +2,12 @@
 // build the parts (no singletons: everything is owned here and passed down by reference),
 // then serve the socket until SIGTERM/SIGINT.
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -21,6 +23,7 @@
 
 #include "audit/audit_log.hpp"
 #include "cardops/card_service.hpp"
+#include "config/key_file_check.hpp"
 #include "config/loader.hpp"
 #include "config/shared_config.hpp"
 #include "drivers/loader.hpp"
@@ -39,10 +42,21 @@
 #include "service/strict_modes.hpp"
 #include "usb/usb_view.hpp"
 #include "usb/usb_watcher.hpp"
+#include "web/web_server.hpp"
 
 namespace {
 
 using namespace eport;
+
+/// How long a stop waits for a card job in flight before leaving without it.
+constexpr std::chrono::seconds kWorkerGrace{10};
+
+/// No core file and no /proc/<pid>/mem for eportd's user: PINs, PUKs and keys pass through this
+/// process's memory. (The unit also sets LimitCORE=0.)
+void make_undumpable() {
+  if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+    std::cerr << "eportd: warning: cannot make the process non-dumpable: " << std::strerror(errno) << "\n";
+}
 
 /// Command-line options.
 struct Options {
@@ -108,6 +122,10 @@ int check_config(const Options& options) {
     std::cerr << "eportd: " << config->source << ":" << driver_line(*config, failure.name)
               << ": key 'drivers': driver '" << failure.name << "' (" << failure.library
               << "): " << failure.reason << "\n";
+    ++problems;
+  }
+  for (const auto& problem : config::key_file_problems(*config)) {
+    std::cerr << "eportd: " << config->source << ": key 'drivers': " << problem << "\n";
     ++problems;
   }
   for (const auto& warning : config->warnings) std::cerr << "eportd: warning: " << warning << "\n";
@@ -189,8 +207,7 @@ void make_state_dir(const std::string& dir) {
 void record_drivers(methods::ServiceContext& context, const drivers::LoadResult& loaded) {
   for (const auto& driver : loaded.drivers) {
     const auto& info = driver->info();
-    context.drivers.push_back(
-        {info.name, info.version, info.abi, info.library, info.kind, info.capabilities});
+    context.drivers.push_back(info);
     spdlog::info("driver {} {} loaded from {}", info.name, info.version, info.library);
   }
   for (const auto& failure : loaded.failures) {
@@ -223,10 +240,10 @@ audit::AuditPolicy audit_policy(const config::Config& config) {
   return policy;
 }
 
-/// SIGHUP: re-read the config, take over what can change while running, log the rest.
-void reload(const Options& options, config::SharedConfig& shared, ipc::Dispatcher& dispatcher,
-            ipc::Server& server, events::EventBus& bus, const service::Notifier& notifier,
-            methods::ServiceContext& context) {
+/// SIGHUP: re-read the config, take over what can change while running, log the rest. The new
+/// configuration goes to SharedConfig only; every part follows it from there (shared_config.hpp).
+void reload(const Options& options, config::SharedConfig& shared, const ipc::Server& server,
+            const service::Notifier& notifier) {
   notifier.reloading();
   const auto running = shared.get();
   auto result = service::reload_config(
@@ -238,20 +255,38 @@ void reload(const Options& options, config::SharedConfig& shared, ipc::Dispatche
         return config;
       },
       service::current_strict_modes_policy());
-  if (!result.plan) {
-    spdlog::error("reload refused, the running configuration stays: {}", result.error);
+  if (!result) {
+    spdlog::error("reload refused, the running configuration stays: {}", result.error());
   } else {
-    for (const auto& line : result.plan->applied) spdlog::info("reload: {}", line);
-    for (const auto& line : result.plan->needs_restart) spdlog::warn("reload: {} (needs a restart)", line);
-    spdlog::set_level(spdlog::level::from_str(result.plan->next.log_level));
-    dispatcher.set_policy(ipc::AccessPolicy(ipc::resolve_group_ids(result.plan->next.admin_groups)));
-    server.set_limits(server_options(result.plan->next, std::nullopt));
-    bus.set_queue_capacity(result.plan->next.limits.event_queue_size);
-    context.background.set_capacity(result.plan->next.limits.background_queue_size);
-    context.audit.set_policy(audit_policy(result.plan->next));
-    shared.set(std::move(result.plan->next));
+    for (const auto& line : result->applied) spdlog::info("reload: {}", line);
+    for (const auto& line : result->needs_restart) spdlog::warn("reload: {} (needs a restart)", line);
+    shared.set(std::move(result->next));
   }
   notifier.ready("serving " + server.socket_path());
+}
+
+/// The parts that keep state derived from the configuration follow every reload; request
+/// handlers read snapshots instead. Keep the result alive no longer than the parts it names.
+std::vector<config::SharedConfig::Subscription> follow_reloads(config::SharedConfig& shared,
+                                                               ipc::Dispatcher& dispatcher,
+                                                               ipc::Server& server, events::EventBus& bus,
+                                                               methods::ServiceContext& context) {
+  std::vector<config::SharedConfig::Subscription> followers;
+  followers.push_back(shared.subscribe(
+      [](const config::Config& next) { spdlog::set_level(spdlog::level::from_str(next.log_level)); }));
+  followers.push_back(shared.subscribe([&dispatcher](const config::Config& next) {
+    dispatcher.set_policy(ipc::AccessPolicy(ipc::resolve_group_ids(next.admin_groups)));
+  }));
+  followers.push_back(shared.subscribe(
+      [&server](const config::Config& next) { server.set_limits(server_options(next, std::nullopt)); }));
+  followers.push_back(shared.subscribe(
+      [&bus](const config::Config& next) { bus.set_queue_capacity(next.limits.event_queue_size); }));
+  followers.push_back(shared.subscribe([&context](const config::Config& next) {
+    context.background.set_capacity(next.limits.background_queue_size);
+  }));
+  followers.push_back(shared.subscribe(
+      [&context](const config::Config& next) { context.audit.set_policy(audit_policy(next)); }));
+  return followers;
 }
 
 /// daemon.info and diag.report read readers, tokens and pcscd's state from the card side.
@@ -290,6 +325,8 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   spdlog::set_level(spdlog::level::from_str(loaded.log_level));
   service::enforce_strict_modes(options.config_file, loaded.plugin_dir);
   make_state_dir(loaded.state_dir);
+  // A key file the driver will refuse: said at start, and by diag.report (config.warnings).
+  for (auto& problem : config::key_file_problems(loaded)) loaded.warnings.push_back(std::move(problem));
   for (const auto& warning : loaded.warnings) spdlog::warn("{}", warning);
 
   config::SharedConfig shared(std::move(loaded));
@@ -360,13 +397,20 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   auto options_for_server = server_options(*config, inherited_fd);
   options_for_server.socket_path = context.socket_path;  // the handed-over socket's own path
   ipc::Server server(options_for_server, dispatcher, bus);
+  const auto reload_followers = follow_reloads(shared, dispatcher, server, bus, context);
   server.listen();
+  // The web part (docs/web.md): only with a `web:` section; on the same I/O thread and dispatcher.
+  std::optional<web::WebServer> web_server;
+  if (config->web.enabled) {
+    web_server.emplace(server.context(), shared, dispatcher, bus);
+    web_server->listen();
+    server.on_stopping([&web_server] { web_server->stop(); });
+  }
   metrics_service.start();
   cards->start();
   token_providers->start();
   service::Notifier notifier;
-  connect_service_manager(server, notifier,
-                          [&] { reload(options, shared, dispatcher, server, bus, notifier, context); });
+  connect_service_manager(server, notifier, [&] { reload(options, shared, server, notifier); });
 
   spdlog::info("eportd {} ready on {} ({} method(s), {} driver(s))", methods::daemon_version(),
                context.socket_path, table.size(), context.drivers.size());
@@ -375,11 +419,22 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   server.run();
   metrics_service.stop();  // the file says eportd_up 0 from now on
   // Background jobs may still read the card side (daemon.info): finish them first; then stop
-  // the card workers while the server still exists, as they may answer waiting requests.
+  // the card workers while the server still exists, as they may answer waiting requests. A job
+  // running on a card ends first (its outcome is audited); everything it uses stays alive until
+  // the workers are joined.
   background.shutdown();
   detach_views(context);
   usb_watcher.stop();
   token_providers.reset();  // provider tokens' workers first: they are listed in the registry
+  if (!cards->stop(kWorkerGrace)) {
+    // A card that never answers keeps its worker in the reader driver: nothing it uses may be
+    // destroyed, so leave without running destructors — after the queued audit records are on
+    // disk (the attempt records already are: they are written before the first APDU).
+    spdlog::error("a card did not answer within {} s of the stop; exiting without waiting for it",
+                  std::chrono::duration_cast<std::chrono::seconds>(kWorkerGrace).count());
+    audit_log.stop();
+    std::_Exit(0);
+  }
   cards.reset();
   // Queued audit records (and refusal counts) reach the disk while the answers they hold can
   // still be posted to the I/O loop.
@@ -391,6 +446,10 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A file-size limit (or a full disk) must not kill the daemon: a write past it then fails
+  // with EFBIG and is reported — an audit record that cannot be written sends nothing to a card.
+  std::signal(SIGXFSZ, SIG_IGN);
+  make_undumpable();
   // A provider helper started by a running eportd (daemon/providers): nothing else of main().
   if (argc == 3 && std::string(argv[1]) == "--provider-host") return providers::provider_host_main(argv[2]);
   Options options;

@@ -7,18 +7,18 @@ namespace eport::client {
 
 using nlohmann::json;
 
-bool write_support_bundle(const Context& ctx, DoctorRun& run, const json& doctor, json& report) {
+bool write_support_bundle(const Invocation& inv, DoctorRun& run, const json& doctor, json& report) {
   BundleOptions options;
-  options.lines = static_cast<std::size_t>(ctx.opt.bundle_lines);
+  options.lines = static_cast<std::size_t>(inv.opt.bundle_lines);
   options.doctor_json = doctor.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
   const Bundle bundle = gather_bundle(run.rpc.get(), run.connect_problem, options);
-  report = {{"path", ctx.opt.bundle}};
+  report = {{"path", inv.opt.bundle}};
   try {
-    report["directory"] = write_bundle(bundle, ctx.opt.bundle);
+    report["directory"] = write_bundle(bundle, inv.opt.bundle);
   } catch (const std::exception& e) {
     report["error"] = e.what();
-    ctx.report({"bundle_failed", trf(ctx.lang, "bundle.failed", {{"detail", e.what()}}),
-                tr(ctx.lang, "bundle.failed.todo")},
+    inv.report({"bundle_failed", trf(inv.lang, "bundle.failed", {{"detail", e.what()}}),
+                tr(inv.lang, "bundle.failed.todo")},
                exit_failed);
     return false;
   }
@@ -26,15 +26,15 @@ bool write_support_bundle(const Context& ctx, DoctorRun& run, const json& doctor
   for (const auto& file : bundle.files) files.push_back(file.name);
   report["files"] = files;
   report["missing"] = bundle.missing;
-  if (!ctx.opt.json) {
-    ctx.out << "\n"
-            << ctx.style.mark(Level::ok) << " "
-            << trf(ctx.lang, "bundle.written",
-                   {{"path", ctx.opt.bundle}, {"n", std::to_string(files.size())}})
+  if (!inv.opt.json) {
+    inv.out << "\n"
+            << inv.style.mark(Level::ok) << " "
+            << trf(inv.lang, "bundle.written",
+                   {{"path", inv.opt.bundle}, {"n", std::to_string(files.size())}})
             << "\n";
     if (!bundle.missing.empty()) {
-      ctx.out << "  " << tr(ctx.lang, "bundle.missing") << "\n";
-      for (const auto& why : bundle.missing) ctx.out << "    - " << why << "\n";
+      inv.out << "  " << tr(inv.lang, "bundle.missing") << "\n";
+      for (const auto& why : bundle.missing) inv.out << "    - " << why << "\n";
     }
   }
   return true;

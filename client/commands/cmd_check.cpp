@@ -32,37 +32,37 @@ std::vector<json> pin_statuses(RpcClient& rpc, const json& tokens) {
   return out;
 }
 
-void print_human(const Context& ctx, const json& tokens, const std::vector<json>& statuses) {
+void print_human(const Invocation& inv, const json& tokens, const std::vector<json>& statuses) {
   for (size_t i = 0; i < tokens.size(); ++i) {
     const json& entry = tokens[i];
-    ctx.out << ctx.style.bold(trf(ctx.lang, "check.card", {{"id", token_id(entry.value("token", json()))}}))
+    inv.out << inv.style.bold(trf(inv.lang, "check.card", {{"id", token_id(entry.value("token", json()))}}))
             << "\n";
     if (i < statuses.size() && statuses[i].contains("pin"))
-      ctx.out << "  " << ctx.style.mark(pin_level(statuses[i]["pin"])) << " " << tr(ctx.lang, "status.pin")
-              << pin_text(ctx.lang, statuses[i]["pin"]) << "\n";
+      inv.out << "  " << inv.style.mark(pin_level(statuses[i]["pin"])) << " " << tr(inv.lang, "status.pin")
+              << pin_text(inv.lang, statuses[i]["pin"]) << "\n";
     const json certs = entry.value("certificates", json::array());
     if (certs.empty())
-      ctx.out << "  " << ctx.style.mark(Level::info) << " " << tr(ctx.lang, "status.no_certs") << "\n";
+      inv.out << "  " << inv.style.mark(Level::info) << " " << tr(inv.lang, "status.no_certs") << "\n";
     for (const auto& c : certs)
-      ctx.out << "  " << ctx.style.mark(cert_level(cert_state(c))) << " " << cert_text(ctx.lang, c) << "\n";
+      inv.out << "  " << inv.style.mark(cert_level(cert_state(c))) << " " << cert_text(inv.lang, c) << "\n";
   }
 }
 
 }  // namespace
 
-int cmd_check(const Context& ctx) {
+int cmd_check(const Invocation& inv) {
   json params = json::object();
-  if (!ctx.opt.token.empty()) params["token"] = ctx.opt.token;
-  if (ctx.opt.warn_days) params["warn_days"] = *ctx.opt.warn_days;
+  if (!inv.opt.token.empty()) params["token"] = inv.opt.token;
+  if (inv.opt.warn_days) params["warn_days"] = *inv.opt.warn_days;
   std::unique_ptr<RpcClient> rpc;
   json result;
   try {
-    rpc = ctx.connect();
+    rpc = inv.connect();
     result = rpc->call("cert.check", params);
   } catch (const ConnectError& e) {
-    return ctx.report(explain_connect_error(ctx.lang, e), check_no_token);
+    return inv.report(explain_connect_error(inv.lang, e), check_no_token);
   } catch (const RpcError& e) {
-    return ctx.report(explain_rpc_error(ctx.lang, e), check_no_token);
+    return inv.report(explain_rpc_error(inv.lang, e), check_no_token);
   }
   const json tokens = result.value("tokens", json::array());
   std::vector<json> statuses = pin_statuses(*rpc, tokens);
@@ -77,26 +77,26 @@ int cmd_check(const Context& ctx) {
     findings.insert(findings.end(), certs.begin(), certs.end());
   }
   Guidance guidance = findings.empty() ? default_guidance() : fetch_guidance(*rpc);
-  if (ctx.opt.json) {
+  if (inv.opt.json) {
     json out_tokens = json::array();
     for (size_t i = 0; i < tokens.size(); ++i) {
       json t = tokens[i];
       t["pin"] = statuses[i].value("pin", json());
       out_tokens.push_back(t);
     }
-    ctx.print_json({{"exit_code", code},
+    inv.print_json({{"exit_code", code},
                     {"worst", result.value("worst", json())},
                     {"tokens", out_tokens},
-                    {"findings", findings_json(ctx.lang, findings, guidance)}});
+                    {"findings", findings_json(inv.lang, findings, guidance)}});
     return code;
   }
-  print_human(ctx, tokens, statuses);
-  print_advice(ctx, findings, guidance);
-  ctx.out << "\n"
-          << ctx.style.mark(code == 0   ? Level::ok
+  print_human(inv, tokens, statuses);
+  print_advice(inv, findings, guidance);
+  inv.out << "\n"
+          << inv.style.mark(code == 0   ? Level::ok
                             : code == 1 ? Level::warn
                                         : Level::bad)
-          << " " << tr(ctx.lang, verdict_key(code)) << "\n";
+          << " " << tr(inv.lang, verdict_key(code)) << "\n";
   return code;
 }
 

@@ -19,10 +19,10 @@ extern "C" void request_stop(int) { g_stop = 1; }
 
 }  // namespace
 
-int cmd_watch(const Context& ctx) {
-  auto rpc = ctx.connect();
+int cmd_watch(const Invocation& inv) {
+  auto rpc = inv.connect();
   json sub = rpc->call("events.subscribe", json::object());
-  if (!ctx.opt.json) ctx.err << tr(ctx.lang, "watch.started") << std::endl;
+  if (!inv.opt.json) inv.err << tr(inv.lang, "watch.started") << std::endl;
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
   while (!g_stop) {
@@ -31,55 +31,70 @@ int cmd_watch(const Context& ctx) {
     json params = note->value("params", json::object());
     if (note->value("method", std::string()) != "event" && !params.contains("topic"))
       params["topic"] = note->value("method", std::string());
-    if (ctx.opt.json) ctx.out << params.dump(-1, ' ', false, json::error_handler_t::replace) << std::endl;
-    else ctx.out << render_event(ctx.lang, params) << std::endl;
+    if (inv.opt.json) inv.out << params.dump(-1, ' ', false, json::error_handler_t::replace) << std::endl;
+    else inv.out << render_event(inv.lang, params) << std::endl;
   }
   return exit_ok;
 }
 
-int cmd_audit(const Context& ctx) {
-  auto rpc = ctx.connect();
-  json records = rpc->call("audit.tail", {{"limit", ctx.opt.audit_limit}}).value("records", json::array());
-  if (ctx.opt.json) {
-    ctx.print_json({{"records", records}});
+int cmd_audit(const Invocation& inv) {
+  auto rpc = inv.connect();
+  json records = rpc->call("audit.tail", {{"limit", inv.opt.audit_limit}}).value("records", json::array());
+  if (inv.opt.json) {
+    inv.print_json({{"records", records}});
     return exit_ok;
   }
-  if (records.empty()) ctx.out << tr(ctx.lang, "audit.empty") << "\n";
-  for (const auto& r : records) ctx.out << render_audit_record(ctx.lang, r) << "\n";
+  if (records.empty()) inv.out << tr(inv.lang, "audit.empty") << "\n";
+  for (const auto& r : records) inv.out << render_audit_record(inv.lang, r) << "\n";
   return exit_ok;
 }
 
-int cmd_call(const Context& ctx) {
+int cmd_open(const Invocation& inv) {
+  auto rpc = inv.connect();
+  const json info = rpc->call("daemon.info", json::object());
+  const json web = info.value("web", json());
+  if (inv.opt.json) {
+    inv.print_json({{"web", web}});
+    return web.is_string() ? exit_ok : exit_failed;
+  }
+  if (!web.is_string())
+    return inv.report({"web_off", tr(inv.lang, "open.off"), tr(inv.lang, "open.off.todo")}, exit_failed);
+  inv.out << web.get<std::string>() << "\n";
+  inv.err << tr(inv.lang, "open.hint") << "\n";
+  return exit_ok;
+}
+
+int cmd_call(const Invocation& inv) {
   json params = nullptr;
-  if (!ctx.opt.params.empty()) {
-    params = json::parse(ctx.opt.params, nullptr, false);
+  if (!inv.opt.params.empty()) {
+    params = json::parse(inv.opt.params, nullptr, false);
     if (params.is_discarded() || !params.is_object())
-      return ctx.report({"bad_json", tr(ctx.lang, "call.bad_json"), tr(ctx.lang, "call.bad_json.todo")},
+      return inv.report({"bad_json", tr(inv.lang, "call.bad_json"), tr(inv.lang, "call.bad_json.todo")},
                         kExitUsage);
   }
-  auto rpc = ctx.connect();
-  json result = rpc->call(ctx.opt.method, params);
-  ctx.out << result.dump(ctx.opt.json ? -1 : 2, ' ', false, json::error_handler_t::replace) << "\n";
+  auto rpc = inv.connect();
+  json result = rpc->call(inv.opt.method, params);
+  inv.out << result.dump(inv.opt.json ? -1 : 2, ' ', false, json::error_handler_t::replace) << "\n";
   return exit_ok;
 }
 
-int run_command(const Context& ctx) {
-  static const std::map<std::string, std::function<int(const Context&)>> commands = {
+int run_command(const Invocation& inv) {
+  static const std::map<std::string, std::function<int(const Invocation&)>> commands = {
       {"status", cmd_status},         {"tokens", cmd_tokens}, {"readers", cmd_readers},
       {"check", cmd_check},           {"unlock", cmd_unlock}, {"renew", cmd_renew},
       {"change-pin", cmd_change_pin}, {"watch", cmd_watch},   {"doctor", cmd_doctor},
-      {"audit", cmd_audit},           {"call", cmd_call}};
-  auto it = commands.find(ctx.opt.command);
+      {"audit", cmd_audit},           {"call", cmd_call},     {"open", cmd_open}};
+  auto it = commands.find(inv.opt.command);
   if (it == commands.end()) return kExitUsage;
   try {
-    return it->second(ctx);
+    return it->second(inv);
   } catch (const ConnectError& e) {
-    return ctx.report(explain_connect_error(ctx.lang, e), exit_unreachable);
+    return inv.report(explain_connect_error(inv.lang, e), exit_unreachable);
   } catch (const RpcError& e) {
     json data = e.data.is_object() ? e.data : json::object();
-    if (!ctx.opt.token.empty() && !data.contains("token")) data["token"] = ctx.opt.token;
-    auto ex = explain_reason(ctx.lang, explain_rpc_error(ctx.lang, e).reason, data, e.what());
-    return ctx.report(ex, exit_failed);
+    if (!inv.opt.token.empty() && !data.contains("token")) data["token"] = inv.opt.token;
+    auto ex = explain_reason(inv.lang, explain_rpc_error(inv.lang, e).reason, data, e.what());
+    return inv.report(ex, exit_failed);
   }
 }
 

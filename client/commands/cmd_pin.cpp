@@ -1,6 +1,7 @@
 // unlock (PIN reset to the default with the PUK) and change-pin.
 #include "commands.hpp"
 
+#include "eport/common/reasons.hpp"
 #include "format.hpp"
 
 namespace eport::client {
@@ -21,44 +22,44 @@ bool is_yes_word(std::string s) {
 }
 
 // The loud warning before the PUK's final try; true only when the user typed the confirmation.
-bool confirm_final_try(const Context& ctx) {
-  ctx.err << "\n"
-          << ctx.style.paint(Level::bad, tr(ctx.lang, "unlock.final_try.banner")) << "\n"
-          << ctx.style.paint(Level::bad, tr(ctx.lang, "unlock.final_try.text")) << "\n";
-  auto answer = ctx.prompter.line(tr(ctx.lang, "unlock.final_try.question"));
+bool confirm_final_try(const Invocation& inv) {
+  inv.err << "\n"
+          << inv.style.paint(Level::bad, tr(inv.lang, "unlock.final_try.banner")) << "\n"
+          << inv.style.paint(Level::bad, tr(inv.lang, "unlock.final_try.text")) << "\n";
+  auto answer = inv.prompter.line(tr(inv.lang, "unlock.final_try.question"));
   return answer && is_yes_word(*answer);
 }
 
 // The warning before the PIN's final try in change-pin; true only when the user confirmed.
-bool confirm_pin_final_try(const Context& ctx) {
-  ctx.err << "\n"
-          << ctx.style.paint(Level::bad, tr(ctx.lang, "pin.final_try.banner")) << "\n"
-          << ctx.style.paint(Level::bad, tr(ctx.lang, "pin.final_try.text")) << "\n";
-  auto answer = ctx.prompter.line(tr(ctx.lang, "unlock.final_try.question"));
+bool confirm_pin_final_try(const Invocation& inv) {
+  inv.err << "\n"
+          << inv.style.paint(Level::bad, tr(inv.lang, "pin.final_try.banner")) << "\n"
+          << inv.style.paint(Level::bad, tr(inv.lang, "pin.final_try.text")) << "\n";
+  auto answer = inv.prompter.line(tr(inv.lang, "unlock.final_try.question"));
   return answer && is_yes_word(*answer);
 }
 
-void show_pin_state(const Context& ctx, const json& status) {
-  if (ctx.opt.json) return;
-  ctx.out << render_status(ctx.lang, ctx.style,
+void show_pin_state(const Invocation& inv, const json& status) {
+  if (inv.opt.json) return;
+  inv.out << render_status(inv.lang, inv.style,
                            {{"token", status.value("token", json::object())},
                             {"pin", status.value("pin", json())},
                             {"puk", status.value("puk", json())}});
 }
 
 // Calls pin.reset; on puk_final_try (the daemon knew better than the status) asks and retries once.
-json reset_with_puk(const Context& ctx, RpcClient& rpc, const std::string& token, const std::string& puk,
+json reset_with_puk(const Invocation& inv, RpcClient& rpc, const std::string& token, const std::string& puk,
                     bool force, bool& cancelled) {
   for (;;) {
     json params = {{"token", token}, {"puk", puk}};
     WipeOnExit guard(params["puk"].get_ref<std::string&>());
     if (force) params["force"] = true;
     try {
-      ctx.progress(tr(ctx.lang, "unlock.progress"));
+      inv.progress(tr(inv.lang, "unlock.progress"));
       return rpc.call("pin.reset", params);
     } catch (const RpcError& e) {
-      if (e.reason != "puk_final_try" || force) throw;
-      if (!confirm_final_try(ctx)) {
+      if (e.reason != reasons::puk_final_try || force) throw;
+      if (!confirm_final_try(inv)) {
         cancelled = true;
         return json();
       }
@@ -69,89 +70,89 @@ json reset_with_puk(const Context& ctx, RpcClient& rpc, const std::string& token
 
 }  // namespace
 
-int unlock_flow(const Context& ctx, RpcClient& rpc, const std::string& token, json& result) {
+int unlock_flow(const Invocation& inv, RpcClient& rpc, const std::string& token, json& result) {
   json status = rpc.call("token.status", {{"token", token}});
-  show_pin_state(ctx, status);
+  show_pin_state(inv, status);
   const json puk_state = status.value("puk", json());
   if (puk_state.is_object() && puk_state.value("state", std::string()) == "blocked")
-    return ctx.report(explain_reason(ctx.lang, "puk_blocked", json::object(), ""), exit_failed);
-  if (!ctx.opt.json && status.value("pin", json()).value("state", std::string()) != "blocked")
-    ctx.out << tr(ctx.lang, "unlock.not_blocked") << "\n";
+    return inv.report(explain_reason(inv.lang, reasons::puk_blocked, json::object(), ""), exit_failed);
+  if (!inv.opt.json && status.value("pin", json()).value("state", std::string()) != "blocked")
+    inv.out << tr(inv.lang, "unlock.not_blocked") << "\n";
   // Neither the card nor its last answer tells the PUK counter: eportd's guard cannot help.
   if (puk_state.is_object() && puk_state.value("state", std::string()) == "unknown")
-    ctx.err << ctx.style.paint(Level::bad, tr(ctx.lang, "unlock.puk_unknown")) << "\n";
-  auto puk = ctx.prompter.secret(tr(ctx.lang, "unlock.puk_prompt"));
+    inv.err << inv.style.paint(Level::bad, tr(inv.lang, "unlock.puk_unknown")) << "\n";
+  auto puk = inv.prompter.secret(tr(inv.lang, "unlock.puk_prompt"));
   if (!puk || puk->empty())
-    return ctx.report({"no_puk", tr(ctx.lang, "unlock.no_puk"), tr(ctx.lang, "unlock.no_puk.todo")},
+    return inv.report({"no_puk", tr(inv.lang, "unlock.no_puk"), tr(inv.lang, "unlock.no_puk.todo")},
                       exit_cancelled);
   bool force = false;
   if (puk_on_final_try(puk_state)) {
-    if (!confirm_final_try(ctx)) {
+    if (!confirm_final_try(inv)) {
       wipe(*puk);
-      return ctx.report({"cancelled", tr(ctx.lang, "cancelled"), ""}, exit_cancelled);
+      return inv.report({"cancelled", tr(inv.lang, "cancelled"), ""}, exit_cancelled);
     }
     force = true;
   }
   bool cancelled = false;
   try {
-    result = reset_with_puk(ctx, rpc, token, *puk, force, cancelled);
+    result = reset_with_puk(inv, rpc, token, *puk, force, cancelled);
   } catch (...) {
     wipe(*puk);
     throw;
   }
   wipe(*puk);
-  if (cancelled) return ctx.report({"cancelled", tr(ctx.lang, "cancelled"), ""}, exit_cancelled);
-  if (!ctx.opt.json) {
-    ctx.out << ctx.style.mark(Level::ok) << " " << tr(ctx.lang, "unlock.done") << "\n"
-            << "  " << tr(ctx.lang, "status.pin") << pin_text(ctx.lang, result.value("pin", json())) << "\n"
-            << "  " << trf(ctx.lang, "unlock.tell_holder", {{"token", token}}) << "\n";
+  if (cancelled) return inv.report({"cancelled", tr(inv.lang, "cancelled"), ""}, exit_cancelled);
+  if (!inv.opt.json) {
+    inv.out << inv.style.mark(Level::ok) << " " << tr(inv.lang, "unlock.done") << "\n"
+            << "  " << tr(inv.lang, "status.pin") << pin_text(inv.lang, result.value("pin", json())) << "\n"
+            << "  " << trf(inv.lang, "unlock.tell_holder", {{"token", token}}) << "\n";
   }
   return exit_ok;
 }
 
-int cmd_unlock(const Context& ctx) {
-  auto rpc = ctx.connect();
+int cmd_unlock(const Invocation& inv) {
+  auto rpc = inv.connect();
   json result;
-  int code = unlock_flow(ctx, *rpc, ctx.opt.token, result);
-  if (code == exit_ok && ctx.opt.json)
-    ctx.print_json({{"token", ctx.opt.token}, {"pin", result.value("pin", json())}});
+  int code = unlock_flow(inv, *rpc, inv.opt.token, result);
+  if (code == exit_ok && inv.opt.json)
+    inv.print_json({{"token", inv.opt.token}, {"pin", result.value("pin", json())}});
   return code;
 }
 
-int cmd_change_pin(const Context& ctx) {
-  auto rpc = ctx.connect();
-  json status = rpc->call("token.status", {{"token", ctx.opt.token}});
-  if (!ctx.opt.json)
-    ctx.out << tr(ctx.lang, "status.pin") << pin_text(ctx.lang, status.value("pin", json())) << "\n";
-  auto old_pin = ctx.prompter.secret(tr(ctx.lang, "pin.prompt.old"));
-  auto new_pin = old_pin ? ctx.prompter.secret(tr(ctx.lang, "pin.prompt.new")) : std::nullopt;
+int cmd_change_pin(const Invocation& inv) {
+  auto rpc = inv.connect();
+  json status = rpc->call("token.status", {{"token", inv.opt.token}});
+  if (!inv.opt.json)
+    inv.out << tr(inv.lang, "status.pin") << pin_text(inv.lang, status.value("pin", json())) << "\n";
+  auto old_pin = inv.prompter.secret(tr(inv.lang, "pin.prompt.old"));
+  auto new_pin = old_pin ? inv.prompter.secret(tr(inv.lang, "pin.prompt.new")) : std::nullopt;
   auto again =
-      new_pin && !ctx.opt.pins_stdin ? ctx.prompter.secret(tr(ctx.lang, "pin.prompt.again")) : new_pin;
+      new_pin && !inv.opt.pins_stdin ? inv.prompter.secret(tr(inv.lang, "pin.prompt.again")) : new_pin;
   auto wipe_all = [&] {
     for (auto* s : {&old_pin, &new_pin, &again})
       if (*s) wipe(**s);
   };
   if (!old_pin || !new_pin || !again) {
     wipe_all();
-    return ctx.report({"no_pin", tr(ctx.lang, "pin.no_input"), tr(ctx.lang, "pin.no_input.todo")},
+    return inv.report({"no_pin", tr(inv.lang, "pin.no_input"), tr(inv.lang, "pin.no_input.todo")},
                       exit_cancelled);
   }
   if (*new_pin != *again) {
     wipe_all();
-    return ctx.report({"pin_mismatch", tr(ctx.lang, "pin.mismatch"), tr(ctx.lang, "pin.mismatch.todo")},
+    return inv.report({"pin_mismatch", tr(inv.lang, "pin.mismatch"), tr(inv.lang, "pin.mismatch.todo")},
                       exit_failed);
   }
   json result;
   try {
-    ctx.progress(tr(ctx.lang, "pin.progress"));
-    json params = {{"token", ctx.opt.token}, {"old_pin", *old_pin}, {"new_pin", *new_pin}};
+    inv.progress(tr(inv.lang, "pin.progress"));
+    json params = {{"token", inv.opt.token}, {"old_pin", *old_pin}, {"new_pin", *new_pin}};
     WipeOnExit old_guard(params["old_pin"].get_ref<std::string&>());
     WipeOnExit new_guard(params["new_pin"].get_ref<std::string&>());
     try {
       result = rpc->call("pin.change", params);
     } catch (const RpcError& e) {
       // The daemon refused the PIN's final try without sending it: ask, then retry once.
-      if (e.reason != "pin_final_try" || !confirm_pin_final_try(ctx)) throw;
+      if (e.reason != reasons::pin_final_try || !confirm_pin_final_try(inv)) throw;
       params["force"] = true;
       result = rpc->call("pin.change", params);
     }
@@ -160,12 +161,12 @@ int cmd_change_pin(const Context& ctx) {
     throw;
   }
   wipe_all();
-  if (ctx.opt.json) {
-    ctx.print_json({{"token", ctx.opt.token}, {"pin", result.value("pin", json())}});
+  if (inv.opt.json) {
+    inv.print_json({{"token", inv.opt.token}, {"pin", result.value("pin", json())}});
     return exit_ok;
   }
-  ctx.out << ctx.style.mark(Level::ok) << " " << tr(ctx.lang, "pin.changed") << "\n"
-          << "  " << tr(ctx.lang, "status.pin") << pin_text(ctx.lang, result.value("pin", json())) << "\n";
+  inv.out << inv.style.mark(Level::ok) << " " << tr(inv.lang, "pin.changed") << "\n"
+          << "  " << tr(inv.lang, "status.pin") << pin_text(inv.lang, result.value("pin", json())) << "\n";
   return exit_ok;
 }
 

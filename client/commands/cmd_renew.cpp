@@ -2,6 +2,7 @@
 #include "commands.hpp"
 
 #include "cert_preview.hpp"
+#include "eport/common/reasons.hpp"
 #include "format.hpp"
 #include "health.hpp"
 
@@ -58,27 +59,27 @@ std::string choose_slot(const json& status, const std::string& given, std::strin
   return {};
 }
 
-bool confirmed(const Context& ctx) {
-  if (ctx.opt.yes) return true;
-  auto answer = ctx.prompter.line(tr(ctx.lang, "renew.question"));
+bool confirmed(const Invocation& inv) {
+  if (inv.opt.yes) return true;
+  auto answer = inv.prompter.line(tr(inv.lang, "renew.question"));
   if (!answer) return false;
   std::string a = *answer;
   for (auto& c : a) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return a == "y" || a == "yes" || a == "是";
 }
 
-void show_preview(const Context& ctx, const json& old_cert, const json& new_cert) {
-  ctx.out << ctx.style.bold(
-                 trf(ctx.lang, "renew.heading", {{"slot", ctx.opt.slot}, {"token", ctx.opt.token}}))
+void show_preview(const Invocation& inv, const json& old_cert, const json& new_cert) {
+  inv.out << inv.style.bold(
+                 trf(inv.lang, "renew.heading", {{"slot", inv.opt.slot}, {"token", inv.opt.token}}))
           << "\n"
-          << render_cert_comparison(ctx.lang, ctx.style, old_cert, new_cert);
-  if (!old_cert.is_object()) ctx.out << "  " << tr(ctx.lang, "renew.slot_empty") << "\n";
+          << render_cert_comparison(inv.lang, inv.style, old_cert, new_cert);
+  if (!old_cert.is_object()) inv.out << "  " << tr(inv.lang, "renew.slot_empty") << "\n";
   if (old_cert.is_object() && old_cert.value("key", std::string()) != new_cert.value("key", std::string()))
-    ctx.out << ctx.style.mark(Level::warn) << " " << tr(ctx.lang, "renew.key_differs") << "\n";
+    inv.out << inv.style.mark(Level::warn) << " " << tr(inv.lang, "renew.key_differs") << "\n";
   const std::string state = cert_state(new_cert);
   if (state == "expired" || state == "not_yet_valid")
-    ctx.out << ctx.style.mark(Level::warn) << " "
-            << trf(ctx.lang, ctx.opt.force ? "renew.not_valid_forced" : "renew.not_valid_now",
+    inv.out << inv.style.mark(Level::warn) << " "
+            << trf(inv.lang, inv.opt.force ? "renew.not_valid_forced" : "renew.not_valid_now",
                    {{"from", date_only(new_cert.value("not_before", std::string()))},
                     {"to", date_only(new_cert.value("not_after", std::string()))}})
             << "\n";
@@ -94,84 +95,84 @@ std::string read_management_key(const std::string& path) {
   return key;
 }
 
-int renew_slot(const Context& ctx, RpcClient& rpc, const json& status, const CertificatePreview& preview);
+int renew_slot(const Invocation& inv, RpcClient& rpc, const json& status, const CertificatePreview& preview);
 
 }  // namespace
 
-int cmd_renew(const Context& ctx) {
+int cmd_renew(const Invocation& inv) {
   CertificatePreview preview;
   try {
-    preview = preview_certificate_file(ctx.opt.cert_file, std::chrono::system_clock::now());
+    preview = preview_certificate_file(inv.opt.cert_file, std::chrono::system_clock::now());
   } catch (const std::exception& e) {
-    return ctx.report(explain_reason(ctx.lang, "cert_invalid", json::object(), e.what()), exit_failed);
+    return inv.report(explain_reason(inv.lang, reasons::cert_invalid, json::object(), e.what()), exit_failed);
   }
-  auto rpc = ctx.connect();
-  json status = rpc->call("token.status", {{"token", ctx.opt.token}});
+  auto rpc = inv.connect();
+  json status = rpc->call("token.status", {{"token", inv.opt.token}});
   std::string why;
-  const std::string slot = choose_slot(status, ctx.opt.slot, why);
+  const std::string slot = choose_slot(status, inv.opt.slot, why);
   if (slot.empty()) {
     std::string names;
     for (const auto& s : token_slots(status)) names += (names.empty() ? "" : ", ") + s;
-    return ctx.report(
-        {"no_such_slot", trf(ctx.lang, why.c_str(), {{"token", ctx.opt.token}, {"slot", ctx.opt.slot}}),
-         trf(ctx.lang, "renew.slots_todo", {{"slots", names}})},
+    return inv.report(
+        {"no_such_slot", trf(inv.lang, why.c_str(), {{"token", inv.opt.token}, {"slot", inv.opt.slot}}),
+         trf(inv.lang, "renew.slots_todo", {{"slots", names}})},
         exit_failed);
   }
-  Options opt = ctx.opt;  // the preview and the answer name the slot as the token spells it
+  Options opt = inv.opt;  // the preview and the answer name the slot as the token spells it
   opt.slot = slot;
-  const Context here{opt, ctx.lang, ctx.style, ctx.out, ctx.err, ctx.prompter};
+  const Invocation here{opt, inv.lang, inv.style, inv.out, inv.err, inv.prompter};
   return renew_slot(here, *rpc, status, preview);
 }
 
 namespace {
 
-int renew_slot(const Context& ctx, RpcClient& rpc_ref, const json& status,
+int renew_slot(const Invocation& inv, RpcClient& rpc_ref, const json& status,
                const CertificatePreview& preview) {
   auto* rpc = &rpc_ref;
-  json old_cert = certificate_in_slot(status, ctx.opt.slot);
-  if (!ctx.opt.json) show_preview(ctx, old_cert, preview.summary.to_json());
-  if (!confirmed(ctx))
-    return ctx.report({"cancelled", tr(ctx.lang, "cancelled"), tr(ctx.lang, "renew.cancel_todo")},
+  json old_cert = certificate_in_slot(status, inv.opt.slot);
+  if (!inv.opt.json) show_preview(inv, old_cert, preview.summary.to_json());
+  if (!confirmed(inv))
+    return inv.report({"cancelled", tr(inv.lang, "cancelled"), tr(inv.lang, "renew.cancel_todo")},
                       exit_cancelled);
-  json params = {{"token", ctx.opt.token}, {"slot", ctx.opt.slot}, {"certificate", preview.pem}};
-  if (ctx.opt.force) params["force"] = true;
+  json params = {{"token", inv.opt.token}, {"slot", inv.opt.slot}, {"certificate", preview.pem}};
+  if (inv.opt.force) params["force"] = true;
   std::string no_key;
-  if (!ctx.opt.management_key_file.empty())
-    params["management_key"] = read_management_key(ctx.opt.management_key_file);  // moved, not copied
+  if (!inv.opt.management_key_file.empty())
+    params["management_key"] = read_management_key(inv.opt.management_key_file);  // moved, not copied
   WipeOnExit guard(params.contains("management_key") ? params["management_key"].get_ref<std::string&>()
                                                      : no_key);
-  if (ctx.opt.with_pin) {  // SKF USBKeys: the user PIN authorises the write
-    auto pin = ctx.prompter.secret(tr(ctx.lang, "renew.pin_prompt"));
+  if (inv.opt.with_pin) {  // SKF USBKeys: the user PIN authorises the write
+    auto pin = inv.prompter.secret(tr(inv.lang, "renew.pin_prompt"));
     if (!pin)
-      return ctx.report({"no_pin", tr(ctx.lang, "pin.no_input"), tr(ctx.lang, "pin.no_input.todo")},
+      return inv.report({"no_pin", tr(inv.lang, "pin.no_input"), tr(inv.lang, "pin.no_input.todo")},
                         exit_cancelled);
     params["pin"] = std::move(*pin);
   }
   std::string no_pin;
   WipeOnExit pin_guard(params.contains("pin") ? params["pin"].get_ref<std::string&>() : no_pin);
-  ctx.progress(tr(ctx.lang, "renew.progress"));
+  inv.progress(tr(inv.lang, "renew.progress"));
   json written = rpc->call("cert.write", params);
-  json doc = {{"token", ctx.opt.token},
-              {"slot", ctx.opt.slot},
+  json doc = {{"token", inv.opt.token},
+              {"slot", inv.opt.slot},
               {"previous", old_cert},
               {"certificate", written.value("certificate", json())},
               {"verified", written.value("verified", false)},
               {"backup", written.value("backup", json())}};
-  if (!ctx.opt.json) {
-    ctx.out << ctx.style.mark(Level::ok) << " " << tr(ctx.lang, "renew.done") << "\n"
-            << "  " << cert_text(ctx.lang, written.value("certificate", json::object())) << "\n";
+  if (!inv.opt.json) {
+    inv.out << inv.style.mark(Level::ok) << " " << tr(inv.lang, "renew.done") << "\n"
+            << "  " << cert_text(inv.lang, written.value("certificate", json::object())) << "\n";
     if (written.contains("backup") && written["backup"].is_string())
-      ctx.out << "  " << trf(ctx.lang, "renew.backup", {{"path", written["backup"].get<std::string>()}})
+      inv.out << "  " << trf(inv.lang, "renew.backup", {{"path", written["backup"].get<std::string>()}})
               << "\n";
   }
-  if (ctx.opt.reset_pin) {
-    if (!ctx.opt.json) ctx.out << "\n" << ctx.style.bold(tr(ctx.lang, "renew.reset_pin_heading")) << "\n";
+  if (inv.opt.reset_pin) {
+    if (!inv.opt.json) inv.out << "\n" << inv.style.bold(tr(inv.lang, "renew.reset_pin_heading")) << "\n";
     json reset;
-    int code = unlock_flow(ctx, *rpc, ctx.opt.token, reset);
+    int code = unlock_flow(inv, *rpc, inv.opt.token, reset);
     if (code != exit_ok) return code;
     doc["pin"] = reset.value("pin", json());
   }
-  if (ctx.opt.json) ctx.print_json(doc);
+  if (inv.opt.json) inv.print_json(doc);
   return exit_ok;
 }
 

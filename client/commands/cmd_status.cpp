@@ -1,6 +1,7 @@
 // status, tokens, readers.
 #include "commands.hpp"
 
+#include "eport/common/reasons.hpp"
 #include "format.hpp"
 #include "health.hpp"
 
@@ -24,7 +25,7 @@ json statuses_for(RpcClient& rpc, const json& tokens) {
 }
 
 // With no reader at all, the usual cause is pcscd: say so instead of only "no reader".
-void explain_no_readers(const Context& ctx, RpcClient& rpc) {
+void explain_no_readers(const Invocation& inv, RpcClient& rpc) {
   json info;
   try {
     info = rpc.call("daemon.info");
@@ -32,18 +33,18 @@ void explain_no_readers(const Context& ctx, RpcClient& rpc) {
     return;
   }
   if (!info.is_object() || info.value("pcsc", std::string("up")) != "down") return;
-  auto e = explain_reason(ctx.lang, "pcsc_unavailable", json::object(), "");
-  ctx.out << "  " << ctx.style.mark(Level::bad) << " " << e.what << "\n      " << e.todo << "\n";
+  auto e = explain_reason(inv.lang, reasons::pcsc_unavailable, json::object(), "");
+  inv.out << "  " << inv.style.mark(Level::bad) << " " << e.what << "\n      " << e.todo << "\n";
 }
 
 }  // namespace
 
-int cmd_status(const Context& ctx) {
-  auto rpc = ctx.connect();
+int cmd_status(const Invocation& inv) {
+  auto rpc = inv.connect();
   json readers = json::array();
   json statuses = json::array();
-  if (!ctx.opt.token.empty()) {
-    statuses.push_back(rpc->call("token.status", {{"token", ctx.opt.token}}));
+  if (!inv.opt.token.empty()) {
+    statuses.push_back(rpc->call("token.status", {{"token", inv.opt.token}}));
   } else {
     readers = rpc->call("readers.list").value("readers", json::array());
     statuses = statuses_for(*rpc, rpc->call("tokens.list").value("tokens", json::array()));
@@ -54,65 +55,65 @@ int cmd_status(const Context& ctx) {
     findings.insert(findings.end(), f.begin(), f.end());
   }
   Guidance guidance = findings.empty() ? default_guidance() : fetch_guidance(*rpc);
-  if (ctx.opt.json) {
-    json doc = {{"tokens", statuses}, {"findings", findings_json(ctx.lang, findings, guidance)}};
-    if (ctx.opt.token.empty()) doc["readers"] = readers;
-    ctx.print_json(doc);
+  if (inv.opt.json) {
+    json doc = {{"tokens", statuses}, {"findings", findings_json(inv.lang, findings, guidance)}};
+    if (inv.opt.token.empty()) doc["readers"] = readers;
+    inv.print_json(doc);
     return exit_ok;
   }
-  if (ctx.opt.token.empty()) {
-    ctx.out << ctx.style.bold(tr(ctx.lang, "status.readers")) << "\n";
+  if (inv.opt.token.empty()) {
+    inv.out << inv.style.bold(tr(inv.lang, "status.readers")) << "\n";
     if (readers.empty()) {
-      ctx.out << "  " << ctx.style.mark(Level::warn) << " " << tr(ctx.lang, "status.no_readers") << "\n";
-      explain_no_readers(ctx, *rpc);
+      inv.out << "  " << inv.style.mark(Level::warn) << " " << tr(inv.lang, "status.no_readers") << "\n";
+      explain_no_readers(inv, *rpc);
     }
     for (const auto& r : readers)
-      ctx.out << "  " << ctx.style.mark(r.value("card_present", false) ? Level::ok : Level::info) << " "
+      inv.out << "  " << inv.style.mark(r.value("card_present", false) ? Level::ok : Level::info) << " "
               << r.value("name", std::string()) << " — "
-              << (r.value("card_present", false) ? tr(ctx.lang, "status.card_present")
-                                                 : tr(ctx.lang, "status.empty"))
+              << (r.value("card_present", false) ? tr(inv.lang, "status.card_present")
+                                                 : tr(inv.lang, "status.empty"))
               << "\n";
-    ctx.out << "\n";
+    inv.out << "\n";
   }
   if (statuses.empty())
-    ctx.out << ctx.style.mark(Level::warn) << " " << tr(ctx.lang, "status.no_tokens") << "\n";
+    inv.out << inv.style.mark(Level::warn) << " " << tr(inv.lang, "status.no_tokens") << "\n";
   for (const auto& s : statuses) {
     if (s.contains("error")) {
-      ctx.out << ctx.style.mark(Level::bad) << " " << s["token"].value("id", std::string()) << ": "
-              << explain_reason(ctx.lang, s["error"].value("reason", std::string()), s["error"],
+      inv.out << inv.style.mark(Level::bad) << " " << s["token"].value("id", std::string()) << ": "
+              << explain_reason(inv.lang, s["error"].value("reason", std::string()), s["error"],
                                 s["error"].value("message", std::string()))
                      .what
               << "\n";
       continue;
     }
-    if (&s != &statuses.front()) ctx.out << "\n";
-    ctx.out << render_status(ctx.lang, ctx.style, s);
+    if (&s != &statuses.front()) inv.out << "\n";
+    inv.out << render_status(inv.lang, inv.style, s);
   }
-  print_advice(ctx, findings, guidance);
+  print_advice(inv, findings, guidance);
   return exit_ok;
 }
 
-int cmd_tokens(const Context& ctx) {
-  auto rpc = ctx.connect();
+int cmd_tokens(const Invocation& inv) {
+  auto rpc = inv.connect();
   json tokens = rpc->call("tokens.list").value("tokens", json::array());
-  if (ctx.opt.json) {
-    ctx.print_json({{"tokens", tokens}});
+  if (inv.opt.json) {
+    inv.print_json({{"tokens", tokens}});
     return exit_ok;
   }
-  if (tokens.empty()) ctx.out << tr(ctx.lang, "status.no_tokens") << "\n";
-  else ctx.out << render_tokens(ctx.lang, tokens);
+  if (tokens.empty()) inv.out << tr(inv.lang, "status.no_tokens") << "\n";
+  else inv.out << render_tokens(inv.lang, tokens);
   return exit_ok;
 }
 
-int cmd_readers(const Context& ctx) {
-  auto rpc = ctx.connect();
+int cmd_readers(const Invocation& inv) {
+  auto rpc = inv.connect();
   json readers = rpc->call("readers.list").value("readers", json::array());
-  if (ctx.opt.json) {
-    ctx.print_json({{"readers", readers}});
+  if (inv.opt.json) {
+    inv.print_json({{"readers", readers}});
     return exit_ok;
   }
-  if (readers.empty()) ctx.out << tr(ctx.lang, "status.no_readers") << "\n";
-  else ctx.out << render_readers(ctx.lang, readers);
+  if (readers.empty()) inv.out << tr(inv.lang, "status.no_readers") << "\n";
+  else inv.out << render_readers(inv.lang, readers);
   return exit_ok;
 }
 

@@ -1,9 +1,9 @@
 #pragma once
 // The eportctl subcommands; each returns the process exit code.
 
-#include "context.hpp"
 #include "doctor_checks.hpp"
 #include "health.hpp"
+#include "invocation.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -14,31 +14,33 @@
 namespace eport::client {
 
 /// `status [TOKEN]`: readers, tokens, PIN/PUK and certificates, with advice.
-int cmd_status(const Context& ctx);
+int cmd_status(const Invocation& inv);
 /// `tokens`: the token list.
-int cmd_tokens(const Context& ctx);
+int cmd_tokens(const Invocation& inv);
 /// `readers`: the reader list.
-int cmd_readers(const Context& ctx);
+int cmd_readers(const Invocation& inv);
 /// `check [TOKEN] [--warn-days N]`: expiry and PIN check with exit codes 0..3.
-int cmd_check(const Context& ctx);
+int cmd_check(const Invocation& inv);
 /// `unlock TOKEN`: reset the PIN to the default with the PUK.
-int cmd_unlock(const Context& ctx);
+int cmd_unlock(const Invocation& inv);
 /// `renew TOKEN --slot S --cert FILE`: write a renewed certificate.
-int cmd_renew(const Context& ctx);
+int cmd_renew(const Invocation& inv);
 /// `change-pin TOKEN`: the holder changes the PIN.
-int cmd_change_pin(const Context& ctx);
+int cmd_change_pin(const Invocation& inv);
 /// `watch`: live events.
-int cmd_watch(const Context& ctx);
+int cmd_watch(const Invocation& inv);
 /// `doctor [--bundle FILE]`: a health checklist of this computer's set-up, and a support bundle.
-int cmd_doctor(const Context& ctx);
+int cmd_doctor(const Invocation& inv);
 /// `audit [-n N]`: the last audit records.
-int cmd_audit(const Context& ctx);
+int cmd_audit(const Invocation& inv);
+/// `open`: the status page's address (daemon.info `web`), or why there is none.
+int cmd_open(const Invocation& inv);
 /// `call METHOD [JSON]`: a raw protocol request.
-int cmd_call(const Context& ctx);
+int cmd_call(const Invocation& inv);
 
 /// The unlock flow on an open connection (shared by unlock and renew --reset-pin). On success
 /// `result` holds pin.reset's result. Returns an exit code.
-int unlock_flow(const Context& ctx, RpcClient& rpc, const std::string& token, nlohmann::json& result);
+int unlock_flow(const Invocation& inv, RpcClient& rpc, const std::string& token, nlohmann::json& result);
 
 /// What doctor found: the checklist, the card findings, and the open connection (null when
 /// eportd could not be reached; `connect_problem` says why).
@@ -51,15 +53,15 @@ struct DoctorRun {
   std::string connect_problem;     ///< why eportd could not be reached ("" when it could)
 };
 /// Runs doctor's checks against eportd.
-DoctorRun run_doctor(const Context& ctx);
+DoctorRun run_doctor(const Invocation& inv);
 /// doctor's result as --json prints it ({ok, exit_code, items, findings}).
-nlohmann::json doctor_json(const Context& ctx, const DoctorRun& run);
+nlohmann::json doctor_json(const Invocation& inv, const DoctorRun& run);
 /// Gathers and writes the support bundle of --bundle; `report` receives {path, files,
 /// missing} (or {path, error}); says on stderr what it wrote. False when it could not write.
-bool write_support_bundle(const Context& ctx, DoctorRun& run, const nlohmann::json& doctor,
+bool write_support_bundle(const Invocation& inv, DoctorRun& run, const nlohmann::json& doctor,
                           nlohmann::json& report);
 
-/// Runs the command named in ctx.opt.command and turns errors into explained messages and exit codes.
-int run_command(const Context& ctx);
+/// Runs the command named in inv.opt.command and turns errors into explained messages and exit codes.
+int run_command(const Invocation& inv);
 
 }  // namespace eport::client

@@ -22,7 +22,7 @@ _eportctl() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
     local words=("${COMP_WORDS[@]}") cword=$COMP_CWORD
 
-    local commands="status tokens readers check unlock renew change-pin watch doctor audit call"
+    local commands="status tokens readers check unlock renew change-pin watch doctor audit call open"
     local globals="--socket --json --lang --version --help"
     local cmd="" socket="" token="" i
     for ((i = 1; i < cword; i++)); do

@@ -40,10 +40,12 @@ std::string last_lines(int fd, std::size_t limit) {
 /// Records of one file's tail, oldest first, at most `limit`.
 std::deque<nlohmann::json> file_tail(const std::string& path, std::size_t limit) {
   std::deque<nlohmann::json> records;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return records;
-  std::istringstream in(last_lines(fd, limit));
-  ::close(fd);
+  std::istringstream in;
+  {
+    const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return records;
+    in.str(last_lines(fd.get(), limit));
+  }
   std::string line;
   while (std::getline(in, line)) {
     auto record = nlohmann::json::parse(line, nullptr, false);
@@ -64,19 +66,14 @@ AuditFile::AuditFile(std::string path, std::uint64_t max_bytes, std::uint32_t ke
   }
 }
 
-AuditFile::~AuditFile() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
 bool AuditFile::open_file() {
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd_ < 0) return false;
+  fd_.reset(::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (!fd_) return false;
   // An older file may have been created with a wider mode: audit records are not for everyone.
   struct stat info {};
-  if (::fchmod(fd_, 0600) != 0 || ::fstat(fd_, &info) != 0) {
+  if (::fchmod(fd_.get(), 0600) != 0 || ::fstat(fd_.get(), &info) != 0) {
     const int error = errno;
-    ::close(fd_);
-    fd_ = -1;
+    fd_.reset();
     errno = error;
     return false;
   }
@@ -89,8 +86,7 @@ std::string AuditFile::rotated(std::uint32_t generation) const {
 }
 
 void AuditFile::rotate() {
-  ::close(fd_);
-  fd_ = -1;
+  fd_.reset();
   ::unlink(rotated(keep_).c_str());  // the oldest goes (with keep 0: the current file itself)
   for (std::uint32_t generation = keep_; generation > 0; --generation)
     ::rename(rotated(generation - 1).c_str(), rotated(generation).c_str());
@@ -99,17 +95,17 @@ void AuditFile::rotate() {
 
 bool AuditFile::append(const std::string& line) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (fd_ >= 0 && max_bytes_ > 0 && size_ > 0 && size_ + line.size() > max_bytes_) rotate();
-  if (fd_ < 0 && !open_file()) return false;  // e.g. the disk was full at the last rotation
+  if (fd_ && max_bytes_ > 0 && size_ > 0 && size_ + line.size() > max_bytes_) rotate();
+  if (!fd_ && !open_file()) return false;  // e.g. the disk was full at the last rotation
   std::size_t done = 0;
   while (done < line.size()) {
-    const ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
+    const ssize_t n = ::write(fd_.get(), line.data() + done, line.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
     done += static_cast<std::size_t>(n);
   }
   size_ += line.size();
-  return ::fsync(fd_) == 0;
+  return ::fsync(fd_.get()) == 0;
 }
 
 void AuditFile::set_rotation(std::uint64_t max_bytes, std::uint32_t keep) {

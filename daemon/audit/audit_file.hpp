@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "eport/common/unique_fd.hpp"
+
 namespace eport::audit {
 
 /// Owns the audit file descriptor.
@@ -19,7 +21,6 @@ class AuditFile {
   /// Opens (creating with mode 0600) `path` for appending. Throws std::runtime_error with a
   /// message saying what to fix when it cannot.
   AuditFile(std::string path, std::uint64_t max_bytes, std::uint32_t keep);
-  ~AuditFile();
   AuditFile(const AuditFile&) = delete;
   AuditFile& operator=(const AuditFile&) = delete;
 
@@ -40,7 +41,7 @@ class AuditFile {
   std::string rotated(std::uint32_t generation) const;
 
   std::string path_;
-  int fd_ = -1;
+  UniqueFd fd_;  ///< none after a rotation that could not reopen the file
   std::uint64_t size_ = 0;
   std::uint64_t max_bytes_;
   std::uint32_t keep_;

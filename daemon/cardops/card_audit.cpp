@@ -15,7 +15,8 @@ bool record_attempt(methods::ServiceContext& service, const CardCall& call, cons
   record.uid = call.peer.uid;
   record.gid = call.peer.gid;
   record.pid = call.peer.pid;
-  record.process = audit::process_name(call.peer.pid);
+  record.process =
+      call.peer.web_origin.empty() ? audit::process_name(call.peer.pid) : "web " + call.peer.web_origin;
   record.method = call.method;
   record.token = call.token.substr(0, 128);
   record.outcome = "attempt";

@@ -1,11 +1,10 @@
 #include "cardops/card_context.hpp"
 
-#include <string.h>  // explicit_bzero
-
 #include <cctype>
 
 #include "ipc/error_codes.hpp"
 #include "ipc/params.hpp"
+#include "ipc/secure_wipe.hpp"
 
 namespace eport::cardops {
 
@@ -59,9 +58,6 @@ void fail(const ipc::Reply& reply, const Failure& failure) {
   reply.fail(failure.reason, failure.message, failure.extra);
 }
 
-void wipe(std::string& secret) {
-  if (!secret.empty()) explicit_bzero(secret.data(), secret.size());
-  secret.clear();
-}
+void wipe(std::string& secret) { ipc::secure_clear(secret); }
 
 }  // namespace eport::cardops

@@ -11,10 +11,12 @@
 #include <optional>
 #include <string>
 
+#include "cardops/cert_cache.hpp"
 #include "cardops/deadline_timer.hpp"
 #include "cardops/expiry_monitor.hpp"
 #include "cardops/failure.hpp"
 #include "cardops/puk_memory.hpp"
+#include "cardops/read_coalescer.hpp"
 #include "devices/token_registry.hpp"
 #include "ipc/method_table.hpp"
 #include "methods/service_context.hpp"
@@ -50,6 +52,8 @@ struct CardContext {
   DeadlineTimer& timer;                ///< drops jobs not started by their deadline, answers `timeout`
   SlotLabels& labels;                  ///< slot labels for answers
   PukMemory& puks;                     ///< the last PUK counter each card reported
+  CertCache& certs;                    ///< certificates as last read, for token.status
+  ReadCoalescer& coalescer;            ///< identical read requests in flight share one card job
   std::atomic<std::uint64_t> jobs{0};  ///< card jobs submitted so far (job ids)
   std::int64_t started_unix = 0;       ///< when eportd started (job ids stay unique in the audit log)
 

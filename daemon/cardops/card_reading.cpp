@@ -19,33 +19,45 @@ Failure driver_failure(devices::TokenSession& session, drivers::Status status, c
 
 }  // namespace
 
-void read_card(devices::TokenSession& session, bool with_pins, CardReading& out) {
-  out = CardReading{};
+std::optional<Failure> read_pins(devices::TokenSession& session, CardReading& out) {
+  if (!can(session, EPORT_CAP_PIN_STATUS)) return std::nullopt;
+  auto& driver = session.driver();
+  // UNSUPPORTED / NOT_FOUND: the token cannot report this PIN; it shows as unknown (driver.h).
+  auto pin = driver.pin_status(session.handle(), session.channel(), drivers::PinKind::User);
+  if (pin) out.pin = pin.value;
+  else if (pin.status != drivers::Status::Unsupported && pin.status != drivers::Status::NotFound)
+    return driver_failure(session, pin.status, pin.detail);
+  auto puk = driver.pin_status(session.handle(), session.channel(), drivers::PinKind::Puk);
+  if (puk) out.puk = puk.value;
+  else if (puk.status != drivers::Status::Unsupported && puk.status != drivers::Status::NotFound)
+    return driver_failure(session, puk.status, puk.detail);
+  return std::nullopt;
+}
+
+std::optional<Failure> read_certificates(devices::TokenSession& session, CardReading& out) {
   auto& driver = session.driver();
   auto& token = session.handle();
   auto& channel = session.channel();
-  if (with_pins && can(session, EPORT_CAP_PIN_STATUS)) {
-    // UNSUPPORTED / NOT_FOUND: the token cannot report this PIN; it shows as unknown (driver.h).
-    auto pin = driver.pin_status(token, channel, drivers::PinKind::User);
-    if (pin) out.pin = pin.value;
-    else if (pin.status != drivers::Status::Unsupported && pin.status != drivers::Status::NotFound)
-      return void(out.failure = driver_failure(session, pin.status, pin.detail));
-    auto puk = driver.pin_status(token, channel, drivers::PinKind::Puk);
-    if (puk) out.puk = puk.value;
-    else if (puk.status != drivers::Status::Unsupported && puk.status != drivers::Status::NotFound)
-      return void(out.failure = driver_failure(session, puk.status, puk.detail));
-  }
-  if (!can(session, EPORT_CAP_CERT_LIST) || !can(session, EPORT_CAP_CERT_READ)) return;
+  if (!can(session, EPORT_CAP_CERT_LIST) || !can(session, EPORT_CAP_CERT_READ)) return std::nullopt;
   auto slots = driver.cert_list(token, channel);
-  if (!slots) return void(out.failure = driver_failure(session, slots.status, slots.detail));
+  if (!slots) return driver_failure(session, slots.status, slots.detail);
   out.slots = slots.value;
   for (const auto& slot : slots.value) {
     if (slot.has_certificate && !*slot.has_certificate) continue;
     auto der = driver.cert_read(token, channel, slot.slot);
     if (der.status == drivers::Status::NotFound) continue;
-    if (!der) return void(out.failure = driver_failure(session, der.status, der.detail));
+    if (!der) return driver_failure(session, der.status, der.detail);
     out.certificates.push_back({slot, std::move(der.value)});
   }
+  return std::nullopt;
+}
+
+CardResult<CardReading> read_card(devices::TokenSession& session, bool with_pins) {
+  CardReading out;
+  if (with_pins)
+    if (auto failure = read_pins(session, out)) return unexpected(std::move(*failure));
+  if (auto failure = read_certificates(session, out)) return unexpected(std::move(*failure));
+  return out;
 }
 
 CertificateReport summarise_certificates(const CardReading& reading, std::int64_t now_unix,
@@ -60,10 +72,10 @@ CertificateReport summarise_certificates(const CardReading& reading, std::int64_
                                    {"error",
                                     "the slot holds data that is not a complete "
                                     "certificate: " +
-                                        parsed.message}});
+                                        parsed.error().message}});
       continue;
     }
-    auto summary = x509::summarise(*parsed.certificate, now, warn_days);
+    auto summary = x509::summarise(*parsed, now, warn_days);
     summary.slot = entry.slot.slot;
     summary.label = entry.slot.label;
     report.summaries.push_back(std::move(summary));

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cardops/card_call.hpp"
+#include "cardops/cert_cache.hpp"
 #include "cardops/failure.hpp"
 #include "devices/token_job.hpp"
 #include "drivers/types.hpp"
@@ -17,24 +19,18 @@
 
 namespace eport::cardops {
 
-/// The DER found in one slot.
-struct SlotCertificate {
-  drivers::SlotInfo slot;         ///< slot id and label
-  std::vector<std::uint8_t> der;  ///< the certificate as stored
-};
-
 /// One reading of a card. Fields stay empty when the driver lacks the capability.
 struct CardReading {
   std::optional<drivers::PinInfo> pin;        ///< user PIN (no try spent)
   std::optional<drivers::PinInfo> puk;        ///< PUK / SO PIN (no try spent)
   std::vector<drivers::SlotInfo> slots;       ///< every slot the driver listed
   std::vector<SlotCertificate> certificates;  ///< slots holding a certificate
-  std::optional<Failure> failure;             ///< why reading stopped early, if it did
+  std::int64_t read_at = 0;  ///< when the certificate data was read from the card (unix seconds)
 };
 
 /// Reads PIN and PUK state (when `with_pins`) and every certificate, through the session's
-/// driver. Overwrites `out` (a read-only job may run twice). Never spends a PIN or PUK try.
-void read_card(devices::TokenSession& session, bool with_pins, CardReading& out);
+/// driver; or why reading stopped. Never spends a PIN or PUK try.
+CardResult<CardReading> read_card(devices::TokenSession& session, bool with_pins);
 
 /// Certificates parsed and summarised at `now`; slots whose bytes are not a certificate go to
 /// `unreadable` as {"slot","label","error"} so that a torn certificate is never shown as valid.
@@ -42,6 +38,12 @@ struct CertificateReport {
   std::vector<x509::CertificateSummary> summaries;      ///< parsed certificates, slot order
   nlohmann::json unreadable = nlohmann::json::array();  ///< slots that did not parse
 };
+
+/// Reads the PIN and PUK state into `out` (never spends a try); the failure when one stops it.
+std::optional<Failure> read_pins(devices::TokenSession& session, CardReading& out);
+
+/// Reads the slot list and every certificate into `out`; the failure when one stops it.
+std::optional<Failure> read_certificates(devices::TokenSession& session, CardReading& out);
 
 /// Parses and summarises the certificates of a reading.
 CertificateReport summarise_certificates(const CardReading& reading, std::int64_t now_unix,

@@ -25,17 +25,24 @@ void RegistryEvents::on_token_added(const devices::Token& token) {
   if (!context_ || token.state != "ready") return;
   // Insertion is one of the two moments a card is touched unasked: read its certificates once
   // for the expiry events (no PIN figures: nobody asked for them).
-  auto reading = std::make_shared<CardReading>();
+  // No deadline: nobody waits for it. Written and read on the worker thread only.
+  auto reading = std::make_shared<std::optional<CardResult<CardReading>>>();
   auto* context = context_;
   const auto id = token.id;
   devices::Job job;
   job.read_only = true;
-  job.work = [reading](devices::TokenSession& s) { read_card(s, false, *reading); };
+  job.work = [context, id, reading](devices::TokenSession& s) {
+    *reading = read_card(s, false);
+    if (**reading)
+      context->certs.store(id, (**reading)->slots, (**reading)->certificates, context->now_unix(),
+                           s.resets());  // token.status's cache
+  };
   job.done = [context, id, reading](const devices::JobOutcome& outcome) {
-    if (outcome.end != devices::JobEnd::completed || reading->failure) return;
-    context->labels.remember(id, reading->slots);
-    auto report = summarise_certificates(*reading, context->now_unix(),
-                                         context->service.config.get()->expiry_warn_days);
+    if (outcome.end != devices::JobEnd::completed || !*reading || !**reading) return;
+    const CardReading& read = ***reading;
+    context->labels.remember(id, read.slots);
+    auto report =
+        summarise_certificates(read, context->now_unix(), context->service.config.get()->expiry_warn_days);
     context->expiry.observe(id, report.summaries);
     context->service.events.publish_internal("token.read",
                                              {{"token", id}, {"certificates", certificates_json(report)}});
@@ -47,6 +54,7 @@ void RegistryEvents::on_token_removed(const devices::Token& token) {
   if (context_) {
     context_->expiry.forget(token.id);
     context_->labels.forget(token.id);
+    context_->certs.forget(token.id);
   }
   service_.events.publish("token.removed", {{"token", token.id}});
 }
@@ -62,7 +70,7 @@ CardService::CardService(methods::ServiceContext& service, std::vector<drivers::
                 service.events.publish(topic, std::move(params));
               },
               [clock] { return x509::to_unix_seconds(clock()); }),
-      context_{service, registry_, expiry_, clock, timer_, labels_, puks_} {
+      context_{service, registry_, expiry_, clock, timer_, labels_, puks_, certs_, coalescer_} {
   context_.started_unix = x509::to_unix_seconds(clock());
   events_.attach(&context_);
 }
@@ -83,11 +91,16 @@ void CardService::start() {
   watcher_->start();
 }
 
-void CardService::stop() {
+bool CardService::stop(std::chrono::steady_clock::duration grace) {
   if (watcher_) watcher_->stop();
   watcher_.reset();
+  // The workers' jobs use the expiry monitor, the labels, the PUK memory and the service: join
+  // them first.
+  const bool joined = registry_.shutdown(std::chrono::steady_clock::now() + grace);
+  if (!joined) return false;
   expiry_.stop();
   timer_.stop();
+  return true;
 }
 
 nlohmann::json CardService::readers_json() const {

@@ -6,8 +6,9 @@
 //   cards.register_methods(table);
 //   cards.start();          // after the server is ready to publish events
 //   ...
-//   cards.stop();           // before the drivers are unloaded
+//   cards.stop(grace);      // before the drivers are unloaded (false: a worker is stuck)
 
+#include <chrono>
 #include <memory>
 #include <vector>
 
@@ -53,8 +54,12 @@ class CardService {
   void register_methods(ipc::MethodTable& table);
   /// Starts watching readers (when pcsc.enabled) and the expiry timer.
   void start();
-  /// Stops watching; waiting jobs end as token_removed.
-  void stop();
+  /// Stops watching, then the workers: waiting jobs end as token_removed, a running job
+  /// finishes (its continuation still finds everything it uses), and the workers are joined —
+  /// all before the expiry monitor and timer stop. Waits at most `grace` for the workers: false
+  /// when one is still blocked on a card that never answers (then do not destroy this object:
+  /// exit the process).
+  bool stop(std::chrono::steady_clock::duration grace = std::chrono::hours(24 * 365));
 
   /// readers.list's list (for daemon.info / diag.report).
   nlohmann::json readers_json() const;
@@ -71,6 +76,8 @@ class CardService {
   DeadlineTimer timer_;
   SlotLabels labels_;
   PukMemory puks_;
+  CertCache certs_;
+  ReadCoalescer coalescer_;
   devices::TokenRegistry registry_;
   ExpiryMonitor expiry_;
   CardContext context_;

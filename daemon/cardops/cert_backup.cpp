@@ -10,6 +10,8 @@
 #include <ctime>
 #include <filesystem>
 
+#include "eport/common/unique_fd.hpp"
+
 namespace eport::cardops {
 
 namespace {
@@ -58,26 +60,22 @@ std::optional<std::string> write_backup(const std::string& state_dir, const std:
   ::chmod((fs::path(state_dir) / "backups").c_str(), 0700);
   for (int n = 0; n < 100; ++n) {
     const auto path = dir / (stamp(unix_time) + (n ? "-" + std::to_string(n) : "") + ".der");
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0 && errno == EEXIST) continue;
-    if (fd < 0) {
+    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (!fd && errno == EEXIST) continue;
+    if (!fd) {
       error = "cannot create " + path.string() + ": " + std::strerror(errno);
       return std::nullopt;
     }
-    const bool ok = write_all(fd, der) && ::fsync(fd) == 0;
+    const bool ok = write_all(fd.get(), der) && ::fsync(fd.get()) == 0;
     const int saved = errno;
-    ::close(fd);
+    fd.reset();
     if (!ok) {
       error = "cannot write " + path.string() + ": " + std::strerror(saved);
       ::unlink(path.c_str());
       return std::nullopt;
     }
     // The directory entry must survive a crash too.
-    const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-      ::fsync(dfd);
-      ::close(dfd);
-    }
+    if (UniqueFd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)); dfd) ::fsync(dfd.get());
     return path.string();
   }
   error = "too many backups in " + dir.string() + " within one second";

@@ -1,9 +1,7 @@
 // cert.write (admin): the guarded certificate write.
 //
 // Before the card is touched: the certificate must parse and be valid now (unless `force`).
-// On the card, in one transaction: the slot's key must be the certificate's key (unless
-// `allow_key_mismatch`), the old certificate is backed up to disk, the new one is written and
-// read back; a read-back that differs puts the old certificate back.
+// On the card, in one transaction: the steps of cert_write_steps.hpp.
 #include <string.h>  // explicit_bzero
 #include <unistd.h>
 
@@ -13,43 +11,25 @@
 #include <eport/driver.h>
 
 #include "cardops/card_jobs.hpp"
-#include "cardops/cert_backup.hpp"
-#include "cardops/slot_names.hpp"
+#include "cardops/cert_write_steps.hpp"
+#include "config/key_file_check.hpp"
 #include "eport/common/reasons.hpp"
 #include "ipc/error_codes.hpp"
 #include "ipc/params.hpp"
 #include "x509/certificate.hpp"
 #include "x509/certificate_summary.hpp"
-#include "x509/key_match.hpp"
 
 namespace eport::cardops {
 
 namespace {
 
-struct WriteRequest {
-  std::string token;
-  std::string slot;
-  std::vector<std::uint8_t> der;
-  std::vector<std::uint8_t> management_key;
-  bool allow_key_mismatch = false;
-  std::string state_dir;
-  std::vector<drivers::SlotInfo> known_slots;  // the token's latest listing (SlotLabels)
-  std::int64_t now = 0;
-  ~WriteRequest() {
-    if (!management_key.empty()) explicit_bzero(management_key.data(), management_key.size());
-  }
-};
-
-struct WriteOutcome {
-  std::optional<Failure> failure;
-  std::string slot;  // as the token spells it
-  std::vector<std::uint8_t> read_back;
-  std::optional<std::string> backup;
-};
-
-std::vector<std::uint8_t> hex_key(std::string text) {
+/// The management key from hex; `text` (the param's copy) is wiped, and so is every copy made
+/// here (buffers are reserved up front: no reallocation leaves a stray copy in freed memory).
+std::vector<std::uint8_t> hex_key(std::string& text) {
   std::vector<std::uint8_t> key;
   std::string digits;
+  digits.reserve(text.size());
+  key.reserve(text.size() / 2 + 1);
   for (char c : text)
     if (!std::isspace(static_cast<unsigned char>(c)) && c != ':') digits += c;
   wipe(text);
@@ -73,117 +53,17 @@ std::vector<std::uint8_t> hex_key(std::string text) {
   return key;
 }
 
-Failure key_failure(const std::string& why) {
-  return {reasons::cert_key_mismatch, why + " Nothing was written.", nlohmann::json::object()};
-}
-
-/// The slot's key must be the certificate's key. Returns a failure to stop, or nullopt.
-std::optional<Failure> check_key(devices::TokenSession& s, const WriteRequest& request,
-                                 const std::string& slot, const x509::Certificate& cert) {
-  if (request.allow_key_mismatch) return std::nullopt;
-  auto& driver = s.driver();
-  if (!driver.supports(EPORT_CAP_SLOT_PUBLIC_KEY))
-    return key_failure("The driver cannot tell the key in slot " + slot +
-                       ", so the certificate cannot be checked against it. Pass "
-                       "allow_key_mismatch only if you are sure it belongs to this card.");
-  auto spki = driver.slot_public_key(s.handle(), s.channel(), slot);
-  // A token pulled (or silent) while its key was read: say so, not "the key is unreadable".
-  if (spki.status == drivers::Status::CardRemoved || spki.status == drivers::Status::Timeout)
-    return from_driver(spki.status, spki.detail, driver.info().name, Operation::cert_write);
-  if (!spki)
-    return key_failure("The key in slot " + slot + " could not be read (" + drivers::to_string(spki.status) +
-                       "), so the certificate cannot be "
-                       "checked against it. Pass allow_key_mismatch only if you are sure.");
-  switch (x509::match_public_key(cert, spki.value)) {
-    case x509::KeyMatch::same_key: return std::nullopt;
-    case x509::KeyMatch::different_key:
-      return key_failure("The certificate is for another key than the one in slot " + slot +
-                         " of this card: it was issued for another card or another slot.");
-    case x509::KeyMatch::unreadable_key: break;
+/// Why the configured management_key_file of `token`'s driver would be refused ("" = fine or
+/// none configured), so that a write that needs it can say why.
+std::string key_file_problem_of(CardContext& context, const std::string& token) {
+  const auto known = context.registry.token(token);
+  if (!known) return {};
+  for (const auto& driver : context.service.config.get()->drivers) {
+    const auto it = driver.options.find("management_key_file");
+    if (driver.name != known->driver || it == driver.options.end() || !it->is_string()) continue;
+    return config::key_file_problem(it->get<std::string>(), config::key_file_owners());
   }
-  return key_failure("The card reported a key for slot " + slot + " that cannot be read.");
-}
-
-void write_on_card(devices::TokenSession& s, const WriteRequest& request, const x509::Certificate& cert,
-                   WriteOutcome& out) {
-  out = WriteOutcome{};
-  auto& driver = s.driver();
-  const auto name = driver.info().name;
-  auto driver_fail = [&](drivers::Status status, const std::string& detail) {
-    out.failure = from_driver(status, detail, name, Operation::cert_write);
-    out.failure->extra["backup"] = out.backup ? nlohmann::json(*out.backup) : nlohmann::json(nullptr);
-  };
-  if (!driver.supports(EPORT_CAP_CERT_WRITE) || !driver.supports(EPORT_CAP_CERT_READ))
-    return driver_fail(drivers::Status::Unsupported, "");
-  // What the slot holds now (for the backup). A slot the token does not have: perhaps under
-  // another case ("9A"), else -32602 naming the token's own slots.
-  std::string slot = request.slot;
-  auto old = driver.cert_read(s.handle(), s.channel(), slot);
-  if (old.status == drivers::Status::BadArgs) {
-    const auto slots = known_or_listed(s, request.known_slots);
-    if (auto listed = listed_slot(slots, slot); listed && *listed != slot) {
-      slot = *listed;
-      old = driver.cert_read(s.handle(), s.channel(), slot);
-    }
-    if (old.status == drivers::Status::BadArgs) return void(out.failure = unknown_slot(request.slot, slots));
-  }
-  out.slot = slot;
-  if ((out.failure = check_key(s, request, slot, cert))) return;
-  if (!old && old.status != drivers::Status::NotFound) return driver_fail(old.status, old.detail);
-  // After a failed write: which certificate the token holds now, read back (the answer's `holds`).
-  auto holds = [&]() -> std::string {
-    auto now = driver.cert_read(s.handle(), s.channel(), slot);
-    if (now) return now.value == request.der ? "new" : (old && now.value == old.value ? "old" : "other");
-    return now.status == drivers::Status::NotFound ? "none" : "unknown";
-  };
-  if (old) {
-    std::string error;
-    out.backup = write_backup(request.state_dir, request.token, slot, old.value, request.now, error);
-    if (!out.backup) {
-      out.failure = Failure{reasons::backup_failed, "The old certificate could not be backed up (" + error +
-                                                        "); nothing was written. Check the state directory."};
-      return;
-    }
-  }
-  // Write, then read back what the card really holds.
-  auto written = driver.cert_write(s.handle(), s.channel(), slot, request.der, request.management_key);
-  if (!written) {
-    // Refused before anything was written: the backup describes a write that never started.
-    const bool nothing_written =
-        written.status == drivers::Status::MgmtKeyRequired ||
-        written.status == drivers::Status::WrongMgmtKey || written.status == drivers::Status::BadArgs ||
-        written.status == drivers::Status::WrongPin || written.status == drivers::Status::PinBlocked;
-    if (out.backup && nothing_written) {
-      ::unlink(out.backup->c_str());
-      out.backup.reset();
-    }
-    driver_fail(written.status, written.detail);
-    out.failure->extra["holds"] = nothing_written ? std::string(old ? "old" : "none") : holds();
-    return;
-  }
-  auto back = driver.cert_read(s.handle(), s.channel(), slot);
-  if (back && back.value == request.der) return void(out.read_back = back.value);
-  if (!back && back.status != drivers::Status::NotFound && back.status != drivers::Status::CardError) {
-    driver_fail(back.status, back.detail);
-    out.failure->extra["holds"] = holds();
-    return;
-  }
-  // The card holds something else: put the old certificate back.
-  bool restored = false;
-  if (old) {
-    auto undo = driver.cert_write(s.handle(), s.channel(), slot, old.value, request.management_key);
-    auto check = undo ? driver.cert_read(s.handle(), s.channel(), slot) : decltype(back){};
-    restored = undo && check && check.value == old.value;
-  }
-  out.failure = Failure{reasons::write_verify_failed,
-                        restored ? "The card did not hold the certificate after writing; the old "
-                                   "certificate was put back. Re-insert the card and try again."
-                                 : "The card did not hold the certificate after writing and the old "
-                                   "one could not be put back. Keep the backup file and write it "
-                                   "or the new certificate again.",
-                        {{"restored", restored},
-                         {"holds", holds()},
-                         {"backup", out.backup ? nlohmann::json(*out.backup) : nlohmann::json(nullptr)}}};
+  return {};
 }
 
 void cert_write(CardContext& context, const ipc::Request& request, const ipc::Reply& reply) {
@@ -207,11 +87,12 @@ void cert_write(CardContext& context, const ipc::Request& request, const ipc::Re
   }
   write->state_dir = context.service.config.get()->state_dir;
   write->known_slots = context.labels.slots(write->token);
+  if (write->management_key.empty()) write->key_file_problem = key_file_problem_of(context, write->token);
   write->now = context.now_unix();
 
   auto parsed = x509::Certificate::parse(text);
-  if (!parsed) return reply.fail(reasons::cert_invalid, parsed.message);
-  const auto cert = *parsed.certificate;
+  if (!parsed) return reply.fail(reasons::cert_invalid, parsed.error().message);
+  const auto cert = *parsed;
   write->der = cert.der();
   const auto summary = x509::summarise(cert, context.clock(), context.service.config.get()->expiry_warn_days);
   if (!force &&
@@ -226,23 +107,26 @@ void cert_write(CardContext& context, const ipc::Request& request, const ipc::Re
   if (!context.registry.token(write->token))
     return fail(reply, from_submit(devices::SubmitResult::no_such_token, write->token));
 
-  auto out = std::make_shared<WriteOutcome>();
-  run_on_token(
+  run_card_call<WrittenCertificate>(
       context, card_call(request, write->token, true),
-      [write, cert, out](devices::TokenSession& s) { write_on_card(s, *write, cert, *out); },
-      [&context, write, out](const ipc::Reply& reply) {
-        if (out->failure) return fail(reply, *out->failure);
-        auto back = x509::Certificate::from_der(out->read_back);
-        auto result = back ? x509::summarise(*back.certificate, context.clock(),
-                                             context.service.config.get()->expiry_warn_days)
-                           : x509::CertificateSummary{};
-        result.slot = out->slot;
-        result.label = context.labels.label(write->token, out->slot);
+      [&context, write, cert](devices::TokenSession& s) {
+        context.certs.forget(write->token);  // whatever happens now, token.status reads the card
+        return write_on_card(s, *write, cert);
+      },
+      [&context, write](const ipc::Reply& reply, CardResult<WrittenCertificate> written) {
+        if (!written) return fail(reply, with_write_state(written.error()));
+        auto back = x509::Certificate::from_der(written->der);
+        auto result =
+            back ? x509::summarise(*back, context.clock(), context.service.config.get()->expiry_warn_days)
+                 : x509::CertificateSummary{};
+        result.slot = written->slot;  // as the token spells it
+        result.label = context.labels.label(write->token, written->slot);
         context.service.events.publish_internal("cert.written",
                                                 {{"token", write->token}, {"certificate", result.to_json()}});
-        reply.result({{"certificate", result.to_json()},
-                      {"verified", true},
-                      {"backup", out->backup ? nlohmann::json(*out->backup) : nlohmann::json(nullptr)}});
+        reply.result(
+            {{"certificate", result.to_json()},
+             {"verified", true},
+             {"backup", written->backup ? nlohmann::json(*written->backup) : nlohmann::json(nullptr)}});
       },
       reply);
 }

@@ -18,6 +18,11 @@ struct Failure {
   std::string message;                              ///< error.message
   nlohmann::json extra = nlohmann::json::object();  ///< more error.data fields
   int code = ipc::kApplicationError;                ///< ipc::kInvalidParams when the params were wrong
+  /// What the work knows beyond the reason (e.g. what the card now holds), already part of
+  /// `message`; kept when the job is cut short and the worker's reason replaces the work's.
+  std::string note = std::string();
+  /// Facts for the daemon itself (e.g. the PIN state for a pin.changed event); never sent.
+  nlohmann::json facts = nlohmann::json::object();
 };
 
 /// Which operation failed: the same driver status means different things (a wrong PIN while

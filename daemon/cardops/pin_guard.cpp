@@ -48,7 +48,7 @@ std::optional<Failure> puk_guard(const PukKnowledge& known, bool force) {
   }
   if (((known.tries_left && *known.tries_left == 1) || known.final_try) && !force) {
     extra["puk_tries_left"] = 1;
-    return Failure{"puk_final_try",
+    return Failure{reasons::puk_final_try,
                    "The PUK has one try left. Nothing was sent to the card. If the PUK is "
                    "certainly right, repeat with force: a wrong PUK now blocks it and the "
                    "card must be replaced." +

@@ -7,7 +7,7 @@
 
 #include <eport/driver.h>
 
-#include "cardops/card_jobs.hpp"
+#include "cardops/card_call.hpp"
 #include "cardops/pin_guard.hpp"
 #include "cardops/pin_state.hpp"
 #include "ipc/error_codes.hpp"
@@ -32,12 +32,6 @@ std::shared_ptr<Secret> secret_param(const nlohmann::json& params, const std::st
   if (secret->value.empty()) throw ipc::InvalidParams("'" + name + "' must be a non-empty string");
   return secret;
 }
-
-/// The result of a PIN job: which failure, or the PIN's state afterwards.
-struct PinOutcome {
-  std::optional<Failure> failure;
-  drivers::PinInfo pin;
-};
 
 /// The token's own length rule for a new PIN, from its driver's PIN info (read without spending
 /// a try): a failure when `pin` breaks it, before any attempt. A driver that states no lengths
@@ -69,50 +63,56 @@ void publish_pin_changed(CardContext& context, const std::string& token, const n
   context.service.events.publish("pin.changed", {{"token", token}, {"pin", pin}});
 }
 
-void reset_on_card(devices::TokenSession& s, PukMemory& puks, std::int64_t now, const Secret& puk,
-                   const Secret& new_pin, bool force, PinOutcome& out) {
-  out = PinOutcome{};
+/// A PUK or old PIN the driver refused as too long (nothing sent), with the token's stated limit.
+Failure too_long(const char* what, const std::optional<drivers::PinInfo>& figures) {
+  return Failure{"",
+                 std::string("The ") + what + " is longer than this token accepts" + at_most(figures) +
+                     ". Nothing was sent; no try was spent.",
+                 nlohmann::json::object(), ipc::kInvalidParams};
+}
+
+/// pin.reset on the card: the PUK guard, then one RESET RETRY COUNTER; the PIN's state after.
+CardResult<drivers::PinInfo> reset_on_card(devices::TokenSession& s, PukMemory& puks, std::int64_t now,
+                                           const Secret& puk, const Secret& new_pin, bool force) {
   auto& driver = s.driver();
   const auto name = driver.info().name;
   if (!driver.supports(EPORT_CAP_PIN_RESET))
-    return void(out.failure = from_driver(drivers::Status::Unsupported, "", name, Operation::pin_reset));
+    return unexpected(from_driver(drivers::Status::Unsupported, "", name, Operation::pin_reset));
   // 1. The PUK's counter without spending a try: what the card says now (metadata), else its
   //    last answer to a PUK; unknown when neither exists.
   std::optional<drivers::PinInfo> now_figures;
   if (driver.supports(EPORT_CAP_PIN_STATUS)) {
     // The new PIN against the token's own rules first (the user PIN's info states them).
     auto user = driver.pin_status(s.handle(), s.channel(), drivers::PinKind::User);
-    if (user && (out.failure = length_rule(user.value, new_pin.value, Operation::pin_reset))) return;
+    if (user)
+      if (auto refused = length_rule(user.value, new_pin.value, Operation::pin_reset))
+        return unexpected(*refused);
     auto status = driver.pin_status(s.handle(), s.channel(), drivers::PinKind::Puk);
     if (status) now_figures = status.value;
     else if (status.status != drivers::Status::Unsupported && status.status != drivers::Status::NotFound)
-      return void(out.failure = from_driver(status.status, status.detail, name, Operation::read));
+      return unexpected(from_driver(status.status, status.detail, name, Operation::read));
   }
   const auto token = s.token().id;
-  if ((out.failure = puk_guard(know_puk(now_figures, puks.last(token)), force))) return;
+  if (auto refused = puk_guard(know_puk(now_figures, puks.last(token)), force)) return unexpected(*refused);
   // 2. One RESET RETRY COUNTER. Never retried. What the card answers is remembered.
   auto reset = driver.pin_reset(s.handle(), s.channel(), puk.value, new_pin.value);
   if (auto answer = puk_answer(reset.status, reset.value, now)) puks.remember(token, *answer);
-  if (reset) return void(out.pin = reset.value);
-  if (reset.status == drivers::Status::BadArgs) {
-    out.failure = Failure{"",
-                          "The PUK is longer than this token accepts" + at_most(now_figures) +
-                              ". Nothing was sent; no try was spent.",
-                          nlohmann::json::object(), ipc::kInvalidParams};
-    return;
-  }
-  out.failure = from_driver(reset.status, reset.detail, name, Operation::pin_reset);
+  if (reset) return reset.value;
+  if (reset.status == drivers::Status::BadArgs) return unexpected(too_long("PUK", now_figures));
+  Failure failure = from_driver(reset.status, reset.detail, name, Operation::pin_reset);
   if (reset.status == drivers::Status::WrongPin) {
     const auto left = reset.value.tries_left;
-    out.failure->extra["puk_tries_left"] = left ? nlohmann::json(*left) : nlohmann::json(nullptr);
+    failure.extra["puk_tries_left"] = left ? nlohmann::json(*left) : nlohmann::json(nullptr);
     if (left && *left <= 1)
-      out.failure->message += *left == 1 ? " Only one PUK try is left." : " The PUK is now blocked.";
+      failure.message += *left == 1 ? " Only one PUK try is left." : " The PUK is now blocked.";
   }
+  return unexpected(std::move(failure));
 }
 
-void change_on_card(devices::TokenSession& s, const Secret& old_pin, const Secret& new_pin, bool force,
-                    PinOutcome& out) {
-  out = PinOutcome{};
+/// pin.change on the card: the PIN guard, then one CHANGE REFERENCE DATA; the PIN's state after.
+/// A wrong old PIN keeps the new PIN state in the failure's facts (for pin.changed).
+CardResult<drivers::PinInfo> change_on_card(devices::TokenSession& s, const Secret& old_pin,
+                                            const Secret& new_pin, bool force) {
   auto& driver = s.driver();
   const auto name = driver.info().name;
   // 1. The PIN's counter without spending a try: never the final try without `force`.
@@ -121,30 +121,25 @@ void change_on_card(devices::TokenSession& s, const Secret& old_pin, const Secre
     auto status = driver.pin_status(s.handle(), s.channel(), drivers::PinKind::User);
     if (status) {
       figures = status.value;
-      out.pin = status.value;
-      if ((out.failure = length_rule(status.value, new_pin.value, Operation::pin_change))) return;
-      if ((out.failure = pin_guard(status.value, force))) return;
+      if (auto refused = length_rule(status.value, new_pin.value, Operation::pin_change))
+        return unexpected(*refused);
+      if (auto refused = pin_guard(status.value, force)) return unexpected(*refused);
     } else if (status.status != drivers::Status::Unsupported && status.status != drivers::Status::NotFound) {
-      return void(out.failure = from_driver(status.status, status.detail, name, Operation::read));
+      return unexpected(from_driver(status.status, status.detail, name, Operation::read));
     }
   }
   // 2. One CHANGE REFERENCE DATA. Never retried.
   auto changed =
       driver.pin_change(s.handle(), s.channel(), drivers::PinKind::User, old_pin.value, new_pin.value);
-  if (changed) return void(out.pin = changed.value);
-  if (changed.status == drivers::Status::BadArgs) {
-    out.failure = Failure{"",
-                          "The old PIN is longer than this token accepts" + at_most(figures) +
-                              ". Nothing was sent; no try was spent.",
-                          nlohmann::json::object(), ipc::kInvalidParams};
-    return;
-  }
-  out.failure = from_driver(changed.status, changed.detail, name, Operation::pin_change);
+  if (changed) return changed.value;
+  if (changed.status == drivers::Status::BadArgs) return unexpected(too_long("old PIN", figures));
+  Failure failure = from_driver(changed.status, changed.detail, name, Operation::pin_change);
   if (changed.status == drivers::Status::WrongPin) {
-    out.failure->extra["tries_left"] =
+    failure.extra["tries_left"] =
         changed.value.tries_left ? nlohmann::json(*changed.value.tries_left) : nlohmann::json(nullptr);
-    out.pin = changed.value;
+    failure.facts["pin"] = pin_state_json(changed.value);
   }
+  return unexpected(std::move(failure));
 }
 
 void pin_reset(CardContext& context, const ipc::Request& request, const ipc::Reply& reply) {
@@ -152,18 +147,17 @@ void pin_reset(CardContext& context, const ipc::Request& request, const ipc::Rep
   const bool force = ipc::optional_bool(request.params, "force").value_or(false);
   auto puk = secret_param(request.params, "puk");
   auto new_pin = secret_param(request.params, "new_pin", context.service.config.get()->pin_default);
-  auto out = std::make_shared<PinOutcome>();
   const auto now = context.now_unix();
-  run_on_token(
+  run_card_call<drivers::PinInfo>(
       context, card_call(request, id, true),
-      [&context, now, puk, new_pin, force, out](devices::TokenSession& s) {
-        reset_on_card(s, context.puks, now, *puk, *new_pin, force, *out);
+      [&context, now, puk, new_pin, force](devices::TokenSession& s) {
+        return reset_on_card(s, context.puks, now, *puk, *new_pin, force);
       },
-      [&context, id, out](const ipc::Reply& reply) {
-        if (out->failure) return fail(reply, *out->failure);
-        auto pin = pin_state_json(out->pin);
-        publish_pin_changed(context, id, pin);
-        reply.result({{"pin", pin}});
+      [&context, id](const ipc::Reply& reply, CardResult<drivers::PinInfo> pin) {
+        if (!pin) return fail(reply, pin.error());
+        auto state = pin_state_json(*pin);
+        publish_pin_changed(context, id, state);
+        reply.result({{"pin", state}});
       },
       reply);
 }
@@ -173,21 +167,20 @@ void pin_change(CardContext& context, const ipc::Request& request, const ipc::Re
   auto old_pin = secret_param(request.params, "old_pin");
   auto new_pin = secret_param(request.params, "new_pin");
   const bool force = ipc::optional_bool(request.params, "force").value_or(false);
-  auto out = std::make_shared<PinOutcome>();
-  run_on_token(
+  run_card_call<drivers::PinInfo>(
       context, card_call(request, id, true),
-      [old_pin, new_pin, force, out](devices::TokenSession& s) {
-        change_on_card(s, *old_pin, *new_pin, force, *out);
+      [old_pin, new_pin, force](devices::TokenSession& s) {
+        return change_on_card(s, *old_pin, *new_pin, force);
       },
-      [&context, id, out](const ipc::Reply& reply) {
-        if (out->failure) {
+      [&context, id](const ipc::Reply& reply, CardResult<drivers::PinInfo> pin) {
+        if (!pin) {
           // A wrong PIN changed the counter: subscribers learn the new state too.
-          if (out->failure->reason == "wrong_pin") publish_pin_changed(context, id, pin_state_json(out->pin));
-          return fail(reply, *out->failure);
+          if (pin.error().facts.contains("pin")) publish_pin_changed(context, id, pin.error().facts["pin"]);
+          return fail(reply, pin.error());
         }
-        auto pin = pin_state_json(out->pin);
-        publish_pin_changed(context, id, pin);
-        reply.result({{"pin", pin}});
+        auto state = pin_state_json(*pin);
+        publish_pin_changed(context, id, state);
+        reply.result({{"pin", state}});
       },
       reply);
 }

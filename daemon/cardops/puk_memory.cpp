@@ -11,6 +11,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "eport/common/unique_fd.hpp"
 #include "events/event_bus.hpp"
 
 namespace eport::cardops {
@@ -22,22 +23,22 @@ constexpr const char* kFormat = "eportd-puk-counters";
 /// Writes `text` to `path` through a temporary file: fsync, then rename (mode 0600).
 bool write_atomically(const std::string& path, const std::string& text, std::string& error) {
   const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) {
+  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (!fd) {
     error = "cannot create " + tmp + ": " + std::strerror(errno);
     return false;
   }
   std::size_t done = 0;
-  bool ok = ::fchmod(fd, 0600) == 0;
+  bool ok = ::fchmod(fd.get(), 0600) == 0;
   while (ok && done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    const ssize_t n = ::write(fd.get(), text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
     ok = n > 0;
     if (ok) done += static_cast<std::size_t>(n);
   }
-  ok = ok && ::fsync(fd) == 0;
+  ok = ok && ::fsync(fd.get()) == 0;
   const int saved = errno;
-  ::close(fd);
+  fd.reset();
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
     error = "cannot write " + path + ": " + std::strerror(ok ? errno : saved);
     ::unlink(tmp.c_str());

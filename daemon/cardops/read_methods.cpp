@@ -1,14 +1,17 @@
 // readers.list, tokens.list, token.status, cert.read, cert.check.
+#include <chrono>
 #include <memory>
-#include <mutex>
+#include <optional>
 
-#include "cardops/card_jobs.hpp"
+#include "cardops/card_call.hpp"
 #include "cardops/card_reading.hpp"
 #include "cardops/pin_state.hpp"
 #include "cardops/slot_names.hpp"
+#include "eport/common/reasons.hpp"
 #include "ipc/error_codes.hpp"
 #include "ipc/params.hpp"
 #include "x509/certificate.hpp"
+#include "x509/expiry.hpp"
 
 namespace eport::cardops {
 
@@ -59,14 +62,49 @@ nlohmann::json slots_json(const std::vector<drivers::SlotInfo>& slots) {
   return list;
 }
 
+/// token.status's card work: the PIN and PUK are read from the card on every call (the lock
+/// question stays true when another program spent a try a moment ago); the certificates come
+/// from the cache while it may be used (cert_cache.hpp), else from the card, and are cached.
+CardResult<CardReading> status_reading(CardContext& context, const std::string& id, bool fresh,
+                                       devices::TokenSession& s) {
+  CardReading out;
+  if (auto failure = read_pins(s, out)) return unexpected(std::move(*failure));
+  const auto max_age = std::chrono::seconds(context.service.config.get()->cert_max_age_s);
+  if (!fresh) {
+    if (auto cached = context.certs.usable(id, s.resets(), max_age)) {
+      out.slots = std::move(cached->slots);
+      out.certificates = std::move(cached->certificates);
+      out.read_at = cached->read_at;
+      return out;
+    }
+  }
+  if (auto failure = read_certificates(s, out)) return unexpected(std::move(*failure));
+  out.read_at = context.now_unix();
+  context.certs.store(id, out.slots, out.certificates, out.read_at, s.resets());
+  return out;
+}
+
 void token_status(CardContext& context, const ipc::Request& request, const ipc::Reply& reply) {
   const auto id = required_token(request);
-  auto reading = std::make_shared<CardReading>();
-  run_on_token(
+  const bool fresh = ipc::optional_bool(request.params, "fresh").value_or(false);
+  // Identical questions in flight share one card job (read_coalescer.hpp); a notification has
+  // no answer to share.
+  std::shared_ptr<ReadGroup> group;
+  std::optional<ipc::Reply> answer;
+  if (!reply.id().is_null()) {
+    auto lead = context.coalescer.join_or_lead("token.status\n" + id + (fresh ? "\nfresh" : ""), reply);
+    if (!lead) return;
+    group = lead->group;
+    answer = lead->reply;
+  }
+  run_card_call<CardReading>(
       context, card_call(request, id, false),
-      [reading](devices::TokenSession& s) { read_card(s, true, *reading); },
-      [&context, id, reading](const ipc::Reply& reply) {
-        if (reading->failure) return fail(reply, *reading->failure);
+      [&context, id, fresh, group](devices::TokenSession& s) {
+        if (group) group->started();
+        return status_reading(context, id, fresh, s);
+      },
+      [&context, id](const ipc::Reply& reply, CardResult<CardReading> reading) {
+        if (!reading) return fail(reply, reading.error());
         context.labels.remember(id, reading->slots);
         auto token = context.registry.token(id);
         const auto report = summarise_certificates(*reading, context.now_unix(),
@@ -82,83 +120,99 @@ void token_status(CardContext& context, const ipc::Request& request, const ipc::
                       {"puk", puk_state(context, id, reading->puk)},
                       {"certificates", certificates_json(report)},
                       {"unreadable", report.unreadable},
+                      {"read_at", x509::format_utc(reading->read_at)},
                       {"slots", slots_json(reading->slots)}});
       },
-      reply);
+      answer ? *answer : reply);
+}
+
+/// What cert.read found: the slot as the token spells it, and its DER.
+struct SlotRead {
+  std::string slot;
+  std::vector<std::uint8_t> der;
+};
+
+/// cert.read on the card: the slot's DER, or why there is none. A slot the token does not have
+/// is tried once more under the token's own spelling ("9A" -> "9a"); else the answer names the
+/// token's slots (`known`: its latest listing, read again when empty).
+CardResult<SlotRead> read_slot(devices::TokenSession& s, const std::string& slot,
+                               const std::vector<drivers::SlotInfo>& known) {
+  SlotRead read{slot, {}};
+  auto der = s.driver().cert_read(s.handle(), s.channel(), slot);
+  if (der.status == drivers::Status::BadArgs) {
+    const auto slots = known_or_listed(s, known);
+    if (auto listed = listed_slot(slots, slot); listed && *listed != slot) {
+      read.slot = *listed;
+      der = s.driver().cert_read(s.handle(), s.channel(), *listed);
+    }
+    if (der.status == drivers::Status::BadArgs) return unexpected(unknown_slot(slot, slots));
+  }
+  if (der) {
+    read.der = std::move(der.value);
+    return read;
+  }
+  if (der.status == drivers::Status::NotFound)
+    return unexpected(Failure{reasons::cert_not_found, "Slot " + read.slot + " holds no certificate."});
+  return unexpected(from_driver(der.status, der.detail, s.driver().info().name, Operation::read));
 }
 
 void cert_read(CardContext& context, const ipc::Request& request, const ipc::Reply& reply) {
   const auto id = required_token(request);
   const auto slot = slot_param(request.params);
-  struct Read {
-    drivers::Result<std::vector<std::uint8_t>> der;
-    std::string driver;
-    std::string label;
-    std::string slot;                     // as the token spells it
-    std::optional<Failure> unknown_slot;  // the token has no such slot
-  };
-  auto read = std::make_shared<Read>();
   const auto known = context.labels.slots(id);
-  run_on_token(
+  run_card_call<SlotRead>(
       context, card_call(request, id, false),
-      [read, slot, known](devices::TokenSession& s) {
-        read->driver = s.driver().info().name;
-        read->slot = slot;
-        read->unknown_slot.reset();
-        read->der = s.driver().cert_read(s.handle(), s.channel(), slot);
-        if (read->der.status != drivers::Status::BadArgs) return;
-        // Not a slot of this token: perhaps under another case ("9A"); else name its slots.
-        const auto slots = known_or_listed(s, known);
-        if (auto listed = listed_slot(slots, slot); listed && *listed != slot) {
-          read->slot = *listed;
-          read->der = s.driver().cert_read(s.handle(), s.channel(), *listed);
-        }
-        if (read->der.status == drivers::Status::BadArgs) read->unknown_slot = unknown_slot(slot, slots);
-      },
-      [&context, id, read](const ipc::Reply& reply) {
+      [slot, known](devices::TokenSession& s) { return read_slot(s, slot, known); },
+      [&context, id](const ipc::Reply& reply, CardResult<SlotRead> read) {
+        if (!read) return fail(reply, read.error());
         const std::string& slot = read->slot;
-        if (read->unknown_slot) return fail(reply, *read->unknown_slot);
-        if (read->der.status == drivers::Status::NotFound)
-          return reply.fail("cert_not_found", "Slot " + slot + " holds no certificate.");
-        if (!read->der)
-          return fail(reply, from_driver(read->der.status, read->der.detail, read->driver, Operation::read));
-        auto parsed = x509::Certificate::from_der(read->der.value);
+        auto parsed = x509::Certificate::from_der(read->der);
         if (!parsed)
-          return reply.fail("cert_invalid", "Slot " + slot +
-                                                " holds data that is not a complete "
-                                                "certificate (" +
-                                                parsed.message +
-                                                "). Write the "
-                                                "certificate again.");
-        auto summary = x509::summarise(*parsed.certificate, context.clock(),
-                                       context.service.config.get()->expiry_warn_days);
+          return reply.fail(reasons::cert_invalid, "Slot " + slot +
+                                                       " holds data that is not a complete "
+                                                       "certificate (" +
+                                                       parsed.error().message +
+                                                       "). Write the "
+                                                       "certificate again.");
+        auto summary =
+            x509::summarise(*parsed, context.clock(), context.service.config.get()->expiry_warn_days);
         summary.slot = slot;
         summary.label = context.labels.label(id, slot);
         context.service.events.publish_internal("cert.read",
                                                 {{"token", id}, {"certificate", summary.to_json()}});
         reply.result({{"certificate", summary.to_json()},
-                      {"pem", parsed.certificate->pem()},
-                      {"der_base64", parsed.certificate->der_base64()}});
+                      {"pem", parsed->pem()},
+                      {"der_base64", parsed->der_base64()}});
       },
       reply);
 }
 
-/// Collects the per-token answers of cert.check and replies when the last one is in.
-struct CheckGather {
-  std::mutex mutex;
-  std::size_t pending = 0;
-  std::vector<nlohmann::json> entries;     // in token order
-  std::vector<CertificateReport> reports;  // same order
-  ipc::Reply reply;
-  explicit CheckGather(ipc::Reply r) : reply(std::move(r)) {}
-  void finish_one() {
-    std::lock_guard lock(mutex);
-    if (--pending != 0) return;
-    std::vector<const CertificateReport*> all;
-    for (const auto& report : reports) all.push_back(&report);
-    reply.result({{"tokens", entries}, {"worst", worst_state(all)}});
+/// cert.check's answer once every token's reading is in; a token that could not be read is
+/// reported in its entry, not fatal.
+void answer_check(CardContext& context, const ipc::Reply& reply, const std::vector<std::string>& ids,
+                  const std::vector<int>& warn_days, std::vector<CardResult<CardReading>> readings) {
+  std::vector<nlohmann::json> entries;
+  std::vector<CertificateReport> reports(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    nlohmann::json entry = {{"token", ids[i]}, {"certificates", nlohmann::json::array()}};
+    if (!readings[i]) {
+      entry["error"] = {{"reason", readings[i].error().reason}, {"message", readings[i].error().message}};
+    } else {
+      context.labels.remember(ids[i], readings[i]->slots);
+      reports[i] = summarise_certificates(*readings[i], context.now_unix(), warn_days);
+      if (warn_days == context.service.config.get()->expiry_warn_days)
+        context.expiry.observe(ids[i], reports[i].summaries);
+      entry["certificates"] = certificates_json(reports[i]);
+      context.service.events.publish_internal("token.read",
+                                              {{"token", ids[i]}, {"certificates", entry["certificates"]}});
+      entry["unreadable"] = reports[i].unreadable;
+    }
+    entries.push_back(std::move(entry));
   }
-};
+  std::vector<const CertificateReport*> all;
+  for (const auto& report : reports) all.push_back(&report);
+  reply.result({{"tokens", entries}, {"worst", worst_state(all)}});
+}
 
 void cert_check(CardContext& context, const ipc::Request& request, const ipc::Reply& reply) {
   const auto warn_days = warn_days_param(request.params, context.service.config.get()->expiry_warn_days);
@@ -171,44 +225,22 @@ void cert_check(CardContext& context, const ipc::Request& request, const ipc::Re
     for (const auto& token : context.registry.tokens())
       if (token.state == "ready") ids.push_back(token.id);
   }
-  auto gather = std::make_shared<CheckGather>(reply);
   if (ids.empty()) return reply.result({{"tokens", nlohmann::json::array()}, {"worst", "none"}});
-  gather->pending = ids.size();
-  gather->entries.resize(ids.size());
-  gather->reports.resize(ids.size());
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    const auto id = ids[i];
-    auto reading = std::make_shared<CardReading>();
-    // Each token answers into its own entry; a failed token is reported, not fatal.
-    auto record = [&context, gather, i, id, reading, warn_days](const std::optional<Failure>& failure) {
-      nlohmann::json entry = {{"token", id}, {"certificates", nlohmann::json::array()}};
-      CertificateReport report;
-      if (failure) {
-        entry["error"] = {{"reason", failure->reason}, {"message", failure->message}};
-      } else {
-        context.labels.remember(id, reading->slots);
-        report = summarise_certificates(*reading, context.now_unix(), warn_days);
-        if (warn_days == context.service.config.get()->expiry_warn_days)
-          context.expiry.observe(id, report.summaries);
-        entry["certificates"] = certificates_json(report);
-        context.service.events.publish_internal("token.read",
-                                                {{"token", id}, {"certificates", entry["certificates"]}});
-        entry["unreadable"] = report.unreadable;
-      }
-      {
-        std::lock_guard lock(gather->mutex);
-        gather->entries[i] = std::move(entry);
-        gather->reports[i] = std::move(report);
-      }
-      gather->finish_one();
-    };
-    submit_card_job(
-        context, card_call(request, id, false),
-        [reading](devices::TokenSession& s) { read_card(s, false, *reading); },
-        [record, reading](const JobResult& result, bool late) {
-          if (!late) record(result ? result : reading->failure);
-        });
-  }
+  auto gather = Gather<CardReading>::of(
+      ids.size(), [&context, reply, ids, warn_days](std::vector<CardResult<CardReading>> readings) {
+        answer_check(context, reply, ids, warn_days, std::move(readings));
+      });
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    submit_card_call<CardReading>(
+        context, card_call(request, ids[i], false), next_job_id(context),
+        [&context, id = ids[i]](devices::TokenSession& s) {
+          auto reading = read_card(s, false);
+          if (reading)
+            context.certs.store(id, reading->slots, reading->certificates, context.now_unix(),
+                                s.resets());  // token.status's cache
+          return reading;
+        },
+        [gather, i](CardResult<CardReading> reading, bool) { gather->put(i, std::move(reading)); });
 }
 
 }  // namespace

@@ -49,24 +49,43 @@ struct Metrics {
   bool operator!=(const Metrics& other) const { return !(*this == other); }
 };
 
+/// `web:` — the loopback HTTP and WebSocket part (docs/web.md). Off unless the section is there.
+struct WebSettings {
+  bool enabled = false;                      ///< the file has a `web:` section
+  std::string listen = "127.0.0.1:61232";    ///< as written: a loopback address and port
+  std::string host = "127.0.0.1";            ///< the address of `listen` (IPv6 without brackets)
+  std::uint16_t port = 61232;                ///< the port of `listen`
+  std::vector<std::string> allowed_origins;  ///< normalised origins, besides eportd's own page
+  bool allow_pin_methods = false;            ///< cus-sec_SpcVerifyPIN/ChangePIN, pin.change over the web
+  /// Same settings.
+  bool operator==(const WebSettings& other) const {
+    return enabled == other.enabled && listen == other.listen && allowed_origins == other.allowed_origins &&
+           allow_pin_methods == other.allow_pin_methods;
+  }
+  /// Different settings.
+  bool operator!=(const WebSettings& other) const { return !(*this == other); }
+};
+
 /// The whole configuration after validation; every field holds a usable value.
 struct Config {
-  std::string source;                                    ///< file it came from ("" = built-in defaults)
-  std::string socket = "/run/eportd/eportd.sock";        ///< Unix socket path
-  std::uint32_t socket_mode = 0660;                      ///< permission bits of the socket file
-  std::string socket_group = "eport";                    ///< group of the socket file ("" = keep)
-  std::string state_dir = "/var/lib/eportd";             ///< audit log and certificate backups
-  std::string plugin_dir;                                ///< "" = the built-in plug-in directory
-  std::vector<DriverSpec> drivers;                       ///< plug-ins to load, in order
-  bool pcsc_enabled = true;                              ///< watch PC/SC readers
-  bool usb_enabled = true;                               ///< watch USB tokens
-  std::string usb_device_table;                          ///< usb-tokens.yaml; "" = the installed one
-  std::string pin_default = "88888888";                  ///< PIN set by pin.reset when none is given
-  std::vector<int> expiry_warn_days{90, 30, 7};          ///< thresholds, largest first
+  std::string source;                              ///< file it came from ("" = built-in defaults)
+  std::string socket = "/run/eportd/eportd.sock";  ///< Unix socket path
+  std::uint32_t socket_mode = 0660;                ///< permission bits of the socket file
+  std::string socket_group = "eport";              ///< group of the socket file ("" = keep)
+  std::string state_dir = "/var/lib/eportd";       ///< audit log and certificate backups
+  std::string plugin_dir;                          ///< "" = the built-in plug-in directory
+  std::vector<DriverSpec> drivers;                 ///< plug-ins to load, in order
+  bool pcsc_enabled = true;                        ///< watch PC/SC readers
+  bool usb_enabled = true;                         ///< watch USB tokens
+  std::string usb_device_table;                    ///< usb-tokens.yaml; "" = the installed one
+  std::string pin_default = "88888888";            ///< PIN set by pin.reset when none is given
+  std::vector<int> expiry_warn_days{90, 30, 7};    ///< thresholds, largest first
+  std::uint32_t cert_max_age_s = 3600;  ///< token.status re-reads certificates this old; 0 = always
   std::vector<std::string> admin_groups{"eport-admin"};  ///< groups allowed privileged methods
   Limits limits;                                         ///< client limits
   Metrics metrics;                                       ///< Prometheus textfile
   AuditSettings audit;                                   ///< audit log size cap and rate limit
+  WebSettings web;                                       ///< loopback web part (off by default)
   std::string log_level = "info";                        ///< spdlog level name
   nlohmann::json guidance;                               ///< help-desk guidance (see defaults.cpp)
   std::vector<std::string> warnings;                     ///< non-fatal findings, shown by diag.report

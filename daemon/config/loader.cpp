@@ -12,6 +12,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "config/guidance_schema.hpp"
+#include "config/web_settings.hpp"
 #include "config/yaml_reader.hpp"
 
 namespace eport::config {
@@ -19,8 +20,8 @@ namespace eport::config {
 namespace {
 
 const std::vector<std::string> kTopKeys{
-    "socket", "socket_mode", "socket_group", "state_dir", "plugin_dir", "drivers",  "pcsc",    "usb",
-    "pin",    "expiry",      "access",       "limits",    "log",        "guidance", "metrics", "audit"};
+    "socket", "socket_mode", "socket_group", "state_dir", "plugin_dir", "drivers", "pcsc",  "usb", "pin",
+    "expiry", "access",      "limits",       "log",       "guidance",   "metrics", "audit", "web"};
 
 const std::vector<std::string> kAllKeys{"socket",
                                         "socket_mode",
@@ -35,6 +36,7 @@ const std::vector<std::string> kAllKeys{"socket",
                                         "usb.device_table",
                                         "pin.default",
                                         "expiry.warn_days",
+                                        "expiry.cert_max_age_s",
                                         "access.admin_groups",
                                         "limits.max_clients",
                                         "limits.max_message_bytes",
@@ -53,7 +55,10 @@ const std::vector<std::string> kAllKeys{"socket",
                                         "guidance.bring",
                                         "guidance.contact",
                                         "metrics.textfile",
-                                        "metrics.refresh_s"};
+                                        "metrics.refresh_s",
+                                        "web.listen",
+                                        "web.allowed_origins",
+                                        "web.allow_pin_methods"};
 
 /// True when every string in `value` (keys included) is valid UTF-8.
 bool valid_utf8(const nlohmann::json& value) {
@@ -93,7 +98,11 @@ class Loader {
         if (auto it = f.find("device_table"); it != f.end()) path(it->second, c.usb_device_table, false);
       });
     else if (name == "pin") section(field, {"default"}, [&](auto& f) { pin_default(f, c); });
-    else if (name == "expiry") section(field, {"warn_days"}, [&](auto& f) { warn_days(f, c); });
+    else if (name == "expiry")
+      section(field, {"warn_days", "cert_max_age_s"}, [&](auto& f) {
+        warn_days(f, c);
+        cert_max_age(f, c);
+      });
     else if (name == "access") section(field, {"admin_groups"}, [&](auto& f) { admin_groups(f, c); });
     else if (name == "limits")
       section(field,
@@ -106,6 +115,7 @@ class Loader {
     else if (name == "guidance") c.guidance = read_guidance(r_, field, c.guidance);
     else if (name == "metrics")
       section(field, {"textfile", "refresh_s"}, [&](auto& f) { metrics(f, c.metrics); });
+    else if (name == "web") c.web = read_web(r_, field);
   }
 
   template <typename Body>
@@ -177,7 +187,11 @@ class Loader {
             r_.fail(options->second.line, options->second.key, "expected a map of driver options");
             continue;
           }
-          if (node.IsMap()) spec.options = r_.to_json(node);
+          if (node.IsMap()) {
+            auto json = r_.to_json(options->second);
+            if (!json) continue;
+            spec.options = std::move(*json);
+          }
           if (!valid_utf8(spec.options)) {
             // The options are handed to the plug-in as JSON text, which must be UTF-8 (found by
             // tests/fuzz/fuzz_config.cpp: eportd failed to start with a JSON exception instead).
@@ -214,6 +228,13 @@ class Loader {
                      "a PIN must be 4 to 16 printable characters without spaces (the Electronic Port default "
                      "is \"88888888\")");
     c.pin_default = *value;
+  }
+
+  void cert_max_age(const std::map<std::string, Field>& fields, Config& c) {
+    auto it = fields.find("cert_max_age_s");
+    if (it == fields.end()) return;
+    if (auto value = r_.integer(it->second, 0, 7 * 24 * 3600))
+      c.cert_max_age_s = static_cast<std::uint32_t>(*value);
   }
 
   void warn_days(const std::map<std::string, Field>& fields, Config& c) {

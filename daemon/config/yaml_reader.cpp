@@ -145,16 +145,39 @@ std::optional<std::vector<std::string>> YamlReader::string_list(const Field& fie
   return values;
 }
 
-nlohmann::json YamlReader::to_json(const YAML::Node& node) const {
+std::optional<nlohmann::json> YamlReader::to_json(const Field& field) {
+  const YAML::Node& node = field.value;
   switch (node.Type()) {
     case YAML::NodeType::Map: {
       auto object = nlohmann::json::object();
-      for (const auto& entry : node) object[entry.first.as<std::string>()] = to_json(entry.second);
+      bool ok = true;
+      for (const auto& entry : node) {
+        const int line = line_of(entry.first) > 0 ? line_of(entry.first) : field.line;
+        // A flow map such as `{{a: 1}: 2}` has a map as a key; JSON has only text keys (found
+        // by tests/fuzz/fuzz_config.cpp: yaml-cpp threw a bad conversion out of the loader).
+        if (!entry.first.IsScalar()) {
+          fail(line, field.key,
+               "has a key that is " + kind_of(entry.first) + "; option names must be plain text");
+          ok = false;
+          continue;
+        }
+        const std::string& name = entry.first.Scalar();
+        auto value = to_json(Field{field.key + "." + name, line, entry.second});
+        if (value) object[name] = std::move(*value);
+        else ok = false;
+      }
+      if (!ok) return std::nullopt;
       return object;
     }
     case YAML::NodeType::Sequence: {
       auto array = nlohmann::json::array();
-      for (const auto& item : node) array.push_back(to_json(item));
+      std::size_t index = 0;
+      for (const auto& item : node) {
+        const int line = line_of(item) > 0 ? line_of(item) : field.line;
+        auto value = to_json(Field{field.key + "[" + std::to_string(index++) + "]", line, item});
+        if (!value) return std::nullopt;
+        array.push_back(std::move(*value));
+      }
       return array;
     }
     case YAML::NodeType::Scalar: {

@@ -48,7 +48,9 @@ class YamlReader {
   /// The elements of a sequence as Fields named key[i].
   std::optional<std::vector<Field>> sequence(const Field& field);
   /// Any YAML value as JSON (maps, lists, and scalars typed as YAML 1.2 core would type them).
-  nlohmann::json to_json(const YAML::Node& node) const;
+  /// JSON keys are text, so a map key that is itself a map or a list is recorded as an issue
+  /// (naming its key path) and std::nullopt returned.
+  std::optional<nlohmann::json> to_json(const Field& field);
 
   /// Every issue so far.
   const std::vector<ConfigIssue>& issues() const { return issues_; }

@@ -1,5 +1,7 @@
 #include "devices/job_policy.hpp"
 
+#include "eport/common/reasons.hpp"
+
 namespace eport::devices {
 
 AttemptDecision after_attempt(const AttemptReport& report, bool read_only, int attempt) {
@@ -31,13 +33,13 @@ JobOutcome outcome_for_pcsc(PcscCode code) {
 std::string protocol_reason(const JobOutcome& outcome) {
   switch (outcome.end) {
     case JobEnd::completed: return "";
-    case JobEnd::token_removed: return "token_removed";
-    case JobEnd::card_reset: return "token_removed";
-    case JobEnd::pcsc_error: return "pcsc_unavailable";
-    case JobEnd::failed: return "driver_error";
-    case JobEnd::expired: return "timeout";
+    case JobEnd::token_removed: return reasons::token_removed;
+    case JobEnd::card_reset: return reasons::token_removed;
+    case JobEnd::pcsc_error: return reasons::pcsc_unavailable;
+    case JobEnd::failed: return reasons::driver_error;
+    case JobEnd::expired: return reasons::timeout;
   }
-  return "driver_error";
+  return reasons::driver_error;
 }
 
 }  // namespace eport::devices

@@ -88,7 +88,9 @@ PcscCode PcscCard::reconnect() {
 
 PcscCode PcscCard::begin_transaction() const { return SCardBeginTransaction(handle_); }
 
-PcscCode PcscCard::end_transaction() const { return SCardEndTransaction(handle_, SCARD_LEAVE_CARD); }
+PcscCode PcscCard::end_transaction(bool reset) const {
+  return SCardEndTransaction(handle_, reset ? SCARD_RESET_CARD : SCARD_LEAVE_CARD);
+}
 
 std::vector<std::uint8_t> PcscCard::atr(PcscCode& code) const {
   std::vector<std::uint8_t> atr(MAX_ATR_SIZE);

@@ -71,8 +71,9 @@ class PcscCard {
   PcscCode reconnect();
   /// SCardBeginTransaction.
   PcscCode begin_transaction() const;
-  /// SCardEndTransaction (leave the card as it is).
-  PcscCode end_transaction() const;
+  /// SCardEndTransaction: leave the card as it is, or reset it (SCARD_RESET_CARD: clears the
+  /// card's security state; every other connection then reconnects, this one too).
+  PcscCode end_transaction(bool reset = false) const;
   /// The card's current ATR (SCardStatus); empty on failure.
   std::vector<std::uint8_t> atr(PcscCode& code) const;
 

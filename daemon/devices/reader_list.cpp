@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "eport/common/hex.hpp"
+
 namespace eport::devices {
 
 std::vector<std::string> parse_multistring(const char* data, std::size_t size) {
@@ -38,16 +40,7 @@ bool same_reader(const std::string& pcsc_reader, const std::string& reported) {
          pcsc_reader.compare(0, name.size(), name) == 0;
 }
 
-std::string atr_hex(const std::vector<std::uint8_t>& atr) {
-  static const char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(atr.size() * 2);
-  for (std::uint8_t b : atr) {
-    out.push_back(digits[b >> 4]);
-    out.push_back(digits[b & 0x0f]);
-  }
-  return out;
-}
+std::string atr_hex(const std::vector<std::uint8_t>& atr) { return to_hex(atr); }
 
 }  // namespace eport::devices
 

@@ -9,9 +9,15 @@ nlohmann::json or_null(const std::optional<std::string>& value) {
 }  // namespace
 
 nlohmann::json Token::to_json() const {
-  return nlohmann::json{{"id", id},         {"driver", driver}, {"kind", kind},
-                        {"reader", reader}, {"serial", serial}, {"label", label},
-                        {"model", model},   {"state", state},   {"error", or_null(error)}};
+  return nlohmann::json{{"id", id},
+                        {"driver", driver},
+                        {"kind", kind},
+                        {"reader", reader},
+                        {"serial", identity.serial},
+                        {"label", identity.label},
+                        {"model", identity.model},
+                        {"state", state},
+                        {"error", or_null(error)}};
 }
 
 nlohmann::json ReaderInfo::to_json() const {

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "drivers/types.hpp"
+
 namespace eport::devices {
 
 /// PROTOCOL.md's Token object.
@@ -19,12 +21,8 @@ struct Token {
   std::string kind = "smartcard";
   /// PC/SC reader name.
   std::string reader;
-  /// Serial as the driver reports it.
-  std::string serial;
-  /// Label, "" when the card has none.
-  std::string label;
-  /// Model, "" when unknown.
-  std::string model;
+  /// Serial, label, model (and manufacturer, not shown) as the driver reports them.
+  drivers::TokenIdentity identity;
   /// "ready", or "error" when the card was recognised but could not be opened/identified.
   std::string state = "ready";
   /// What went wrong when state is "error".

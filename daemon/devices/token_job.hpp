@@ -1,6 +1,7 @@
 #pragma once
 // A unit of card work for a token's worker, and the session it runs in.
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -19,8 +20,13 @@ class TokenSession {
  public:
   /// Built by the worker.
   TokenSession(drivers::CardChannel& channel, drivers::Driver& driver, drivers::TokenHandle& handle,
-               const Token& token, int attempt)
-      : channel_(channel), driver_(driver), handle_(handle), token_(token), attempt_(attempt) {}
+               const Token& token, int attempt, std::uint64_t resets = 0)
+      : channel_(channel),
+        driver_(driver),
+        handle_(handle),
+        token_(token),
+        attempt_(attempt),
+        resets_(resets) {}
 
   /// The card connection to pass to driver operations.
   drivers::CardChannel& channel() { return channel_; }
@@ -32,6 +38,15 @@ class TokenSession {
   const Token& token() const { return token_; }
   /// 1, or 2 when a read-only job is repeated after someone reset the card.
   int attempt() const { return attempt_; }
+  /// How often the worker found the card reset by another program since the token appeared
+  /// (what was read before a reset may be stale: cardops' certificate cache compares this).
+  std::uint64_t resets() const { return resets_; }
+  /// Ends this job's transaction with a card reset (SCARD_RESET_CARD): every security state the
+  /// job may have left on the card (e.g. management-key authentication, which PIV has no
+  /// command to drop) is gone before any other program gets the card.
+  void reset_card_on_release() { reset_on_release_ = true; }
+  /// True when reset_card_on_release() was called.
+  bool reset_requested() const { return reset_on_release_; }
 
  private:
   drivers::CardChannel& channel_;
@@ -39,6 +54,8 @@ class TokenSession {
   drivers::TokenHandle& handle_;
   const Token& token_;
   int attempt_;
+  std::uint64_t resets_;
+  bool reset_on_release_ = false;
 };
 
 /// How a job ended, as far as the worker can tell.

@@ -32,7 +32,9 @@ TokenRegistry::TokenRegistry(std::vector<drivers::Driver*> drivers, RegistryList
                              RegistryOptions options)
     : drivers_(card_drivers(drivers)), listener_(listener), options_(options) {}
 
-TokenRegistry::~TokenRegistry() {
+TokenRegistry::~TokenRegistry() { shutdown(); }
+
+bool TokenRegistry::shutdown(std::chrono::steady_clock::time_point deadline) {
   std::vector<std::shared_ptr<TokenWorker>> workers;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -45,7 +47,14 @@ TokenRegistry::~TokenRegistry() {
     hidden_.clear();
   }
   for (auto& w : workers) w->stop();
-  for (auto& w : workers) w->join();
+  bool all = true;
+  for (auto& w : workers) {
+    if (w->join_until(deadline)) continue;
+    all = false;
+    std::lock_guard<std::mutex> lock(mutex_);
+    retired_.push_back(w);  // still running: kept, so that nothing it uses goes away here
+  }
+  return all;
 }
 
 std::vector<ReaderInfo> TokenRegistry::readers() const {
@@ -269,15 +278,13 @@ Token TokenRegistry::make_token(const std::string& reader, const CardSetup& setu
   Token token;
   token.driver = setup.driver->info().name;
   token.reader = reader;
-  token.serial = setup.identity.serial;
-  token.label = setup.identity.label;
-  token.model = setup.identity.model;
+  token.identity = setup.identity;
   if (!setup.error.empty()) {
     token.state = "error";
     token.error = setup.error;
   }
-  const std::string base = token.serial.empty() ? unidentified_token_id(token.driver, reader)
-                                                : token_id_for(token.driver, token.serial);
+  const std::string base = token.identity.serial.empty() ? unidentified_token_id(token.driver, reader)
+                                                         : token_id_for(token.driver, token.identity.serial);
   bool duplicate = false;
   token.id = ids_.acquire(base, duplicate);
   if (duplicate)

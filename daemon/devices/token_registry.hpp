@@ -1,6 +1,7 @@
 #pragma once
 // The readers and tokens eportd knows, fed by the PC/SC watcher, read by the I/O thread.
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -57,6 +58,12 @@ class TokenRegistry final : public WatcherListener {
                 RegistryOptions options = {});
   /// Stops every worker (waiting jobs end as token_removed) and joins them.
   ~TokenRegistry() override;
+  /// Stops every worker (waiting jobs end as token_removed; a running job finishes) and joins
+  /// them, waiting until `deadline`. True when all ended; false when a worker is still blocked
+  /// (a card that never answers): then it is left running and the process must exit without
+  /// destroying what the worker uses. No job is accepted afterwards.
+  bool shutdown(
+      std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max());
   TokenRegistry(const TokenRegistry&) = delete;
   TokenRegistry& operator=(const TokenRegistry&) = delete;
 

@@ -46,6 +46,15 @@ void TokenWorker::join() {
   if (thread_.joinable()) thread_.join();
 }
 
+bool TokenWorker::join_until(std::chrono::steady_clock::time_point deadline) {
+  {
+    std::unique_lock lock(finished_mutex_);
+    if (!finished_cv_.wait_until(lock, deadline, [this] { return finished_.load(); })) return false;
+  }
+  join();
+  return true;
+}
+
 void TokenWorker::run() {
   const CardSetup setup = setup_card();
   std::optional<Token> token = on_setup_(setup);
@@ -58,7 +67,11 @@ void TokenWorker::run() {
   channel_.reset();
   card_.reset();
   context_.reset();
-  finished_ = true;
+  {
+    std::lock_guard lock(finished_mutex_);
+    finished_ = true;
+  }
+  finished_cv_.notify_all();
 }
 
 CardSetup TokenWorker::setup_card() {
@@ -115,6 +128,7 @@ std::int64_t TokenWorker::begin_transaction() {
   PcscCode code = card_->begin_transaction();
   if (pcsc_card_reset(code)) {
     // Someone reset the card between our jobs: nothing of ours was interrupted.
+    ++resets_seen_;
     code = card_->reconnect();
     spdlog::debug("the card in '{}' was reset by another program; reconnected: {}", reader_,
                   code == 0 ? "ok" : pcsc_error_text(code));
@@ -142,7 +156,7 @@ void TokenWorker::run_job(Job& job) {
       return end_expired(job);
     }
     AttemptReport report;
-    TokenSession session(*channel_, *driver_, handle_, token_, attempt);
+    TokenSession session(*channel_, *driver_, handle_, token_, attempt, resets_seen_);
     try {
       job.work(session);
     } catch (const std::exception& e) {
@@ -150,11 +164,12 @@ void TokenWorker::run_job(Job& job) {
     } catch (...) {
       report = {true, "unknown exception"};
     }
-    const PcscCode end = card_->end_transaction();
+    const PcscCode end = card_->end_transaction(session.reset_requested());
     report.reset = channel_->reset_seen() || pcsc_card_reset(end);
     report.removed = channel_->removed_seen();
     report.pcsc_error = channel_->last_error();
     if (report.reset) {
+      ++resets_seen_;
       const PcscCode again = card_->reconnect();
       spdlog::debug("the card in '{}' was reset during a job; reconnected: {}", reader_,
                     again == 0 ? "ok" : pcsc_error_text(again));

@@ -3,9 +3,12 @@
 // jobs one after the other, each inside a PC/SC card transaction.
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -61,6 +64,8 @@ class TokenWorker final : public JobRunner {
   bool finished() const override { return finished_.load(); }
   /// Waits for the thread.
   void join() override;
+  /// Waits for the thread until `deadline`; true when it ended (and was joined).
+  bool join_until(std::chrono::steady_clock::time_point deadline);
   /// The reader this worker serves.
   const std::string& reader() const { return reader_; }
 
@@ -79,6 +84,8 @@ class TokenWorker final : public JobRunner {
   SetupHandler on_setup_;
   BoundedQueue<Job> queue_;
   std::atomic<bool> finished_{false};
+  std::mutex finished_mutex_;
+  std::condition_variable finished_cv_;
   std::thread thread_;
 
   // Owned and used by the worker thread only.
@@ -88,6 +95,7 @@ class TokenWorker final : public JobRunner {
   drivers::Driver* driver_ = nullptr;
   drivers::TokenHandle handle_;
   Token token_;
+  std::uint64_t resets_seen_ = 0;  // card resets found (TokenSession::resets())
 };
 
 }  // namespace eport::devices

@@ -7,6 +7,7 @@
 namespace eport::ipc {
 
 bool AccessPolicy::is_admin(const PeerIdentity& peer) const {
+  if (!peer.web_origin.empty()) return false;  // no credentials over TCP: never admin
   if (peer.uid == 0) return true;
   auto member = [&](std::uint32_t gid) {
     return std::find(admin_gids_.begin(), admin_gids_.end(), gid) != admin_gids_.end();

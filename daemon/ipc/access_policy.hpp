@@ -15,7 +15,7 @@ class AccessPolicy {
  public:
   /// `admin_gids`: group ids whose members are administrators.
   explicit AccessPolicy(std::vector<std::uint32_t> admin_gids = {}) : admin_gids_(std::move(admin_gids)) {}
-  /// True for root and for members of an admin group.
+  /// True for root and for members of an admin group; never for a web client.
   bool is_admin(const PeerIdentity& peer) const;
 
  private:

@@ -1,7 +1,9 @@
 #include "ipc/dispatcher.hpp"
 
+#include "eport/common/reasons.hpp"
 #include "ipc/error_codes.hpp"
 #include "ipc/json_message.hpp"
+#include "ipc/secure_wipe.hpp"
 
 namespace eport::ipc {
 
@@ -28,6 +30,14 @@ std::string envelope_problem(const nlohmann::json& message) {
 
 }  // namespace
 
+void wipe_strings(nlohmann::json& value) {
+  if (value.is_string()) {
+    secure_clear(value.get_ref<std::string&>());
+  } else if (value.is_structured()) {
+    for (auto& item : value) wipe_strings(item);
+  }
+}
+
 Dispatcher::Dispatcher(const MethodTable& table, AccessPolicy policy, AuditHook audit)
     : table_(table), policy_(std::move(policy)), audit_(std::move(audit)) {}
 
@@ -53,14 +63,14 @@ void Dispatcher::dispatch(std::string_view line, const CallerContext& caller, Re
 void Dispatcher::dispatch_line(std::string_view line, const CallerContext& caller,
                                const Reply::Sink& sink) const {
   ParsedMessage parsed = parse_message(line);
-  if (!parsed.ok) {
+  if (!parsed) {
     sink(make_error_response(nullptr, kParseError,
                              "parse error: the line is not valid JSON; send one JSON-RPC request "
                              "object per line",
-                             {{"detail", parsed.error}}));
+                             {{"detail", parsed.error()}}));
     return;
   }
-  dispatch_value(std::move(parsed.value), caller, sink);
+  dispatch_value(std::move(*parsed), caller, sink);
 }
 
 void Dispatcher::dispatch_value(nlohmann::json message, const CallerContext& caller, Reply::Sink sink) const {
@@ -82,13 +92,16 @@ void Dispatcher::dispatch_value(nlohmann::json message, const CallerContext& cal
     // JSON-RPC: a notification is never answered, even with an error.
     sink = [inner = std::move(sink)](nlohmann::json) { inner(nullptr); };
   }
-  const nlohmann::json params = message.value("params", nlohmann::json::object());
+  // Moved, not copied: the params may hold a PIN, PUK or key (wiped after the handler ran).
+  nlohmann::json params = nlohmann::json::object();
+  if (auto it = message.find("params"); it != message.end()) params = std::move(*it);
   if (params.is_array()) {
+    wipe_strings(params);
     sink(make_error_response(request.id, kInvalidParams,
                              "invalid params: params must be an object with named members"));
     return;
   }
-  request.params = params.is_null() ? nlohmann::json::object() : params;
+  request.params = params.is_null() ? nlohmann::json::object() : std::move(params);
   const MethodSpec* spec = table_.find(request.method);
   if (!spec) {
     sink(make_error_response(
@@ -106,14 +119,24 @@ void Dispatcher::run(const MethodSpec& spec, Request request, Reply::Sink sink) 
       inner(std::move(response));
     };
   if (spec.audited && audit_) {
-    sink = [audit = audit_, request, inner = std::move(sink)](nlohmann::json response) {
+    // The hook gets only what a record is built from — never the params (PIN, PUK, key).
+    Request audited{request.id,   request.method, nlohmann::json::object(),
+                    request.peer, request.admin,  nullptr};
+    if (auto token = request.params.find("token"); token != request.params.end() && token->is_string())
+      audited.params["token"] = *token;
+    sink = [audit = audit_, audited = std::move(audited), inner = std::move(sink)](nlohmann::json response) {
       auto held = std::make_shared<nlohmann::json>(std::move(response));
-      audit(request, *held, [inner, held] { inner(std::move(*held)); });
+      audit(audited, *held, [inner, held] { inner(std::move(*held)); });
     };
   }
+  // Handlers copy what they keep (and wipe their secrets); what the parser made is wiped here.
+  struct WipeParams {
+    nlohmann::json& params;
+    ~WipeParams() { wipe_strings(params); }
+  } wipe_params{request.params};
   Reply reply(request.id, std::move(sink));
   if (spec.role == Role::admin && !request.admin) {
-    reply.fail("not_authorized",
+    reply.fail(reasons::not_authorized,
                spec.name +
                    " needs the admin role: run it as root or as a member of a group "
                    "listed in access.admin_groups",

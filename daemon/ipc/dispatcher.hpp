@@ -29,6 +29,10 @@ using AuditHook =
 /// Called once per answered call of a registered method with its response (metrics).
 using CallHook = std::function<void(const std::string& method, const nlohmann::json& response)>;
 
+/// Overwrites every string inside `value` (params that may hold a PIN, PUK or key) before the
+/// memory is freed.
+void wipe_strings(nlohmann::json& value);
+
 /// Validates requests, checks roles and runs handlers from a MethodTable.
 class Dispatcher {
  public:

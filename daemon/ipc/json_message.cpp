@@ -217,28 +217,22 @@ std::size_t json_depth(std::string_view text, std::size_t limit) {
 }
 
 ParsedMessage parse_message(std::string_view text, std::size_t max_depth) {
-  ParsedMessage parsed;
   if (json_depth(text, max_depth) > max_depth) {
-    parsed.error = "nesting deeper than " + std::to_string(max_depth) + " levels";
-    return parsed;
+    return unexpected("nesting deeper than " + std::to_string(max_depth) + " levels");
   }
   try {
     const auto overflows = find_overflows(text);
     std::string patched = overflows.empty() ? std::string() : without_overflows(text, overflows);
     const std::string_view input = overflows.empty() ? text : std::string_view(patched);
-    DomBuilder builder(parsed.value, max_depth, overflows);
-    parsed.ok = json::sax_parse(input.begin(), input.end(), &builder, json::input_format_t::json, true);
+    json value;
+    DomBuilder builder(value, max_depth, overflows);
+    const bool ok = json::sax_parse(input.begin(), input.end(), &builder, json::input_format_t::json, true);
     secure_clear(patched);  // a copy of the request: it may hold a PIN
-    if (!parsed.ok) {
-      parsed.error = plain_message(builder.error().empty() ? "not valid JSON" : builder.error());
-      parsed.value = nullptr;
-    }
+    if (!ok) return unexpected(plain_message(builder.error().empty() ? "not valid JSON" : builder.error()));
+    return value;
   } catch (const std::exception& e) {
-    parsed.ok = false;
-    parsed.value = nullptr;
-    parsed.error = plain_message(e.what());
+    return unexpected(plain_message(e.what()));
   }
-  return parsed;
 }
 
 json raw_number(std::string_view text) {

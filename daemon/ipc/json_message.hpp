@@ -15,17 +15,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "eport/common/expected.hpp"
+
 namespace eport::ipc {
 
 /// Deepest nesting of arrays and objects accepted in a message.
 constexpr std::size_t kMaxJsonDepth = 64;
 
-/// A parsed line or the reason it is not JSON.
-struct ParsedMessage {
-  bool ok = false;       ///< true when `value` holds the message
-  nlohmann::json value;  ///< the message
-  std::string error;     ///< why parsing failed (for error.data.detail)
-};
+/// A parsed line, or why it is not JSON (for error.data.detail).
+using ParsedMessage = Expected<nlohmann::json, std::string>;
 
 /// Depth of the deepest array/object nesting, stopping early once it passes `limit`.
 std::size_t json_depth(std::string_view text, std::size_t limit);

@@ -41,7 +41,9 @@ std::optional<PeerIdentity> read_peer_identity(int fd) {
 }
 
 nlohmann::json to_json(const PeerIdentity& peer) {
-  return {{"uid", peer.uid}, {"gid", peer.gid}, {"pid", peer.pid}};
+  nlohmann::json json{{"uid", peer.uid}, {"gid", peer.gid}, {"pid", peer.pid}};
+  if (!peer.web_origin.empty()) json["web_origin"] = peer.web_origin;
+  return json;
 }
 
 }  // namespace eport::ipc

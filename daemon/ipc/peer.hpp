@@ -16,7 +16,14 @@ struct PeerIdentity {
   std::uint32_t gid = 0;              ///< effective (primary) gid
   std::int32_t pid = 0;               ///< process id
   std::vector<std::uint32_t> groups;  ///< supplementary group ids
+  /// Set for a client of the loopback web part (docs/web.md): the Origin its browser sent.
+  /// TCP carries no credentials, so uid/gid are kWebUid and pid 0, and the peer never has the
+  /// admin role, whatever the configuration.
+  std::string web_origin{};
 };
+
+/// The uid and gid a web client counts as (the kernel's overflow id, "nobody").
+inline constexpr std::uint32_t kWebUid = 65534;
 
 /// Reads the credentials of the peer of connected socket `fd`; std::nullopt when the kernel
 /// does not tell (then the peer must be refused).

@@ -12,6 +12,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "eport/common/reasons.hpp"
 #include "ipc/error_codes.hpp"
 #include "ipc/json_message.hpp"
 
@@ -131,18 +132,18 @@ void Server::admit(Connection::Socket socket) {
         std::to_string(manager_.size()) + " clients are connected (limits.max_clients)",
         make_error_response(
             nullptr, kApplicationError, "too many clients are connected; try again later",
-            {{"reason", "too_many_clients"}, {"limit", options_.max_clients}, {"scope", "daemon"}}));
+            {{"reason", reasons::too_many_clients}, {"limit", options_.max_clients}, {"scope", "daemon"}}));
   }
   if (manager_.count_for_uid(peer->uid) >= options_.max_clients_per_uid) {
-    return refuse(
-        std::move(socket), *peer,
-        "its uid has " + std::to_string(manager_.count_for_uid(peer->uid)) +
-            " connections (limits.max_clients_per_uid)",
-        make_error_response(
-            nullptr, kApplicationError,
-            "too many connections from your user (uid " + std::to_string(peer->uid) +
-                "); close some of them and try again",
-            {{"reason", "too_many_clients"}, {"limit", options_.max_clients_per_uid}, {"scope", "uid"}}));
+    return refuse(std::move(socket), *peer,
+                  "its uid has " + std::to_string(manager_.count_for_uid(peer->uid)) +
+                      " connections (limits.max_clients_per_uid)",
+                  make_error_response(nullptr, kApplicationError,
+                                      "too many connections from your user (uid " +
+                                          std::to_string(peer->uid) + "); close some of them and try again",
+                                      {{"reason", reasons::too_many_clients},
+                                       {"limit", options_.max_clients_per_uid},
+                                       {"scope", "uid"}}));
   }
   manager_.start(std::make_shared<Connection>(std::move(socket), *peer, manager_, dispatcher_, events_,
                                               options_.limits));
@@ -230,7 +231,7 @@ void Server::stop() {
 void Server::shut_down() {
   if (stopped_) return;
   stopped_ = true;
-  if (stopping_) stopping_();
+  for (auto& handler : stopping_) handler();
   boost::system::error_code ignored;
   acceptor_.close(ignored);
   signals_.cancel(ignored);

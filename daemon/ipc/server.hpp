@@ -55,8 +55,9 @@ class Server {
   void on_signal(int signal_number, std::function<void()> handler);
   /// Calls `tick` on the I/O thread every `period` (e.g. the systemd watchdog).
   void every(std::chrono::milliseconds period, std::function<void()> tick);
-  /// Called once when a stop was requested (signal or stop()), before connections close.
-  void on_stopping(std::function<void()> handler) { stopping_ = std::move(handler); }
+  /// Called once when a stop was requested (signal or stop()), before connections close. Each
+  /// call adds a handler (e.g. the service manager's, the web part's); they run in that order.
+  void on_stopping(std::function<void()> handler) { stopping_.push_back(std::move(handler)); }
 
   /// New limits for connections accepted from now on (config reload); keeps path, mode, group.
   /// Call on the I/O thread.
@@ -92,7 +93,7 @@ class Server {
   std::unique_ptr<SocketLock> lock_;
   bool created_socket_ = false;
   bool stopped_ = false;
-  std::function<void()> stopping_;
+  std::vector<std::function<void()>> stopping_;
   std::map<int, std::function<void()>> signal_handlers_;
   std::vector<std::unique_ptr<boost::asio::steady_timer>> timers_;
   std::vector<std::shared_ptr<std::function<void()>>> rearm_;

@@ -55,6 +55,11 @@ void Session::dispatch(std::string_view message) {
   dispatcher_.dispatch(message, CallerContext{peer_, shared_from_this()}, make_sink());
 }
 
+void Session::dispatch_through(const Adapter& adapter) {
+  ++in_flight_;
+  adapter(CallerContext{peer_, shared_from_this()}, make_sink());
+}
+
 Reply::Sink Session::make_sink() {
   auto pending = std::make_shared<PendingAnswer>();
   pending->session = weak_from_this();

@@ -48,6 +48,12 @@ class Session : public ClientSession, public std::enable_shared_from_this<Sessio
   bool accepts_requests() const;
   /// Dispatches one complete message (one line, without its '\n').
   void dispatch(std::string_view message);
+  /// A protocol adapter (e.g. the web part's E-Port bridge): answers one message of its own
+  /// format by calling the dispatcher itself; hands the answer to `sink` once (null: nothing).
+  using Adapter = std::function<void(const CallerContext& caller, Reply::Sink sink)>;
+  /// Runs one message through `adapter` instead of the JSON-RPC dispatcher, under the same
+  /// limits: it counts as in flight until the sink is called, and its answer is queued as output.
+  void dispatch_through(const Adapter& adapter);
   /// Queues a message of the transport's own (e.g. the error before closing).
   void send(const nlohmann::json& message);
   /// From now on answers are dropped and no events are queued (the session is closing).

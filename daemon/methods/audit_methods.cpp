@@ -1,6 +1,7 @@
 // audit.tail (admin) and the audit hook that records every audited call.
 #include <spdlog/spdlog.h>
 
+#include "eport/common/reasons.hpp"
 #include "ipc/params.hpp"
 #include "methods/registry.hpp"
 
@@ -14,7 +15,9 @@ audit::AuditRecord record_for(const ipc::Request& request, const nlohmann::json&
   record.uid = request.peer.uid;
   record.gid = request.peer.gid;
   record.pid = request.peer.pid;
-  record.process = audit::process_name(request.peer.pid);
+  // A web client has no process to name: the page's origin says who it was (docs/web.md).
+  record.process = request.peer.web_origin.empty() ? audit::process_name(request.peer.pid)
+                                                   : "web " + request.peer.web_origin;
   record.method = request.method;
   // Only the token id is taken from the params: everything else there may be a secret.
   if (const auto token = request.params.find("token"); token != request.params.end() && token->is_string())
@@ -36,7 +39,7 @@ audit::AuditRecord record_for(const ipc::Request& request, const nlohmann::json&
     const auto& error = response.value("error", nlohmann::json::object());
     const auto& data = error.value("data", nlohmann::json::object());
     const std::string reason = data.is_object() ? data.value("reason", "") : "";
-    record.outcome = reason == "not_authorized" ? "refused" : "error";
+    record.outcome = reason == reasons::not_authorized ? "refused" : "error";
     record.reason = !reason.empty() ? reason : "code " + std::to_string(error.value("code", 0));
   }
   return record;

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "eport/common/reasons.hpp"
+
 namespace eport::methods {
 
 BackgroundTasks::BackgroundTasks(std::size_t capacity) : capacity_(capacity), thread_([this] { loop(); }) {}
@@ -20,7 +22,7 @@ bool BackgroundTasks::post(std::function<void()> job) {
 
 void BackgroundTasks::post_or_busy(const ipc::Reply& reply, std::function<void()> job) {
   if (post(std::move(job))) return;
-  reply.fail("busy", "eportd is busy answering other requests; try again in a moment");
+  reply.fail(reasons::busy, "eportd is busy answering other requests; try again in a moment");
 }
 
 void BackgroundTasks::set_capacity(std::size_t capacity) {

@@ -3,6 +3,16 @@
 
 namespace eport::methods {
 
+namespace {
+/// The status page's address when the web part runs (docs/web.md), else null.
+nlohmann::json web_address(const config::Config& config) {
+  if (!config.web.enabled) return nullptr;
+  const bool v6 = config.web.host.find(':') != std::string::npos;
+  const std::string host = v6 ? "[" + config.web.host + "]" : config.web.host;
+  return "http://" + host + ":" + std::to_string(config.web.port) + "/";
+}
+}  // namespace
+
 void register_daemon_methods(ipc::MethodTable& table, ServiceContext& context) {
   table.add({"daemon.info", ipc::Role::all,
              [&context](const ipc::Request&, ipc::Reply reply) {
@@ -17,7 +27,8 @@ void register_daemon_methods(ipc::MethodTable& table, ServiceContext& context) {
                                {"drivers", drivers},
                                {"readers", current_readers(context)},
                                {"tokens", current_tokens(context)},
-                               {"pcsc", pcsc}});
+                               {"pcsc", pcsc},
+                               {"web", web_address(*context.config.get())}});
                });
              },
              false, "version, uptime, drivers, readers, tokens, pcsc state"});
@@ -28,12 +39,7 @@ void register_driver_methods(ipc::MethodTable& table, ServiceContext& context) {
              [&context](const ipc::Request&, ipc::Reply reply) {
                auto drivers = nlohmann::json::array();
                for (const auto& d : context.drivers) {
-                 drivers.push_back({{"name", d.name},
-                                    {"version", d.version},
-                                    {"abi", d.abi},
-                                    {"library", d.library},
-                                    {"kind", d.kind},
-                                    {"capabilities", d.capabilities}});
+                 drivers.push_back(d);  // drivers::to_json
                  auto status = context.driver_status_view ? context.driver_status_view(d.name) : nullptr;
                  if (status.is_object()) drivers.back()["status"] = std::move(status);
                }

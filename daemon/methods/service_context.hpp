@@ -9,21 +9,12 @@
 
 #include "audit/audit_log.hpp"
 #include "config/shared_config.hpp"
+#include "drivers/types.hpp"
 #include "events/event_bus.hpp"
 #include "methods/background_tasks.hpp"
 #include "methods/pcsc_probe.hpp"
 
 namespace eport::methods {
-
-/// A loaded driver plug-in as the protocol reports it (drivers.list, daemon.info).
-struct DriverSummary {
-  std::string name;                       ///< "piv"
-  std::string version;                    ///< the plug-in's own version
-  std::string abi;                        ///< "1.0": the ABI the plug-in was built with
-  std::string library;                    ///< full path of the .so
-  std::string kind;                       ///< "card" or "token-provider"
-  std::vector<std::string> capabilities;  ///< e.g. "pin_status", "cert_write"
-};
 
 /// A configured plug-in that did not load (shown by drivers.list and diag.report).
 struct DriverFailure {
@@ -51,7 +42,7 @@ struct ServiceContext {
   PcscProbe& pcsc;               ///< pcscd reachability
   std::string socket_path;       ///< the socket actually served (may differ from config)
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();  ///< start time
-  std::vector<DriverSummary> drivers;                                                ///< loaded plug-ins
+  std::vector<drivers::DriverInfo> drivers;    ///< loaded plug-ins as the loader describes them
   std::vector<DriverFailure> driver_failures;  ///< plug-ins that failed to load
   std::vector<std::string> warnings;           ///< config and start-up warnings for diag.report
 

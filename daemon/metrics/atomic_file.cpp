@@ -8,30 +8,11 @@
 #include <cstring>
 #include <vector>
 
+#include "eport/common/unique_fd.hpp"
+
 namespace eport::metrics {
 
 namespace {
-
-/// Closes a file descriptor when it goes out of scope.
-class Descriptor {
- public:
-  explicit Descriptor(int fd) : fd_(fd) {}
-  ~Descriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Descriptor(const Descriptor&) = delete;
-  Descriptor& operator=(const Descriptor&) = delete;
-  int get() const { return fd_; }
-  /// Closes now; false (errno set) when close reports an error.
-  bool close() {
-    const int fd = fd_;
-    fd_ = -1;
-    return ::close(fd) == 0;
-  }
-
- private:
-  int fd_;
-};
 
 std::string failure(const std::string& what, const std::string& path) {
   return what + " " + path + ": " + std::strerror(errno);
@@ -57,7 +38,7 @@ std::string replace_file(const std::string& path, const std::string& content, mo
   std::string temp = directory + "/." + name + ".XXXXXX";
   std::vector<char> buffer(temp.begin(), temp.end());
   buffer.push_back('\0');
-  Descriptor file(::mkostemp(buffer.data(), O_CLOEXEC));
+  UniqueFd file(::mkostemp(buffer.data(), O_CLOEXEC));
   if (file.get() < 0) return failure("cannot create a temporary file in", directory);
   temp = buffer.data();
   auto fail = [&](const std::string& what) {
@@ -68,10 +49,10 @@ std::string replace_file(const std::string& path, const std::string& content, mo
   if (::fchmod(file.get(), mode) != 0) return fail("cannot set the mode of");
   if (!write_all(file.get(), content)) return fail("cannot write");
   if (::fsync(file.get()) != 0) return fail("cannot fsync");
-  if (!file.close()) return fail("cannot close");
+  if (::close(file.release()) != 0) return fail("cannot close");
   if (::rename(temp.c_str(), path.c_str()) != 0) return fail("cannot rename to " + path + " from");
   // The rename itself is durable once the directory is synced; a failure here loses nothing.
-  Descriptor dir(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd dir(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir.get() >= 0) ::fsync(dir.get());
   return {};
 }

@@ -4,6 +4,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "eport/common/reasons.hpp"
+#include "ipc/error_codes.hpp"
+
 namespace eport::metrics {
 
 namespace {
@@ -24,11 +27,11 @@ std::string token_id(const nlohmann::json& params) {
 
 std::string standard_error_name(int code) {
   switch (code) {
-    case -32700: return "parse_error";
-    case -32600: return "invalid_request";
-    case -32601: return "method_not_found";
-    case -32602: return "invalid_params";
-    case -32603: return "internal_error";
+    case ipc::kParseError: return "parse_error";
+    case ipc::kInvalidRequest: return "invalid_request";
+    case ipc::kMethodNotFound: return "method_not_found";
+    case ipc::kInvalidParams: return "invalid_params";
+    case ipc::kInternalError: return "internal_error";
     default: return "error";
   }
 }
@@ -112,7 +115,7 @@ void EventFeed::on_answer(const std::string& method, const nlohmann::json& respo
   try {
     const auto reason = outcome_reason(response);
     model_.count_call(method, reason);
-    if (reason == "not_authorized") model_.count_refusal(method);
+    if (reason == reasons::not_authorized) model_.count_refusal(method);
   } catch (const std::exception& e) {
     spdlog::debug("metrics: a {} answer not counted: {}", method, e.what());
   }

@@ -95,6 +95,8 @@ ReloadPlan plan_reload(const config::Config& running, const config::Config& load
   note(applied, "log_level", running.log_level, loaded.log_level, as_is);
   note(applied, "expiry.warn_days", running.expiry_warn_days, loaded.expiry_warn_days,
        [](const auto& v) { return join(v); });
+  note(applied, "expiry.cert_max_age_s", running.cert_max_age_s, loaded.cert_max_age_s,
+       [](std::uint32_t v) { return std::to_string(v) + " s"; });
   note(applied, "limits", running.limits, loaded.limits, [](const auto& v) { return describe(v); });
   note(applied, "audit", running.audit, loaded.audit, [](const auto& v) { return describe(v); });
   note(applied, "admin_groups", running.admin_groups, loaded.admin_groups,
@@ -107,12 +109,23 @@ ReloadPlan plan_reload(const config::Config& running, const config::Config& load
   }
   plan.next.log_level = loaded.log_level;
   plan.next.expiry_warn_days = loaded.expiry_warn_days;
+  plan.next.cert_max_age_s = loaded.cert_max_age_s;
   plan.next.limits = loaded.limits;
   plan.next.audit = loaded.audit;
   plan.next.admin_groups = loaded.admin_groups;
   plan.next.guidance = loaded.guidance;
   plan.next.pin_default = loaded.pin_default;
   plan.next.warnings = loaded.warnings;
+  // web: the origins and the PIN switch apply to connections made from now on; turning the part
+  // on or off or moving it needs a restart.
+  if (running.web.enabled && loaded.web.enabled) {
+    note(applied, "web.allowed_origins", running.web.allowed_origins, loaded.web.allowed_origins,
+         [](const auto& v) { return join(v); });
+    note(applied, "web.allow_pin_methods", running.web.allow_pin_methods, loaded.web.allow_pin_methods,
+         as_bool);
+    plan.next.web.allowed_origins = loaded.web.allowed_origins;
+    plan.next.web.allow_pin_methods = loaded.web.allow_pin_methods;
+  }
 
   auto& restart = plan.needs_restart;
   note(restart, "socket", running.socket, loaded.socket, as_is);
@@ -134,6 +147,8 @@ ReloadPlan plan_reload(const config::Config& running, const config::Config& load
     return "{textfile: " + (m.textfile.empty() ? std::string("none") : m.textfile) +
            ", refresh_s: " + std::to_string(m.refresh_s) + "}";
   });
+  note(restart, "web", running.web.enabled ? running.web.listen : std::string("off"),
+       loaded.web.enabled ? loaded.web.listen : std::string("off"), as_is);
   for (auto& line : restart) {
     line += " (kept; restart eportd to apply: systemctl restart eportd)";
   }
@@ -142,22 +157,17 @@ ReloadPlan plan_reload(const config::Config& running, const config::Config& load
 
 ReloadResult reload_config(const config::Config& running, const std::filesystem::path& file,
                            const ConfigLoader& load, const std::optional<StrictModesPolicy>& strict) {
-  ReloadResult result;
   const std::string keep = "; still running with the previous configuration";
   if (strict) {
     const auto problems = check_strict_modes(file, {}, *strict);
-    if (!problems.empty()) {
-      result.error = "reload refused (StrictModes): " + problems.front() + keep;
-      return result;
-    }
+    if (!problems.empty()) return unexpected("reload refused (StrictModes): " + problems.front() + keep);
   }
   try {
-    result.plan = plan_reload(running, load(file));
+    return plan_reload(running, load(file));
   } catch (const std::exception& error) {
     // config::ConfigError's what() already names the file and line of every issue.
-    result.error = "reload failed: " + std::string(error.what()) + keep;
+    return unexpected("reload failed: " + std::string(error.what()) + keep);
   }
-  return result;
 }
 
 }  // namespace eport::service

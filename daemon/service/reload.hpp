@@ -2,6 +2,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "eport/common/expected.hpp"
 #include "service/strict_modes.hpp"
 
 #include <filesystem>
@@ -27,11 +28,9 @@ struct ReloadPlan {
 /// Pure: merge `loaded` into `running` as described on ReloadPlan.
 ReloadPlan plan_reload(const config::Config& running, const config::Config& loaded);
 
-/// The result of reload_config: a plan, or why the running config stays as it is.
-struct ReloadResult {
-  std::optional<ReloadPlan> plan;  ///< set when the new file was good
-  std::string error;               ///< set otherwise: every problem, ready to log
-};
+/// The result of reload_config: a plan, or why the running config stays as it is (every
+/// problem, ready to log).
+using ReloadResult = Expected<ReloadPlan, std::string>;
 
 /// Loads a config file; in eportd: `[](const auto& p) { return config::load_config(p); }`.
 using ConfigLoader = std::function<config::Config(const std::filesystem::path&)>;

@@ -19,10 +19,7 @@ constexpr const char* kWhatToSend =
 
 ParseOutcome refuse(std::string message) {
   take_openssl_errors();  // leave a clean error queue for the next caller
-  ParseOutcome out;
-  out.reason = reasons::cert_invalid;
-  out.message = std::move(message);
-  return out;
+  return unexpected(CertificateError{reasons::cert_invalid, std::move(message)});
 }
 
 bool contains(std::string_view text, std::string_view needle) {
@@ -140,9 +137,7 @@ ParseOutcome Certificate::from_der(const std::vector<std::uint8_t>& der) {
   auto impl = std::make_unique<Impl>();
   impl->der = encode_der(x.get());
   impl->x509 = std::move(x);
-  ParseOutcome out;
-  out.certificate = Certificate(std::move(impl));
-  return out;
+  return Certificate(std::move(impl));
 }
 
 Certificate::Certificate(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -187,17 +182,6 @@ std::vector<std::uint8_t> Certificate::public_key_der() const {
   if (len <= 0) return {};
   std::vector<std::uint8_t> out(buf, buf + len);
   OPENSSL_free(buf);
-  return out;
-}
-
-std::string to_hex(const std::vector<std::uint8_t>& bytes) {
-  static const char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (std::uint8_t b : bytes) {
-    out.push_back(digits[b >> 4]);
-    out.push_back(digits[b & 0x0f]);
-  }
   return out;
 }
 

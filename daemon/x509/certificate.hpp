@@ -4,14 +4,26 @@
 
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "eport/common/expected.hpp"
+
 namespace eport::x509 {
 
-struct ParseOutcome;
+class Certificate;
+
+/// Why an input is not a certificate.
+struct CertificateError {
+  /// The protocol reason (always "cert_invalid").
+  std::string reason;
+  /// What was wrong and what to do, for error.message; never echoes key material.
+  std::string message;
+};
+
+/// A parsed certificate, or why the input is not one.
+using ParseOutcome = Expected<Certificate, CertificateError>;
 
 /// An immutable X.509 certificate (DER kept alongside the parsed form).
 class Certificate {
@@ -51,20 +63,5 @@ class Certificate {
   explicit Certificate(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
-
-/// The outcome of parsing: a certificate, or why the input is not one.
-struct ParseOutcome {
-  /// The certificate when parsing succeeded.
-  std::optional<Certificate> certificate;
-  /// The protocol reason on failure (always "cert_invalid"), "" on success.
-  std::string reason;
-  /// What was wrong and what to do, for error.message; never echoes key material.
-  std::string message;
-  /// True when a certificate was parsed.
-  explicit operator bool() const { return certificate.has_value(); }
-};
-
-/// Lower-case hex of bytes ("" for none).
-std::string to_hex(const std::vector<std::uint8_t>& bytes);
 
 }  // namespace eport::x509

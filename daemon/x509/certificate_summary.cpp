@@ -6,6 +6,7 @@
 #include <openssl/core_names.h>
 #include <openssl/sha.h>
 
+#include "eport/common/hex.hpp"
 #include "x509/certificate_impl.hpp"
 
 namespace eport::x509 {

@@ -1,9 +1,11 @@
 #include "mgmt_key_source.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "piv_error.hpp"
@@ -30,12 +32,39 @@ class Fd {
 };
 }  // namespace
 
-bool read_key_file(const std::string& path, SecureBytes& out, std::string& error) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) {
-    error = "cannot open management key file " + path + ": " + std::strerror(errno);
+bool key_file_usable(int fd, const std::string& path, std::string& error) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    error = "cannot stat management key file " + path + ": " + std::strerror(errno);
     return false;
   }
+  if (!S_ISREG(st.st_mode)) {
+    error = "management key file " + path + " is not a regular file";
+    return false;
+  }
+  if (st.st_uid != 0 && st.st_uid != ::geteuid()) {
+    error = "management key file " + path + " is owned by uid " + std::to_string(st.st_uid) +
+            ": it must belong to root or to eportd's user (chown root " + path + ")";
+    return false;
+  }
+  if ((st.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    error = "management key file " + path + " can be read or written by its group or others (mode " + mode +
+            "): chmod 600 " + path;
+    return false;
+  }
+  return true;
+}
+
+bool read_key_file(const std::string& path, SecureBytes& out, std::string& error) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+  if (fd.get() < 0) {
+    error = errno == ELOOP ? "management key file " + path + " is a symbolic link: not followed"
+                           : "cannot open management key file " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  if (!key_file_usable(fd.get(), path, error)) return false;
   // Read into a buffer we wipe ourselves (an ifstream would keep copies in its own buffer).
   std::string text(kMaxKeyFile + 1, '\0');
   size_t used = 0;

@@ -91,6 +91,10 @@ uint16_t PivCard::verify_status() {
   return channel_.exchange(simple(kInsVerify, 0x00, kRefPin, kLeMax)).sw;
 }
 
+uint16_t PivCard::clear_pin_verification() {
+  return channel_.exchange(simple(kInsVerify, 0xFF, kRefPin, kNoLe)).sw;
+}
+
 uint16_t PivCard::send_pin_pair(uint8_t ins, uint8_t ref, const char* first, size_t first_len,
                                 const char* second, size_t second_len) {
   Command command = simple(ins, 0x00, ref, kNoLe);

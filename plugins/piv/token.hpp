@@ -82,6 +82,7 @@ class Token {
  private:
   void learn_serial(PivCard& card);
   PinFigures read_pin_figures(PivCard& card, uint8_t ref);
+  void clear_security(PivCard& card);
   std::optional<Metadata> metadata_if_supported(PivCard& card, uint8_t ref);
   SlotContent read_slot(PivCard& card, const Slot& slot);
   MgmtAlgorithm choose_mgmt_algorithm(PivCard& card, size_t key_len);

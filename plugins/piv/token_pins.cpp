@@ -1,5 +1,6 @@
 // Token: PIN and PUK status, reset and change. Nothing here ever sends a PIN or PUK that the
-// caller did not give for this very call, and nothing is retried.
+// caller did not give for this very call, and nothing is retried. A reset or change ends with
+// VERIFY P1=FF: the card is never left PIN-verified.
 #include <eport/driver.h>
 
 #include "pin_codec.hpp"
@@ -45,6 +46,16 @@ PinFigures Token::read_pin_figures(PivCard& card, uint8_t ref) {
   return figures;
 }
 
+void Token::clear_security(PivCard& card) {
+  // A command that carried a PIN or PUK may leave the card PIN-verified (CHANGE REFERENCE DATA
+  // does on most cards): any other program could then sign without the PIN. Drop it at once.
+  const uint16_t sw = card.clear_pin_verification();
+  if (sw != kSwOk) {
+    log_(EPORT_LOG_WARNING, "the card refused VERIFY P1=FF (" + describe_sw(sw) +
+                                "): it may stay PIN-verified until it is reset or removed");
+  }
+}
+
 PinResult Token::pin_status(PivCard& card, uint32_t which) {
   const uint8_t ref = reference_for(which);
   PinResult result;
@@ -66,6 +77,7 @@ PinResult Token::pin_reset(PivCard& card, const char* puk, size_t puk_len, const
   }
   card.require_select();
   const uint16_t sw = card.reset_retry_counter(puk, puk_len, new_pin, new_pin_len);
+  clear_security(card);
   if (sw != kSwOk) return refused(sw, "RESET RETRY COUNTER");
   result.figures = read_pin_figures(card, kRefPin);
   return result;
@@ -84,6 +96,7 @@ PinResult Token::pin_change(PivCard& card, uint32_t which, const char* old_pin, 
   }
   card.require_select();
   const uint16_t sw = card.change_reference_data(ref, old_pin, old_len, new_pin, new_len);
+  clear_security(card);
   if (sw != kSwOk) return refused(sw, "CHANGE REFERENCE DATA");
   result.figures = read_pin_figures(card, ref);
   return result;

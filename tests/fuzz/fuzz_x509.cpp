@@ -18,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::vector<std::uint8_t> spki(data + split, data + size);
   for (auto outcome : {Certificate::parse(text), Certificate::from_der({text.begin(), text.end()})}) {
     if (!outcome) continue;
-    const auto& cert = *outcome.certificate;
+    const auto& cert = *outcome;
     const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1798761600));
     (void)summarise(cert, now, {90, 30, 7}).to_json().dump();
     (void)key_description(cert);

@@ -169,6 +169,21 @@ class Card:
                     out.append(ex)
         return out
 
+    def control_events(self):
+        """(index, event) for each line of the APDU log that is not an exchange: what vpcd did to
+        the card without an APDU ("power-off", "power-on", "reset"). `index` is the number of
+        exchanges logged before it, comparable with apdu_mark()."""
+        if not os.path.exists(self.apdu_log_path):
+            return []
+        out, exchanges = [], 0
+        with open(self.apdu_log_path) as f:
+            for line in f:
+                if parse_apdu_line(line):
+                    exchanges += 1
+                elif len(line.split()) == 2:
+                    out.append((exchanges, line.split()[1]))
+        return out
+
     def apdu_mark(self):
         """A position in the APDU log; pass it to apdus_since() to see what came after."""
         return len(self.apdu_log())

@@ -75,6 +75,8 @@ def test_service_runs_unprivileged_and_keeps_the_socket_directory_on_stop():
     assert service["RuntimeDirectory"] == ["eportd"]
     assert service["RuntimeDirectoryPreserve"] == ["yes"]
     assert service["ExecReload"] == ["/bin/kill -HUP $MAINPID"]
+    # no core file with a PIN, PUK or key in it (issue 11)
+    assert service["LimitCORE"] == ["0"]
 
 
 def test_sysusers_creates_user_eportd_and_groups_eport_and_eport_admin(tmp_path):

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "device_store.hpp"
+#include "encoding.hpp"
 
 namespace eport::softskf::tool {
 
@@ -34,10 +35,7 @@ json slot_summary(const KeySlot& slot) {
   json out{{"key", !slot.private_key.empty()}, {"certificate", nullptr}};
   if (!slot.certificate.empty()) {
     out["certificate"] = describe_certificate(slot.certificate);
-    static const char digits[] = "0123456789abcdef";
-    std::string hex;
-    for (auto b : slot.certificate) hex += {digits[b >> 4], digits[b & 15]};
-    out["certificate_der_hex"] = hex;
+    out["certificate_der_hex"] = to_hex(slot.certificate);
   }
   return out;
 }

@@ -113,6 +113,15 @@ def test_a_card_pulled_during_cert_write(where, plan, pcsc, daemon):
         assert cert is None, f"torn certificate reported as {cert}"
         assert [u["slot"].lower() for u in status.get("unreadable", [])] == ["9a"], status
 
+    # issue 11 §4: the answer and its audit record say what the card holds and where the
+    # backup is: the PUT DATA chain cut short -> unknown; acknowledged, read-back lost -> new
+    assert data.get("write_state") == ("unknown" if k <= plan["last"] else "new"), response
+    assert data.get("backup") == new_backups[0], response
+    record = [r for r in cs.audit_records(daemon, 1000) if r.get("job") == data.get("job")][-1]
+    assert (record["write_state"], record["backup"]) == (data["write_state"], data["backup"]), record
+    if data["write_state"] == "new":
+        assert held == plan["new"]
+
     # PROTOCOL.md: token_removed = "the card was pulled during the operation". Right after a
     # pull pcscd answers SCardTransmit with SCARD_E_NOT_TRANSACTED, not SCARD_W_REMOVED_CARD.
     # checked last: the card-safety checks above matter more

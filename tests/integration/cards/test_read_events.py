@@ -124,8 +124,11 @@ def test_token_status_from_two_clients_at_once_does_not_interleave(pcsc, daemon,
             [c["sha256"] for c in solo["certificates"]]
     sent = card.apdus_since(mark)
     got = cs.commands(sent)
-    # each token.status is one whole, unmixed copy of the solo sequence
-    assert got == solo_cmds * len(clients), "interleaved or altered:\n" + cs.describe(sent)
+    # each card job is one whole, unmixed copy of the solo sequence; callers that came while
+    # another caller's job still waited for the card shared it (issue 15): 1 to 4 copies
+    copies = len(got) // len(solo_cmds)
+    assert 1 <= copies <= len(clients) and got == solo_cmds * copies, \
+        "interleaved or altered:\n" + cs.describe(sent)
 
 
 def test_token_status_apdu_count_on_a_fresh_card_and_on_a_repeat(pcsc, daemon, make_card,
@@ -142,7 +145,8 @@ def test_token_status_apdu_count_on_a_fresh_card_and_on_a_repeat(pcsc, daemon, m
     record_property("apdus_repeat", len(repeat))
     print(f"token.status APDUs: fresh {len(first)}, repeat {len(repeat)}")
     # docs/drivers/piv.md: 10 on a fresh eport-vcard card with one P-256 certificate in 9A, and
-    # 10 on a repeat call (measured: 10 and 10). More is a regression; fewer would be welcome.
+    # 10 on a repeat call (measured: 10 and 10). Since issue 15 the certificates come from the
+    # insertion read (4: SELECT + GET METADATA for the PIN and the PUK). More is a regression.
     assert len(first) <= 10, cs.describe(first)
     assert len(repeat) <= 10, cs.describe(repeat)
     assert first[0].command.startswith(cs.SELECT_PIV)

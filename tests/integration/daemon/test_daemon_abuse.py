@@ -135,8 +135,10 @@ def test_one_uid_cannot_take_every_slot_and_refusals_do_not_linger(public_dir):
             assert len(refused) == 990
             assert all(r["reason"] == "too_many_clients" and r["scope"] == "uid" and r["limit"] == 10
                        for r in refused)
-            # Refused connections are closed at once: eportd holds only the 10 it serves.
-            assert open_fds(pid) <= before_fds + 10
+            # Refused connections are closed, not kept: eportd ends up holding only the 10 it
+            # serves (waited for: the last refusals may still be in flight on a loaded machine).
+            wait_for("eportd holding only the connections it serves",
+                     lambda: open_fds(pid) <= before_fds + 10, timeout=30)
             # Another user still gets in: the help desk is not locked out.
             out = run_as_nobody(public_dir, "with rpc.connect(sys.argv[2]) as c:\n"
                                 "    print(c.call('session.hello')['peer']['uid'])\n", daemon.socket_path)

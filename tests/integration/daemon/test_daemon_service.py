@@ -95,3 +95,26 @@ def test_readiness_watchdog_and_stopping_reach_the_service_manager(tmp_path):
     finally:
         proc.stop(timeout=5.0)
         manager.close()
+
+
+def test_sighup_reaches_the_parts_that_follow_the_configuration(tmp_path):
+    """limits.max_clients lives in the server, which follows SharedConfig (it does not read a
+    snapshot per request): after the reload a second client is refused with the new limit."""
+    daemon = start_eportd(tmp_path)
+    try:
+        daemon.extra_config["limits"] = {"max_clients": 1}
+        daemon.write_config()
+        daemon.proc.send_signal(signal.SIGHUP)
+
+        def reloaded():
+            with open(daemon.log_path) as f:
+                return "reload: limits: max_clients 256" in f.read()
+        wait_for("the reload to be logged", reloaded, 10)
+        with rpc.connect(daemon.socket_path) as first:
+            assert first.call("session.hello")["protocol"] == 1
+            with rpc.connect(daemon.socket_path) as second:
+                refusal = second.read_message(timeout=10)
+                assert refusal["error"]["data"]["reason"] == "too_many_clients", refusal
+                assert refusal["error"]["data"]["limit"] == 1, refusal
+    finally:
+        daemon.stop()

@@ -2,6 +2,7 @@
 
 #include "cardops/failure.hpp"
 #include "eport/common/reasons.hpp"
+#include "ipc/error_codes.hpp"
 
 using namespace eport::cardops;
 using eport::drivers::Status;
@@ -42,7 +43,8 @@ TEST_CASE("every reason a failure can carry is one of reasons.def", "[cardops][e
     for (auto op : {Operation::read, Operation::pin_reset, Operation::pin_change, Operation::cert_write}) {
       const auto failure = from_driver(status, "detail", "piv", op);
       INFO(eport::drivers::to_string(status) << " -> '" << failure.reason << "'");
-      CHECK((failure.reason.empty() ? failure.code == -32602 : eport::reasons::is_known(failure.reason)));
+      CHECK((failure.reason.empty() ? failure.code == eport::ipc::kInvalidParams
+                                    : eport::reasons::is_known(failure.reason)));
     }
   }
   for (auto result : {eport::devices::SubmitResult::busy, eport::devices::SubmitResult::no_such_token})

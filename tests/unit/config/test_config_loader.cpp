@@ -235,3 +235,19 @@ TEST_CASE("driver options that are not UTF-8 are a config error, not a JSON exce
   CHECK(issues[0].key == "drivers[0].options");
   CHECK_THAT(issues[0].message, Catch::Contains("UTF-8"));
 }
+
+TEST_CASE("a driver option whose key is a map or a list is a config error naming where", "[config]") {
+  // Found by tests/fuzz (fuzz_config): yaml-cpp's bad conversion escaped the loader.
+  const auto issues = issues_of("drivers:\n  - name: piv\n    options: {a: [1, {b: 2, {c: 3}: 4}]}\n");
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].key == "drivers[0].options.a[1]");
+  CHECK(issues[0].line == 3);
+  CHECK_THAT(issues[0].message, Catch::Contains("a map") && Catch::Contains("plain text"));
+  const auto listed = issues_of("drivers:\n  - name: piv\n    options: {[x, y]: 1}\n");
+  REQUIRE(listed.size() == 1);
+  CHECK_THAT(listed[0].message, Catch::Contains("a list"));
+  // Nested maps and lists with text keys still load as JSON for the plug-in.
+  const Config ok =
+      parse_config("drivers:\n  - name: piv\n    options: {a: [1, {b: 2}], c: {d: x}}\n", "t.yaml");
+  CHECK(ok.drivers.at(0).options == nlohmann::json::parse(R"({"a":[1,{"b":2}],"c":{"d":"x"}})"));
+}

@@ -33,7 +33,7 @@ TEST_CASE("Token and ReaderInfo serialise as PROTOCOL.md says", "[devices][json]
   t.id = "piv:0001e240";
   t.driver = "piv";
   t.reader = "Virtual PCD 00 00";
-  t.serial = "0001e240";
+  t.identity.serial = "0001e240";
   auto j = t.to_json();
   CHECK(j["kind"] == "smartcard");
   CHECK(j["state"] == "ready");

@@ -20,3 +20,13 @@ TEST_CASE("group names that do not exist resolve to nothing", "[ipc][auth]") {
   CHECK(resolve_group_ids({"no-such-group-eport-test"}).empty());
   CHECK(resolve_group_ids({"root"}) == std::vector<std::uint32_t>{0});
 }
+
+TEST_CASE("a web client is never admin, whatever its ids or the admin groups", "[ipc][auth][web]") {
+  const AccessPolicy policy({0, kWebUid});
+  PeerIdentity web{0, 0, 0, {0}};
+  web.web_origin = "http://127.0.0.1:61232";
+  CHECK_FALSE(policy.is_admin(web));
+  web.uid = kWebUid;
+  web.gid = kWebUid;
+  CHECK_FALSE(policy.is_admin(web));
+}

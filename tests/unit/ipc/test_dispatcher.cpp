@@ -18,6 +18,7 @@ struct Fixture {
   MethodTable table;
   std::vector<json> answers;
   std::vector<std::pair<std::string, json>> audited;
+  std::vector<json> audited_params;
 
   Fixture() {
     table.add({"echo", Role::all, [](const Request& r, Reply reply) { reply.result(r.params); }, false, ""});
@@ -36,6 +37,7 @@ struct Fixture {
     return Dispatcher(table, AccessPolicy(),
                       [this](const Request& r, const json& response, std::function<void()> send) {
                         audited.emplace_back(r.method, response);
+                        audited_params.push_back(r.params);
                         send();
                       });
   }
@@ -122,6 +124,25 @@ TEST_CASE("an admin method refuses a non-admin peer with not_authorized and audi
   const json allowed = f.call(R"({"jsonrpc":"2.0","id":2,"method":"secret.op"})", PeerIdentity{0, 0, 9, {}});
   CHECK(allowed["result"] == true);
   CHECK(f.audited.size() == 2);
+}
+
+TEST_CASE("the audit hook gets the token but never another param", "[ipc][dispatch][secrets]") {
+  Fixture f;
+  f.table.add({"pin.test", Role::all, [](const Request&, Reply reply) { reply.result(true); }, true, ""});
+  f.call(R"({"jsonrpc":"2.0","id":1,"method":"pin.test","params":{"token":"piv:1","puk":"27182818"}})");
+  REQUIRE(f.audited_params.size() == 1);
+  CHECK(f.audited_params[0] == json{{"token", "piv:1"}});
+}
+
+TEST_CASE("wipe_strings blanks every string of a params object", "[ipc][dispatch][secrets]") {
+  json params = {{"puk", "27182818"}, {"nested", {{"pins", {"123456", "654321"}}}}, {"n", 3}};
+  auto& puk = params["puk"].get_ref<std::string&>();
+  const char* const data = puk.data();
+  wipe_strings(params);
+  CHECK(params["puk"] == "");
+  CHECK(params["nested"]["pins"] == json{"", ""});
+  CHECK(params["n"] == 3);
+  CHECK(std::string(data, 8) == std::string(8, '\0'));  // the bytes themselves, not just the size
 }
 
 TEST_CASE("a method that is not audited leaves no audit record", "[ipc][dispatch]") {

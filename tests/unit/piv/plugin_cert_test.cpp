@@ -2,6 +2,8 @@
 // and what a full status costs in APDUs.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <string>
 
@@ -243,6 +245,38 @@ TEST_CASE("the management key file from the options is read at call time", "[piv
   std::remove(path.c_str());
   CHECK(card.cert_write("9c", cert, {}) == EPORT_ERR_MGMT_KEY_REQUIRED);
   for (const std::string& line : plugin.log()) CHECK(line.find("0102030405") == std::string::npos);
+}
+
+TEST_CASE("a key file others may read, or a symbolic link to one, is refused and not read",
+          "[piv][plugin][write]") {
+  const std::string path = temp_key_file("010203040506070801020304050607080102030405060708\n");
+  const std::string link = path + ".link";
+  REQUIRE(symlink(path.c_str(), link.c_str()) == 0);
+  const Bytes cert = piv_test::make_certificate(0);
+  {
+    Plugin plugin(R"({"management_key_file": ")" + link + R"("})");
+    CardSlot slot(piv_test::make_card());
+    OpenCard card(plugin, slot);
+    CHECK(card.cert_write("9c", cert, {}) == EPORT_ERR_MGMT_KEY_REQUIRED);
+    CHECK(card.take_apdu_count() == 0);
+    bool said = false;
+    for (const std::string& line : plugin.log())
+      said = said || line.find("symbolic link") != std::string::npos;
+    CHECK(said);
+  }
+  REQUIRE(chmod(path.c_str(), 0640) == 0);
+  {
+    Plugin plugin(R"({"management_key_file": ")" + path + R"("})");
+    CardSlot slot(piv_test::make_card());
+    OpenCard card(plugin, slot);
+    CHECK(card.cert_write("9c", cert, {}) == EPORT_ERR_MGMT_KEY_REQUIRED);
+    CHECK(card.take_apdu_count() == 0);
+    bool said = false;
+    for (const std::string& line : plugin.log()) said = said || line.find("chmod 600") != std::string::npos;
+    CHECK(said);
+  }
+  std::remove(link.c_str());
+  std::remove(path.c_str());
 }
 
 TEST_CASE("AES management keys authenticate with the algorithm the card reports", "[piv][plugin][write]") {

@@ -201,7 +201,49 @@ TEST_CASE("pin_reset with a wrong PUK drops the PUK counter by exactly one", "[p
   CHECK(info.tries_left == 2);
   CHECK(info.blocked == 0);
   CHECK(slot.card.state().puk.remaining == 2);
-  CHECK(card.take_apdu_count() == 2);  // SELECT + RESET RETRY COUNTER, never retried
+  CHECK(card.take_apdu_count() == 3);  // SELECT + RESET RETRY COUNTER (never retried) + VERIFY FF
+}
+
+TEST_CASE("a PIN change or reset never leaves the card PIN-verified", "[piv][plugin][pin]") {
+  Plugin plugin;
+  CardSlot slot(piv_test::make_card());
+  OpenCard card(plugin, slot);
+  const Bytes clear{0x00, 0x20, 0xFF, 0x80};
+  eport_pin_info info = piv_test::unknown_pin_info();
+  slot.apdus.clear();
+  REQUIRE(card.pin_change(EPORT_PIN_USER, "88888888", "123456", info) == EPORT_OK);
+  CHECK_FALSE(slot.card.pin_verified());
+  REQUIRE(slot.apdus.size() >= 3);
+  CHECK(slot.apdus[1][1] == 0x24);  // CHANGE REFERENCE DATA
+  CHECK(slot.apdus[2] == clear);    // and at once VERIFY P1=FF
+  CHECK(info.tries_left == 3);      // the figures are read after the clearing
+  // also after a refused change and after a reset with the PUK
+  slot.apdus.clear();
+  CHECK(card.pin_change(EPORT_PIN_USER, "00000000", "654321", info) == EPORT_ERR_WRONG_PIN);
+  CHECK(slot.apdus.at(2) == clear);
+  slot.apdus.clear();
+  REQUIRE(card.pin_reset("12345678", "88888888", info) == EPORT_OK);
+  CHECK(slot.apdus.at(2) == clear);
+  CHECK_FALSE(slot.card.pin_verified());
+}
+
+TEST_CASE("a card that refuses VERIFY P1=FF is logged, the change still counts", "[piv][plugin][pin]") {
+  Plugin plugin;
+  CardSlot slot(piv_test::make_card());
+  OpenCard card(plugin, slot);
+  slot.filter = [](const Bytes& command, Bytes& answer) {
+    if (command.size() == 4 && command[1] == 0x20 && command[2] == 0xFF) {
+      answer = {0x6A, 0x86};  // a card older than SP 800-73-4
+      return true;
+    }
+    return false;
+  };
+  eport_pin_info info = piv_test::unknown_pin_info();
+  REQUIRE(card.pin_change(EPORT_PIN_USER, "88888888", "123456", info) == EPORT_OK);
+  bool warned = false;
+  for (const std::string& line : plugin.log())
+    warned = warned || line.find("VERIFY P1=FF") != std::string::npos;
+  CHECK(warned);
 }
 
 TEST_CASE("pin_reset unblocks a blocked PIN back to full tries and the default", "[piv][plugin][pin]") {

@@ -190,3 +190,17 @@ TEST_CASE("PUT DATA with an empty 53 deletes the object", "[vcard][objects]") {
   REQUIRE(sw_of(card.transmit(h("00 DB 3F FF 07 5C 03 5F C1 05 53 00"))) == 0x9000);
   CHECK(sw_of(card.transmit(h("00 CB 3F FF 05 5C 03 5F C1 05 00"))) == 0x6A82);
 }
+
+TEST_CASE("a card with corrupt writes stores one byte changed and still says 9000", "[vcard][data]") {
+  eport::vcard::Card card = fresh_card();
+  admin(card);
+  card.corrupt_writes(1);
+  // 53 { 70 03 AA BB CC  71 01 00  FE 00 } for slot 9A
+  const Bytes put = h("00 DB 3F FF 11 5C 03 5F C1 05 53 0A 70 03 AA BB CC 71 01 00 FE 00");
+  REQUIRE(sw_of(card.transmit(put)) == 0x9000);
+  const Bytes get = h("00 CB 3F FF 05 5C 03 5F C1 05 00");
+  CHECK(transmit_all(card, get) == h("53 0A 70 03 AA BB CD 71 01 00 FE 00 90 00"));
+  // only the first write: the next one is stored as sent
+  REQUIRE(sw_of(card.transmit(put)) == 0x9000);
+  CHECK(transmit_all(card, get) == h("53 0A 70 03 AA BB CC 71 01 00 FE 00 90 00"));
+}

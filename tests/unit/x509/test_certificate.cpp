@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
+#include <optional>
 
 #include "test_certs.hpp"
+
 #include "x509/certificate.hpp"
 
 using namespace eport::x509;
@@ -29,24 +31,24 @@ TEST_CASE("PEM, DER and base64 DER parse to the same certificate", "[x509][parse
 
   auto from_pem = Certificate::parse(pem_of(cert.get()));
   REQUIRE(from_pem);
-  CHECK(from_pem.certificate->der() == der);
+  CHECK(from_pem->der() == der);
 
   auto from_der = Certificate::parse(as_text(der));
   REQUIRE(from_der);
-  CHECK(from_der.certificate->der() == der);
+  CHECK(from_der->der() == der);
 
-  const std::string b64 = from_der.certificate->der_base64();
+  const std::string b64 = from_der->der_base64();
   CHECK(b64.find('\n') == std::string::npos);
   auto from_b64 = Certificate::parse(b64);
   REQUIRE(from_b64);
-  CHECK(from_b64.certificate->der() == der);
+  CHECK(from_b64->der() == der);
 
   // base64 wrapped over lines with surrounding blanks, as people paste it
   std::string wrapped = "\n  ";
   for (std::size_t i = 0; i < b64.size(); i += 64) wrapped += b64.substr(i, 64) + "\r\n";
   auto from_wrapped = Certificate::parse(wrapped);
   REQUIRE(from_wrapped);
-  CHECK(from_wrapped.certificate->der() == der);
+  CHECK(from_wrapped->der() == der);
 }
 
 TEST_CASE("pem() round-trips through parse", "[x509][parse]") {
@@ -54,11 +56,11 @@ TEST_CASE("pem() round-trips through parse", "[x509][parse]") {
   auto cert = sample_cert(key.get());
   auto parsed = Certificate::parse(pem_of(cert.get()));
   REQUIRE(parsed);
-  const std::string pem = parsed.certificate->pem();
+  const std::string pem = parsed->pem();
   CHECK(pem.rfind("-----BEGIN CERTIFICATE-----\n", 0) == 0);
   auto again = Certificate::parse(pem);
   REQUIRE(again);
-  CHECK(again.certificate->der() == parsed.certificate->der());
+  CHECK(again->der() == parsed->der());
 }
 
 TEST_CASE("a PEM private key is refused as cert_invalid without echoing it", "[x509][parse]") {
@@ -66,9 +68,9 @@ TEST_CASE("a PEM private key is refused as cert_invalid without echoing it", "[x
   const std::string key_pem = private_key_pem(key.get());
   auto out = Certificate::parse(key_pem);
   CHECK_FALSE(out);
-  CHECK(out.reason == "cert_invalid");
-  CHECK(out.message.find("private key") != std::string::npos);
-  CHECK(out.message.find(key_pem.substr(30, 20)) == std::string::npos);
+  CHECK(out.error().reason == "cert_invalid");
+  CHECK(out.error().message.find("private key") != std::string::npos);
+  CHECK(out.error().message.find(key_pem.substr(30, 20)) == std::string::npos);
 
   // a key pasted together with the certificate is refused too
   auto cert = sample_cert(key.get());
@@ -79,8 +81,8 @@ TEST_CASE("a DER private key is named as a key, not as garbage", "[x509][parse]"
   auto key = make_key(KeyKind::rsa2048);
   auto out = Certificate::parse(as_text(private_key_der(key.get())));
   CHECK_FALSE(out);
-  CHECK(out.reason == "cert_invalid");
-  CHECK(out.message.find("private key") != std::string::npos);
+  CHECK(out.error().reason == "cert_invalid");
+  CHECK(out.error().message.find("private key") != std::string::npos);
 }
 
 TEST_CASE("garbage, empty input and truncated DER are cert_invalid", "[x509][parse]") {
@@ -91,8 +93,8 @@ TEST_CASE("garbage, empty input and truncated DER are cert_invalid", "[x509][par
         std::string("\x30\x82\x01\x00\x01\x02", 6)}) {
     auto out = Certificate::parse(input);
     CHECK_FALSE(out);
-    CHECK(out.reason == "cert_invalid");
-    CHECK_FALSE(out.message.empty());
+    CHECK(out.error().reason == "cert_invalid");
+    CHECK_FALSE(out.error().message.empty());
   }
 }
 
@@ -102,7 +104,7 @@ TEST_CASE("DER with trailing bytes is refused", "[x509][parse]") {
   der.push_back(0x00);
   auto out = Certificate::parse(as_text(der));
   CHECK_FALSE(out);
-  CHECK(out.message.find("1 unexpected bytes") != std::string::npos);
+  CHECK(out.error().message.find("1 unexpected bytes") != std::string::npos);
   CHECK_FALSE(Certificate::from_der(der));
 }
 
@@ -113,7 +115,7 @@ TEST_CASE("the first certificate of a PEM bundle is taken", "[x509][parse]") {
   auto c2 = sample_cert(key2.get());
   auto out = Certificate::parse(pem_of(c1.get()) + pem_of(c2.get()));
   REQUIRE(out);
-  CHECK(out.certificate->der() == der_of(c1.get()));
+  CHECK(out->der() == der_of(c1.get()));
 }
 
 TEST_CASE("copies of a certificate stay usable after the original is gone", "[x509][parse]") {
@@ -124,7 +126,7 @@ TEST_CASE("copies of a certificate stay usable after the original is gone", "[x5
   {
     auto parsed = Certificate::from_der(der);
     REQUIRE(parsed);
-    copy = *parsed.certificate;
+    copy = *parsed;
   }
   CHECK(copy->der() == der);
   CHECK(copy->public_key_der() == spki_of(key.get()));

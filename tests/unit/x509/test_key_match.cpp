@@ -16,7 +16,7 @@ Certificate cert_of(EVP_PKEY* key) {
   spec.not_after = 1798761600;
   auto parsed = Certificate::from_der(der_of(make_cert(key, spec).get()));
   REQUIRE(parsed);
-  return *parsed.certificate;
+  return *parsed;
 }
 }  // namespace
 

@@ -25,7 +25,7 @@ Certificate cert_for(EVP_PKEY* key, std::int64_t not_before, std::int64_t not_af
   auto x = make_cert(key, spec);
   auto parsed = Certificate::from_der(der_of(x.get()));
   REQUIRE(parsed);
-  return *parsed.certificate;
+  return *parsed;
 }
 
 CertificateSummary summary_valid_for(KeyKind kind) {

@@ -26,6 +26,20 @@ std::optional<uint32_t> object_tag(const Bytes& data, std::size_t& pos) {
   return tag;
 }
 
+// Changes one byte of a stored `53 L ...` object: the last byte of the certificate in its tag 70
+// (the end of the signature: the DER still parses, it just is not what was written), else the
+// object's last byte.
+void corrupt_one_byte(Bytes& object) {
+  std::size_t pos = 0;
+  auto outer = parse_tlv(object, pos);
+  if (!outer || outer->value.empty()) return;
+  std::size_t target = object.size() - 1;
+  std::size_t inner_pos = 0;
+  if (auto first = parse_tlv(outer->value, inner_pos); first && first->tag == 0x70 && !first->value.empty())
+    target = (object.size() - outer->value.size()) + inner_pos - 1;
+  object[target] ^= 0x01;
+}
+
 }  // namespace
 
 Card::Response Card::get_data(const CommandApdu& cmd) {
@@ -53,7 +67,12 @@ Card::Response Card::put_data(const CommandApdu& cmd) {
   if (body->value.empty()) {
     state_.objects.erase(*tag);
   } else {
-    state_.objects[*tag] = Bytes(cmd.data.begin() + static_cast<std::ptrdiff_t>(start), cmd.data.end());
+    Bytes stored(cmd.data.begin() + static_cast<std::ptrdiff_t>(start), cmd.data.end());
+    if (corrupt_writes_ != 0) {
+      corrupt_one_byte(stored);
+      if (corrupt_writes_ > 0) --corrupt_writes_;
+    }
+    state_.objects[*tag] = std::move(stored);
   }
   mark_dirty();
   return {{}, sw::ok};

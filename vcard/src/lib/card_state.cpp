@@ -15,6 +15,7 @@
 #include <eport/vcard/key_crypto.hpp>
 #include <eport/vcard/piv.hpp>
 
+#include "eport/common/unique_fd.hpp"
 #include "hex.hpp"
 
 namespace eport::vcard {
@@ -216,18 +217,18 @@ CardState load_state(const std::string& path) {
 void save_state(const std::string& path, const CardState& state) {
   std::string text = state_to_json(state);
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) fail_errno("cannot create", tmp);
+  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  if (!fd) fail_errno("cannot create", tmp);
   try {
-    if (::fchmod(fd, 0600) != 0) fail_errno("cannot chmod", tmp);
-    write_all(fd, text, tmp);
-    if (::fsync(fd) != 0) fail_errno("cannot fsync", tmp);
+    if (::fchmod(fd.get(), 0600) != 0) fail_errno("cannot chmod", tmp);
+    write_all(fd.get(), text, tmp);
+    if (::fsync(fd.get()) != 0) fail_errno("cannot fsync", tmp);
   } catch (...) {
-    ::close(fd);
+    fd.reset();
     ::unlink(tmp.c_str());
     throw;
   }
-  ::close(fd);
+  fd.reset();
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     int saved = errno;
     ::unlink(tmp.c_str());
@@ -235,11 +236,7 @@ void save_state(const std::string& path, const CardState& state) {
     fail_errno("cannot replace", path);
   }
   std::string dir = path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/') + 1);
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
+  if (UniqueFd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)); dfd) ::fsync(dfd.get());
 }
 
 }  // namespace eport::vcard

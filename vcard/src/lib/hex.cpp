@@ -5,16 +5,18 @@
 
 namespace eport::vcard {
 
-std::string to_hex(const Bytes& data) {
+std::string to_hex(const uint8_t* data, std::size_t size) {
   static const char digits[] = "0123456789abcdef";
   std::string out;
-  out.reserve(data.size() * 2);
-  for (uint8_t b : data) {
-    out.push_back(digits[b >> 4]);
-    out.push_back(digits[b & 0x0F]);
+  out.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i) {
+    out.push_back(digits[data[i] >> 4]);
+    out.push_back(digits[data[i] & 0x0F]);
   }
   return out;
 }
+
+std::string to_hex(const Bytes& data) { return to_hex(data.data(), data.size()); }
 
 Bytes from_hex(const std::string& text) {
   Bytes out;

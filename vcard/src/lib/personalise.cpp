@@ -9,6 +9,7 @@
 #include <eport/vcard/key_crypto.hpp>
 #include <eport/vcard/piv.hpp>
 
+#include "hex.hpp"
 #include "ossl.hpp"
 
 namespace eport::vcard {
@@ -134,11 +135,6 @@ void check_secret(const std::string& value, const char* what) {
   }
 }
 
-std::string hex_byte(uint8_t b) {
-  static const char digits[] = "0123456789abcdef";
-  return {digits[b >> 4], digits[b & 0x0F]};
-}
-
 }  // namespace
 
 CertificateRequest parse_certificate_request(const std::string& text) {
@@ -197,8 +193,9 @@ CardState personalise(const PersonaliseOptions& o, std::time_t now, const Random
     key.algorithm = req.algorithm;
     key.origin = piv::origin_generated;
     key.private_der = generate_private_key(req.algorithm);
-    std::string subject =
-        o.subject.empty() ? "CN=eport vcard " + std::to_string(serial) + " " + hex_byte(req.slot) : o.subject;
+    std::string subject = o.subject.empty()
+                              ? "CN=eport vcard " + std::to_string(serial) + " " + to_hex(&req.slot, 1)
+                              : o.subject;
     Bytes cert = make_certificate(key.private_der, req, subject, issuer, now, random);
     state.objects[*piv::certificate_tag(req.slot)] = certificate_object(cert, o.gzip_certificates);
     state.keys[req.slot] = std::move(key);

@@ -7,19 +7,11 @@
 #include <ctime>
 #include <stdexcept>
 
+#include "hex.hpp"
+
 namespace eport::vcard::tool {
 
 namespace {
-
-std::string hex(const std::vector<uint8_t>& data, std::size_t from, std::size_t to) {
-  static const char digits[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = from; i < to && i < data.size(); ++i) {
-    out.push_back(digits[data[i] >> 4]);
-    out.push_back(digits[data[i] & 0x0F]);
-  }
-  return out;
-}
 
 std::string iso_now() {
   timeval tv{};
@@ -49,14 +41,19 @@ ApduLog::~ApduLog() {
 std::string ApduLog::masked_hex(const std::vector<uint8_t>& command) {
   bool secret = command.size() > 5 && (command[1] == 0x20 || command[1] == 0x24 || command[1] == 0x2C ||
                                        command[1] == 0xFE || command[1] == 0xFF);
-  if (!secret) return hex(command, 0, command.size());
-  return hex(command, 0, 5) + std::string((command.size() - 5) * 2, 'x');
+  if (!secret) return to_hex(command);
+  return to_hex(command.data(), 5) + std::string((command.size() - 5) * 2, 'x');
 }
 
 void ApduLog::write(const std::vector<uint8_t>& command, const std::vector<uint8_t>& response) {
   if (file_ == nullptr) return;
-  std::fprintf(file_, "%s %s %s\n", iso_now().c_str(), masked_hex(command).c_str(),
-               hex(response, 0, response.size()).c_str());
+  std::fprintf(file_, "%s %s %s\n", iso_now().c_str(), masked_hex(command).c_str(), to_hex(response).c_str());
+  std::fflush(file_);
+}
+
+void ApduLog::event(const char* what) {
+  if (file_ == nullptr) return;
+  std::fprintf(file_, "%s %s\n", iso_now().c_str(), what);
   std::fflush(file_);
 }
 

@@ -17,6 +17,9 @@ class ApduLog {
 
   /// Writes one line for a command and its response.
   void write(const std::vector<uint8_t>& command, const std::vector<uint8_t>& response);
+  /// Writes `<time> <event>` for what vpcd did to the card without an APDU: "power-off",
+  /// "power-on", "reset" (two fields, so readers of exchanges skip it).
+  void event(const char* what);
 
   /// The hex a command is logged as: the data of VERIFY, CHANGE REFERENCE DATA, RESET RETRY
   /// COUNTER, IMPORT KEY and SET MANAGEMENT KEY (PINs, PUKs, keys) becomes 'x' digits.

@@ -103,6 +103,11 @@ int main(int argc, char** argv) {
   cmd_run->add_option("--drop-after", run.drop_after, "pull the card after N APDUs and exit 0");
   cmd_run->add_option("--mute-after", run.mute_after, "stop answering after N APDUs");
   cmd_run->add_option("--delay-ms", run.delay_ms, "wait this long before every answer");
+  cmd_run
+      ->add_option("--corrupt-writes", run.corrupt_writes,
+                   "store PUT DATA with one byte changed: every one, or only the first N")
+      ->expected(0, 1)
+      ->default_str("-1");
 
   std::string show_path;
   auto* cmd_show = app.add_subcommand("show", "print a card state file");

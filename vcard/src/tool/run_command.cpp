@@ -59,9 +59,18 @@ Outcome serve(VpcdConnection& conn, Card& card, const RunOptions& o, ApduLog& lo
     if (frame->size() == 1) {
       // Control bytes; only GET ATR is answered, anything else would desynchronise vpcd.
       switch ((*frame)[0]) {
-        case 0x00: card.power_off(); break;
-        case 0x01: card.power_on(); break;
-        case 0x02: card.reset(); break;
+        case 0x00:
+          card.power_off();
+          log.event("power-off");
+          break;
+        case 0x01:
+          card.power_on();
+          log.event("power-on");
+          break;
+        case 0x02:
+          card.reset();
+          log.event("reset");
+          break;
         case 0x04:
           if (!conn.write_frame(Card::atr())) return Outcome::vpcd_gone;
           break;
@@ -106,6 +115,7 @@ void parse_endpoint(const std::string& text, RunOptions& options) {
 int run_card(const RunOptions& o) {
   install_signal_handlers();
   Card card(load_state(o.state_path));
+  card.corrupt_writes(o.corrupt_writes);
   ApduLog log(o.apdu_log);
   long apdus = 0;
   while (!g_stop) {

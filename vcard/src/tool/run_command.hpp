@@ -22,6 +22,8 @@ struct RunOptions {
   std::optional<long> mute_after;
   /// Delay before every answer, in milliseconds.
   int delay_ms = 0;
+  /// PUT DATA commands stored with one byte changed: 0 none, N the first N, -1 every one.
+  long corrupt_writes = 0;
 };
 
 /// Runs the card; returns the process exit code.

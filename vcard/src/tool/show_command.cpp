@@ -11,6 +11,8 @@
 #include <eport/vcard/personalise.hpp>
 #include <eport/vcard/piv.hpp>
 
+#include "hex.hpp"
+
 namespace eport::vcard::tool {
 
 namespace {
@@ -46,11 +48,6 @@ std::string certificate_line(const Bytes& object) {
          " notAfter=" + asn1_time(X509_get0_notAfter(cert.get()));
 }
 
-std::string hex2(unsigned v) {
-  const char* d = "0123456789abcdef";
-  return {d[(v >> 4) & 0xF], d[v & 0xF]};
-}
-
 }  // namespace
 
 void print_state(std::ostream& out, const CardState& s) {
@@ -72,7 +69,7 @@ void print_state(std::ostream& out, const CardState& s) {
     if (tag && s.objects.count(*tag)) slots.insert(slot);
   }
   for (uint8_t slot : slots) {
-    out << "slot " << hex2(slot) << ":";
+    out << "slot " << to_hex(&slot, 1) << ":";
     auto k = s.keys.find(slot);
     if (k != s.keys.end()) {
       out << " key " << piv::algorithm_name(k->second.algorithm)

@@ -44,6 +44,10 @@ class Card {
   bool pin_verified() const { return pin_verified_; }
   /// True while the management key is authenticated in this session (for tests).
   bool management_authenticated() const { return mgmt_authenticated_; }
+  /// A faulty card: the next `count` PUT DATA commands (-1 = every one) store their object with
+  /// one byte changed — the last byte of a certificate (tag 70), else of the object — and still
+  /// answer 9000. For testing a host's read-back check.
+  void corrupt_writes(long count) { corrupt_writes_ = count; }
 
  private:
   struct Response {
@@ -90,6 +94,7 @@ class Card {
   RandomSource random_;
   Clock clock_;
   bool dirty_ = false;
+  long corrupt_writes_ = 0;  // PUT DATAs still to corrupt; -1 = all
 
   // Volatile state, cleared by power off/on and reset.
   bool pin_verified_ = false;

@@ -1,18 +1,18 @@
-#include "context.hpp"
+#include "invocation.hpp"
 
 namespace eport::client {
 
 using nlohmann::json;
 
-std::unique_ptr<RpcClient> Context::connect() const { return std::make_unique<RpcClient>(opt.socket); }
+std::unique_ptr<RpcClient> Invocation::connect() const { return std::make_unique<RpcClient>(opt.socket); }
 
-void Context::progress(const std::string& text) const { err << text << std::endl; }
+void Invocation::progress(const std::string& text) const { err << text << std::endl; }
 
-void Context::print_json(const json& doc) const {
+void Invocation::print_json(const json& doc) const {
   out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }
 
-int Context::report(const Explanation& e, int code) const {
+int Invocation::report(const Explanation& e, int code) const {
   if (opt.json) {
     json error = {{"reason", e.reason}, {"message", e.what}, {"advice", e.todo}};
     if (e.data.is_object() && !e.data.empty()) error["data"] = e.data;
@@ -26,7 +26,7 @@ int Context::report(const Explanation& e, int code) const {
   return code;
 }
 
-void Context::warn(const std::string& text) const { err << style.paint(Level::warn, text) << "\n"; }
+void Invocation::warn(const std::string& text) const { err << style.paint(Level::warn, text) << "\n"; }
 
 Guidance fetch_guidance(RpcClient& rpc) {
   try {
@@ -51,23 +51,23 @@ json findings_json(Lang lang, const std::vector<Finding>& findings, const Guidan
   return out;
 }
 
-void print_advice(const Context& ctx, const std::vector<Finding>& findings, const Guidance& g) {
+void print_advice(const Invocation& inv, const std::vector<Finding>& findings, const Guidance& g) {
   if (findings.empty()) return;
-  ctx.out << "\n" << ctx.style.bold(tr(ctx.lang, "advice.heading")) << "\n";
+  inv.out << "\n" << inv.style.bold(tr(inv.lang, "advice.heading")) << "\n";
   bool visit = false;
   for (const auto& f : findings) {
     // The sites are the same for every finding: list them once, after all findings.
-    auto lines = advice_for(ctx.lang, f, g, false);
+    auto lines = advice_for(inv.lang, f, g, false);
     visit = visit || needs_visit(f.problem);
     Level level = f.problem == Problem::pin_default || f.problem == Problem::cert_expiring ||
                           f.problem == Problem::pin_final_try
                       ? Level::warn
                       : Level::bad;
     for (size_t i = 0; i < lines.size(); ++i)
-      ctx.out << (i == 0 ? "  " + ctx.style.mark(level) + " " : "      ") << lines[i] << "\n";
+      inv.out << (i == 0 ? "  " + inv.style.mark(level) + " " : "      ") << lines[i] << "\n";
   }
   if (!visit) return;
-  auto sites = sites_block(ctx.lang, g);
-  for (size_t i = 0; i < sites.size(); ++i) ctx.out << (i == 0 ? "  " : "    ") << sites[i] << "\n";
+  auto sites = sites_block(inv.lang, g);
+  for (size_t i = 0; i < sites.size(); ++i) inv.out << (i == 0 ? "  " : "    ") << sites[i] << "\n";
 }
 }  // namespace eport::client

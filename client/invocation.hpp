@@ -19,8 +19,10 @@ namespace eport::client {
 /// Exit codes shared by the commands (check and doctor add their own, see docs/eportctl.md).
 enum Exit : int { exit_ok = 0, exit_failed = 1, exit_unreachable = 3, exit_cancelled = 4 };
 
-/// The state of one eportctl run, built by main and passed to each command.
-struct Context {
+/// One run of eportctl (its options, language, style, streams, prompts and the way to eportd),
+/// built by main and passed to each command. (Not called "context": in the daemon that word
+/// already names five different things.)
+struct Invocation {
   const Options& opt;  ///< parsed command line
   Lang lang;           ///< output language
   Style style;         ///< colours and symbols for stdout
@@ -47,6 +49,6 @@ Guidance fetch_guidance(RpcClient& rpc);
 nlohmann::json findings_json(Lang lang, const std::vector<Finding>& findings, const Guidance& g);
 
 /// Prints the advice for each finding under a "What to do" heading (nothing when none).
-void print_advice(const Context& ctx, const std::vector<Finding>& findings, const Guidance& g);
+void print_advice(const Invocation& inv, const std::vector<Finding>& findings, const Guidance& g);
 
 }  // namespace eport::client
