@@ -64,13 +64,18 @@ nlohmann::json slots_json(const std::vector<drivers::SlotInfo>& slots) {
 
 /// token.status's card work: the PIN and PUK are read from the card on every call (the lock
 /// question stays true when another program spent a try a moment ago); the certificates come
-/// from the cache while it may be used (cert_cache.hpp), else from the card, and are cached.
+/// from the cache while it may be used (cert_cache.hpp; card drivers' tokens only), else from
+/// the card, and are cached.
 CardResult<CardReading> status_reading(CardContext& context, const std::string& id, bool fresh,
                                        devices::TokenSession& s) {
   CardReading out;
   if (auto failure = read_pins(s, out)) return unexpected(std::move(*failure));
   const auto max_age = std::chrono::seconds(context.service.config.get()->cert_max_age_s);
-  if (!fresh) {
+  // A card says when it was reset or swapped (pcsc-lite's event counter); a token provider's
+  // library does not (another program may add or replace an object at any moment), so its
+  // tokens' certificates are read on every call.
+  const bool kept = s.driver().info().kind == "card";
+  if (!fresh && kept) {
     if (auto cached = context.certs.usable(id, s.resets(), max_age)) {
       out.slots = std::move(cached->slots);
       out.certificates = std::move(cached->certificates);
