@@ -46,6 +46,15 @@ std::string pin_text(Lang lang, const json& pin, bool is_puk) {
   return text;
 }
 
+/// The second PIN's name as the token family calls it: an SKF USBKey's admin PIN, a PKCS#11
+/// token's SO PIN, else the PUK (from the answer's `source`).
+const char* puk_label(const json& puk) {
+  const std::string source = str(puk, "source");
+  if (source == "skf") return "status.admin_pin";
+  if (source.rfind("pkcs11", 0) == 0) return "status.so_pin";
+  return "status.puk";
+}
+
 Level cert_level(const std::string& state) {
   if (state == "valid") return Level::ok;
   if (state == "expiring") return Level::warn;
@@ -87,7 +96,7 @@ std::string render_status(Lang lang, const Style& style, const json& status) {
   const json puk = status.value("puk", json());
   if (puk.is_object())
     out +=
-        "  " + style.mark(pin_level(puk)) + " " + tr(lang, "status.puk") + pin_text(lang, puk, true) + "\n";
+        "  " + style.mark(pin_level(puk)) + " " + tr(lang, puk_label(puk)) + pin_text(lang, puk, true) + "\n";
   // A PIN-only view (unlock, change-pin) has no "certificates": it says nothing about them.
   const json certs = status.value("certificates", json::array());
   if (status.contains("certificates") && (!certs.is_array() || certs.empty()))

@@ -47,6 +47,8 @@ const std::vector<MessageEntry>& output_messages() {
       {"status.token_error", "the card cannot be read: {error}", "无法读取此卡：{error}"},
       {"status.pin", "PIN: ", "PIN 码："},
       {"status.puk", "PUK: ", "PUK 码："},
+      {"status.admin_pin", "Admin PIN: ", "管理员 PIN 码："},
+      {"status.so_pin", "SO PIN: ", "SO PIN 码（安全员）："},
       {"status.no_certs", "no certificate on this card", "此卡上没有证书"},
       {"cert.line", "Certificate {slot} ({label}): {subject}", "证书 {slot}（{label}）：{subject}"},
       {"cert.expires_on", "valid until {date}, {days} days left", "有效期至 {date}，剩余 {days} 天"},
@@ -129,6 +131,8 @@ const std::vector<MessageEntry>& output_messages() {
       {"unlock.not_blocked", "Note: the PIN is not blocked; unlocking resets it to the default anyway.",
        "注意：PIN 码未被锁定；解锁仍会将其重置为初始密码。"},
       {"unlock.puk_prompt", "PUK (not shown): ", "请输入 PUK 码（不回显）："},
+      {"unlock.admin_pin_prompt", "Admin PIN (not shown): ", "请输入管理员 PIN 码（不回显）："},
+      {"unlock.so_pin_prompt", "SO PIN (not shown): ", "请输入 SO PIN 码（安全员，不回显）："},
       {"unlock.puk_unknown",
        "Warning: this card does not tell how many PUK tries are left, and eportd has not seen it answer a "
        "PUK yet, so it cannot stop a wrong PUK on the last try. Use the PUK from the card's documents; do "

@@ -65,7 +65,7 @@ def test_status_shows_the_usbkey_with_exact_tries_and_the_certificates_expiry(de
     assert cert["key"] == "SM2" and cert["state"] == "expired"
     text = eportctl(daemon, "status", TOKEN).stdout
     assert TOKEN in text
-    assert "5 of 6 tries left" in text and "10 of 10 tries left" in text
+    assert "5 of 6 tries left" in text and "Admin PIN: OK, 10 of 10 tries left" in text
     assert "EPORT/c1/sign" in text
     # The help desk's advice for a USBKey: its user PIN authorises the write, not a management key.
     assert f"eportctl renew {TOKEN} --slot EPORT/c1/sign --cert FILE --with-pin" in text
