@@ -3,6 +3,7 @@
 #include <PCSC/pcsclite.h>
 #include <PCSC/winscard.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -17,6 +18,11 @@ namespace {
 // Room for an extended-length response (65536 data bytes + SW1 SW2); short APDUs need 258.
 constexpr std::size_t kResponseCapacity = 65538;
 }  // namespace
+
+void PcscCardChannel::begin_session() {
+  static std::atomic<std::uint64_t> last{0};  // shared by every card: a number is never reused
+  session_ = ++last;
+}
 
 PcscCardChannel::PcscCardChannel(PcscCard& card) : card_(card), buffer_(kResponseCapacity) {}
 

@@ -35,6 +35,13 @@ class PcscCardChannel final : public drivers::CardChannel {
   /// Number of APDUs sent through this channel (for tests and diagnostics).
   std::uint64_t apdu_count() const { return apdu_count_; }
 
+  /// A card transaction began: a new session number, never used before in this process.
+  void begin_session();
+  /// The transaction ended (or the card was reset): session() is 0 until the next one.
+  void end_session() { session_ = 0; }
+  /// The current transaction's number; 0 outside one and after a reset was seen in it.
+  std::uint64_t session() const override { return reset_seen_ || removed_seen_ ? 0 : session_; }
+
  private:
   /// After a failed transmission: did the card leave? (waits for pcscd to notice, ~1 s max)
   bool card_gone_after_failure();
@@ -45,6 +52,7 @@ class PcscCardChannel final : public drivers::CardChannel {
   bool removed_seen_ = false;
   PcscCode last_error_ = 0;
   std::uint64_t apdu_count_ = 0;
+  std::uint64_t session_ = 0;
 };
 
 }  // namespace eport::devices

@@ -93,7 +93,9 @@ CardSetup TokenWorker::setup_card() {
     setup.error = "cannot start a transaction on the card: " + pcsc_error_text(code);
     return setup;
   }
+  channel_->begin_session();
   recognise(setup);
+  channel_->end_session();
   card_->end_transaction();
   return setup;
 }
@@ -155,6 +157,7 @@ void TokenWorker::run_job(Job& job) {
       card_->end_transaction();
       return end_expired(job);
     }
+    channel_->begin_session();
     AttemptReport report;
     TokenSession session(*channel_, *driver_, handle_, token_, attempt, resets_seen_);
     try {
@@ -164,6 +167,7 @@ void TokenWorker::run_job(Job& job) {
     } catch (...) {
       report = {true, "unknown exception"};
     }
+    channel_->end_session();
     const PcscCode end = card_->end_transaction(session.reset_requested());
     report.reset = channel_->reset_seen() || pcsc_card_reset(end);
     report.removed = channel_->removed_seen();

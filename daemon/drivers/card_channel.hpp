@@ -18,6 +18,11 @@ class CardChannel {
   /// Send one command APDU; `response` receives the response data followed by SW1 SW2.
   /// Returns Ok, CardRemoved, Transmit or Timeout. Status words are not interpreted here.
   virtual Status transmit(const std::vector<std::uint8_t>& command, std::vector<std::uint8_t>& response) = 0;
+
+  /// The stretch of exclusive access the current call runs in (eport_host.channel_session):
+  /// equal non-zero numbers mean no other program reached the card in between and it was not
+  /// reset; 0 = unknown (the default: a driver then selects its application as always).
+  virtual std::uint64_t session() const { return 0; }
 };
 
 /// The channel to pass for token-provider drivers, which talk to their tokens themselves (the

@@ -76,6 +76,10 @@ void host_report_status(void* host_ctx, const char* json) noexcept {
   record_status(*context->status, context->driver_name, *context->logger, json);
 }
 
+std::uint64_t host_channel_session(eport_channel* ch) noexcept {
+  return ch == nullptr || ch->channel == nullptr ? 0 : ch->channel->session();
+}
+
 std::int32_t host_transmit(eport_channel* ch, const std::uint8_t* command, std::size_t command_len,
                            std::uint8_t* response, std::size_t* response_len) noexcept {
   if (ch == nullptr || ch->channel == nullptr || (command == nullptr && command_len != 0) ||

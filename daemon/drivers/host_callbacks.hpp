@@ -27,6 +27,9 @@ void record_status(StatusBox& box, const std::string& driver, spdlog::logger& lo
                    const char* json) noexcept;
 
 /// eport_host.transmit: one APDU through the CardChannel behind `ch`.
+/// eport_host.channel_session: the channel's CardChannel::session() (0 for NULL).
+std::uint64_t host_channel_session(eport_channel* ch) noexcept;
+
 std::int32_t host_transmit(eport_channel* ch, const std::uint8_t* command, std::size_t command_len,
                            std::uint8_t* response, std::size_t* response_len) noexcept;
 

@@ -21,6 +21,7 @@ PluginInstance::PluginInstance(SharedLibrary library, const eport_driver_ops& op
   host_.transmit = &host_transmit;
   host_.config_json = nullptr;
   host_.report_status = &host_report_status;
+  host_.channel_session = &host_channel_session;
 }
 
 PluginInstance::~PluginInstance() {

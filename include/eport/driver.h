@@ -169,8 +169,9 @@ extern "C" {
 #define EPORT_DRIVER_ABI_MAJOR 1
 /** ABI minor version: grows when fields are appended to tables; any minor is accepted.
  *  1.1 appended: eport_host.report_status; eport_token_info.id, .kind, .reader;
- *  eport_slot_info.slot_id; eport_pin_info.state. */
-#define EPORT_DRIVER_ABI_MINOR 1
+ *  eport_slot_info.slot_id; eport_pin_info.state.
+ *  1.2 appended: eport_host.channel_session. */
+#define EPORT_DRIVER_ABI_MINOR 2
 
 /** Name of the one symbol a plug-in exports. */
 #define EPORT_DRIVER_ENTRY_SYMBOL "eport_driver_entry"
@@ -418,6 +419,20 @@ typedef struct eport_host {
    * a JSON object is ignored (and logged).
    */
   void (*report_status)(void* host_ctx, const char* json);
+
+  /* --- v1.2: check host->struct_size >= EPORT_HOST_SIZE_1_2 before using ----------------- */
+
+  /**
+   * Names the stretch of exclusive access to the card that the current call runs in (on PC/SC:
+   * one card transaction). Two calls that get the same non-zero number run with nothing in
+   * between: no other program can have sent an APDU to the card, and the card was not reset.
+   * A card driver may then skip re-selecting its application (see "Call order" in
+   * docs/driver-abi.md); with 0 ("unknown") it must select as always.
+   * @param ch  [in] the channel the host passed to the current function (NULL: returns 0)
+   * @return a number never used for another stretch in this process, or 0.
+   * Call only from inside the function that received `ch`, on its thread.
+   */
+  uint64_t (*channel_session)(eport_channel* ch);
 } eport_host;
 
 /* ---------------------------------------------------------------------------------------------
@@ -676,6 +691,8 @@ typedef struct eport_driver_ops {
 #define EPORT_HOST_SIZE_1_0 (offsetof(eport_host, config_json) + sizeof(const char*))
 /** Size of the v1.1 host table (up to report_status). */
 #define EPORT_HOST_SIZE_1_1 (offsetof(eport_host, report_status) + sizeof(void (*)(void)))
+/** Bytes of eport_host in ABI 1.2 (channel_session). */
+#define EPORT_HOST_SIZE_1_2 (offsetof(eport_host, channel_session) + sizeof(void (*)(void)))
 
 /* ---------------------------------------------------------------------------------------------
  * The entry point

@@ -13,9 +13,12 @@ Logger logger_for(const eport_host* host) {
 }
 
 ApduChannel channel_for(const eport_host* host, eport_channel* ch) {
-  return ApduChannel([host, ch](const uint8_t* command, size_t len, uint8_t* response, size_t* response_len) {
-    return host->transmit(ch, command, len, response, response_len);
-  });
+  const bool has_session = host->struct_size >= EPORT_HOST_SIZE_1_2 && host->channel_session != nullptr;
+  return ApduChannel(
+      [host, ch](const uint8_t* command, size_t len, uint8_t* response, size_t* response_len) {
+        return host->transmit(ch, command, len, response, response_len);
+      },
+      has_session ? host->channel_session(ch) : 0);
 }
 
 Slot slot_named(const char* name) {

@@ -22,8 +22,13 @@ class ApduChannel {
   /// Largest response (all GET RESPONSE chunks together) the channel accepts from a card.
   static constexpr size_t kMaxResponse = 64 * 1024;
 
-  /// `transmit` must stay valid while the channel is used.
-  explicit ApduChannel(RawTransmit transmit) : transmit_(std::move(transmit)) {}
+  /// `transmit` must stay valid while the channel is used; `session`: the host's
+  /// eport_host.channel_session for this call (0 = unknown).
+  explicit ApduChannel(RawTransmit transmit, uint64_t session = 0)
+      : transmit_(std::move(transmit)), session_(session) {}
+
+  /// The stretch of exclusive card access this call runs in (0 = unknown).
+  uint64_t session() const { return session_; }
 
   /// Send `command` (chained when its data is longer than 255 bytes) and collect the complete
   /// response. A status word other than 9000 is returned, not thrown; a failed transmit throws
@@ -38,6 +43,7 @@ class ApduChannel {
   Response send_final(const Command& command);
 
   RawTransmit transmit_;
+  uint64_t session_ = 0;
   size_t count_ = 0;
 };
 

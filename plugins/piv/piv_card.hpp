@@ -64,6 +64,8 @@ class PivCard {
 
   /// APDUs sent through the channel so far.
   size_t apdu_count() const { return channel_.apdu_count(); }
+  /// The stretch of exclusive card access this call runs in (0 = unknown).
+  uint64_t session() const { return channel_.session(); }
 
  private:
   uint16_t send_pin_pair(uint8_t ins, uint8_t ref, const char* first, size_t first_len, const char* second,

@@ -2,7 +2,9 @@
 // One open PIV card: what the driver learnt when it opened the card (serial, retired slots,
 // whether GET METADATA works) and every operation of the ABI in C++ terms. Each operation gets
 // a PivCard for the current call and starts with one SELECT (another program may have selected
-// a different application between two calls); identify() sends nothing.
+// a different application between two calls) — unless the host says the call runs in the same
+// card transaction as this token's last SELECT (eport_host.channel_session); identify() sends
+// nothing.
 
 #include <cstdint>
 #include <functional>
@@ -80,6 +82,9 @@ class Token {
   const DriverOptions& options() const { return options_; }
 
  private:
+  /// SELECT of the PIV application, skipped when `card` runs in the same transaction as the
+  /// last SELECT that succeeded.
+  void select(PivCard& card);
   void learn_serial(PivCard& card);
   PinFigures read_pin_figures(PivCard& card, uint8_t ref);
   void clear_security(PivCard& card);
@@ -92,6 +97,7 @@ class Token {
   Identity identity_;
   KeyHistory key_history_;
   std::optional<bool> metadata_supported_;  ///< learnt on first use of GET METADATA
+  uint64_t selected_in_ = 0;                ///< channel session of the last SELECT (0 = none)
   CertCache certs_;
 };
 

@@ -25,7 +25,7 @@ SlotContent Token::read_slot(PivCard& card, const Slot& slot) {
 }
 
 std::vector<SlotReport> Token::cert_list(PivCard& card) {
-  card.require_select();
+  select(card);
   std::vector<SlotReport> reports;
   for (const Slot& slot : slots()) {
     SlotReport report{slot, -1};
@@ -45,7 +45,7 @@ std::vector<SlotReport> Token::cert_list(PivCard& card) {
 Bytes Token::cert_read(PivCard& card, const Slot& slot) {
   std::optional<SlotContent> content = certs_.take(slot.key_ref);
   if (!content) {
-    card.require_select();
+    select(card);
     content = read_slot(card, slot);
   }
   if (!*content) throw PivError(EPORT_ERR_NOT_FOUND, "slot " + slot.name() + " holds no certificate");
@@ -77,7 +77,7 @@ void Token::cert_write(PivCard& card, const Slot& slot, const Bytes& der, const 
                                            std::to_string(kMaxCertificate));
   }
   certs_.clear();
-  card.require_select();
+  select(card);
   card.authenticate(choose_mgmt_algorithm(card, key.size()), key);
   const uint16_t sw = card.put_data(slot.object_tag, build_certificate_object(der));
   if (sw != kSwOk) {
@@ -87,7 +87,7 @@ void Token::cert_write(PivCard& card, const Slot& slot, const Bytes& der, const 
 }
 
 Bytes Token::slot_public_key(PivCard& card, const Slot& slot) {
-  card.require_select();
+  select(card);
   if (const auto meta = metadata_if_supported(card, slot.key_ref); meta && !meta->public_key.empty()) {
     Bytes spki = spki_from_metadata(meta->algorithm, meta->public_key);
     if (!spki.empty()) return spki;

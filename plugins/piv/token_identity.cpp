@@ -15,6 +15,14 @@ constexpr uint32_t kTagKeyHistory = 0x5FC10C;
 Token::Token(const DriverOptions& options, Logger log, SteadyClock clock)
     : options_(options), log_(std::move(log)), certs_(options.cert_cache, std::move(clock)) {}
 
+void Token::select(PivCard& card) {
+  const uint64_t session = card.session();
+  if (session != 0 && session == selected_in_) return;  // nobody else reached the card since
+  selected_in_ = 0;
+  card.require_select();
+  selected_in_ = session;
+}
+
 void Token::learn_serial(PivCard& card) {
   identity_.serial = card.get_serial();
   identity_.serial_source = identity_.serial.empty() ? "" : "serial";
@@ -27,6 +35,7 @@ void Token::learn_serial(PivCard& card) {
 
 void Token::open(PivCard& card) {
   identity_.model = "PIV";
+  selected_in_ = card.session();  // match() selected PIV in this same transaction
   learn_serial(card);
   // match() selected PIV just before; should something have come between, select again once
   // rather than open a token without a stable serial.

@@ -60,7 +60,7 @@ PinResult Token::pin_status(PivCard& card, uint32_t which) {
   const uint8_t ref = reference_for(which);
   PinResult result;
   if (ref == kRefPuk && metadata_supported_ == false) return result;  // unknown, no APDU needed
-  card.require_select();
+  select(card);
   result.figures = read_pin_figures(card, ref);
   return result;
 }
@@ -75,7 +75,7 @@ PinResult Token::pin_reset(PivCard& card, const char* puk, size_t puk_len, const
   if (!is_sendable_pin(puk, puk_len)) {
     throw PivError(EPORT_ERR_BAD_ARGS, "a PIV PUK is 1 to 8 characters: not sent to the card");
   }
-  card.require_select();
+  select(card);
   const uint16_t sw = card.reset_retry_counter(puk, puk_len, new_pin, new_pin_len);
   clear_security(card);
   if (sw != kSwOk) return refused(sw, "RESET RETRY COUNTER");
@@ -94,7 +94,7 @@ PinResult Token::pin_change(PivCard& card, uint32_t which, const char* old_pin, 
   if (!is_sendable_pin(old_pin, old_len)) {
     throw PivError(EPORT_ERR_BAD_ARGS, "a PIV PIN/PUK is 1 to 8 characters: not sent to the card");
   }
-  card.require_select();
+  select(card);
   const uint16_t sw = card.change_reference_data(ref, old_pin, old_len, new_pin, new_len);
   clear_security(card);
   if (sw != kSwOk) return refused(sw, "CHANGE REFERENCE DATA");
