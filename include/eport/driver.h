@@ -621,12 +621,44 @@ typedef struct eport_driver_ops {
    */
   int32_t (*slot_public_key)(eport_token* token, eport_channel* ch, const char* slot, uint8_t* spki_der,
                              size_t* len);
+
+  /* --- appended in ABI 1.1 (optional: absent when struct_size < EPORT_DRIVER_OPS_SIZE_1_1) -- */
+
+  /**
+   * Check the user PIN: one verification, then the token is left NOT verified
+   * (EPORT_CAP_PIN_VERIFY, ABI 1.1). One attempt; never retried by the driver. The driver MUST
+   * leave the PIN unverified whatever the outcome — PIV: VERIFY P1=FF right after the VERIFY;
+   * PKCS#11: C_Login(CKU_USER) then C_Logout; SKF: SKF_VerifyPIN then SKF_ClearSecureState —
+   * so that no other program can use the token's keys without the PIN afterwards. The host
+   * calls pin_status(EPORT_PIN_USER) first and does not call this on a blocked PIN, nor on the
+   * PIN's final try unless the client said `force`.
+   * @param which         [in] EPORT_PIN_USER (the only value defined; anything else is
+   *                      EPORT_ERR_BAD_ARGS)
+   * @param pin, pin_len  [in] the PIN to check (not NUL-terminated)
+   * @param out  [out] the PIN's state after the call: on EPORT_OK as far as known (tries left
+   *             back at the maximum); on EPORT_ERR_WRONG_PIN the tries left the token reported
+   *             (PIV: x of its 63Cx answer; 0 = this attempt blocked it); on
+   *             EPORT_ERR_PIN_BLOCKED blocked = 1, tries_left = 0
+   * @return EPORT_OK (the PIN is right; the token is no longer verified);
+   *         EPORT_ERR_WRONG_PIN (one try spent); EPORT_ERR_PIN_BLOCKED (blocked before or by
+   *         the attempt); EPORT_ERR_BAD_ARGS (empty PIN, PIN longer than the token accepts,
+   *         unknown `which` — nothing sent, no try spent); EPORT_ERR_UNSUPPORTED; the common
+   *         statuses. A host finds this function absent when struct_size is smaller than
+   *         EPORT_DRIVER_OPS_SIZE_1_1 or EPORT_CAP_PIN_VERIFY is not set, and answers the
+   *         client `unsupported` without calling anything.
+   */
+  int32_t (*pin_verify)(eport_token* token, eport_channel* ch, uint32_t which, const char* pin,
+                        size_t pin_len, eport_pin_info* out);
 } eport_driver_ops;
 
 /** Size of the v1.0 ops table: the host refuses smaller tables. */
 #define EPORT_DRIVER_OPS_SIZE_1_0 (offsetof(eport_driver_ops, slot_public_key) + sizeof(void (*)(void)))
 /** Size of the v1.0 host table: a plug-in may rely on every field up to config_json. */
 #define EPORT_HOST_SIZE_1_0 (offsetof(eport_host, config_json) + sizeof(const char*))
+/** Size of the v1.1 ops table (pin_verify appended); a v1.0 table (without it) still loads. */
+#define EPORT_DRIVER_OPS_SIZE_1_1 (offsetof(eport_driver_ops, pin_verify) + sizeof(void (*)(void)))
+/** Capability bit (ABI 1.1) for eport_driver_ops.pin_verify; a 1.0 host ignores it. */
+#define EPORT_CAP_PIN_VERIFY (UINT64_C(1) << 11)
 
 /* ---------------------------------------------------------------------------------------------
  * The entry point

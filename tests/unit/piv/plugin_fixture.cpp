@@ -93,6 +93,10 @@ int32_t OpenCard::pin_change(uint32_t which, const std::string& old_pin, const s
                                   new_pin.size(), &info);
 }
 
+int32_t OpenCard::pin_verify(uint32_t which, const std::string& pin, eport_pin_info& info) {
+  return plugin_.ops().pin_verify(token_, &channel_, which, pin.data(), pin.size(), &info);
+}
+
 int32_t OpenCard::cert_list(std::vector<eport_slot_info>& slots) {
   size_t count = slots.size();
   for (auto& slot : slots) slot.struct_size = sizeof(eport_slot_info);

@@ -93,6 +93,7 @@ class OpenCard {
   int32_t pin_reset(const std::string& puk, const std::string& new_pin, eport_pin_info& info);
   int32_t pin_change(uint32_t which, const std::string& old_pin, const std::string& new_pin,
                      eport_pin_info& info);
+  int32_t pin_verify(uint32_t which, const std::string& pin, eport_pin_info& info);
   int32_t cert_list(std::vector<eport_slot_info>& slots);
   int32_t cert_read(const char* slot, Bytes& der);
   int32_t cert_write(const char* slot, const Bytes& der, const Bytes& key);
