@@ -47,8 +47,7 @@ void add_admin_subcommands(CLI::App& app, Lang lang, Options& o) {
   unlock->footer(T("cli.unlock.examples"));
   auto* renew = app.add_subcommand("renew", T("cli.renew"));
   renew->add_option("TOKEN", o.token, T("cli.opt.token"))->required();
-  renew->add_option("--slot", o.slot, T("cli.opt.slot"))
-      ->check(CLI::IsMember({"9a", "9c", "9d", "9e"}, CLI::ignore_case));
+  renew->add_option("--slot", o.slot, T("cli.opt.slot"));  // checked against the token's own slots
   renew->add_option("--cert", o.cert_file, T("cli.opt.cert"))->required()->check(CLI::ExistingFile);
   renew->add_flag("--reset-pin", o.reset_pin, T("cli.opt.reset_pin"));
   renew->add_flag("-y,--yes", o.yes, T("cli.opt.yes"));
@@ -56,6 +55,7 @@ void add_admin_subcommands(CLI::App& app, Lang lang, Options& o) {
   renew->add_option("--management-key-file", o.management_key_file, T("cli.opt.mgm_key_file"))
       ->check(CLI::ExistingFile);
   renew->add_flag("--puk-stdin", o.puk_stdin, T("cli.opt.puk_stdin"));
+  renew->add_flag("--with-pin", o.with_pin, T("cli.opt.with_pin"));
   renew->footer(T("cli.renew.examples"));
   auto* change = app.add_subcommand("change-pin", T("cli.change_pin"));
   change->add_option("TOKEN", o.token, T("cli.opt.token"))->required();
@@ -113,8 +113,6 @@ std::optional<int> parse_command_line(int argc, const char* const* argv, const E
     o.socket = from_env != nullptr && *from_env != '\0' ? from_env : kDefaultSocket;
   }
   o.command = app.get_subcommands().front()->get_name();
-  if (!o.slot.empty())
-    for (auto& c : o.slot) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return std::nullopt;
 }
 

@@ -12,6 +12,7 @@ namespace {
 
 std::string str(const json& j, const char* key, const std::string& dflt = "") {
   if (!j.is_object() || !j.contains(key) || j[key].is_null()) return dflt;
+  if (j[key].is_string() && j[key].get_ref<const std::string&>().empty()) return dflt;  // a USBKey: no reader
   return j[key].is_string() ? j[key].get<std::string>() : j[key].dump();
 }
 
@@ -45,6 +46,15 @@ std::string pin_text(Lang lang, const json& pin, bool is_puk) {
   return text;
 }
 
+/// The second PIN's name as the token family calls it: an SKF USBKey's admin PIN, a PKCS#11
+/// token's SO PIN, else the PUK (from the answer's `source`).
+const char* puk_label(const json& puk) {
+  const std::string source = str(puk, "source");
+  if (source == "skf") return "status.admin_pin";
+  if (source.rfind("pkcs11", 0) == 0) return "status.so_pin";
+  return "status.puk";
+}
+
 Level cert_level(const std::string& state) {
   if (state == "valid") return Level::ok;
   if (state == "expiring") return Level::warn;
@@ -71,8 +81,9 @@ std::string cert_text(Lang lang, const json& cert) {
 
 std::string render_status(Lang lang, const Style& style, const json& status) {
   const json token = status.value("token", json::object());
+  const std::string reader = str(token, "reader");  // "" for a USBKey served by a library
   std::map<std::string, std::string> v{{"id", str(token, "id")},
-                                       {"reader", str(token, "reader", "-")},
+                                       {"reader", reader.empty() ? "-" : reader},
                                        {"label", str(token, "label")},
                                        {"model", str(token, "model")},
                                        {"serial", str(token, "serial")}};
@@ -85,9 +96,10 @@ std::string render_status(Lang lang, const Style& style, const json& status) {
   const json puk = status.value("puk", json());
   if (puk.is_object())
     out +=
-        "  " + style.mark(pin_level(puk)) + " " + tr(lang, "status.puk") + pin_text(lang, puk, true) + "\n";
+        "  " + style.mark(pin_level(puk)) + " " + tr(lang, puk_label(puk)) + pin_text(lang, puk, true) + "\n";
+  // A PIN-only view (unlock, change-pin) has no "certificates": it says nothing about them.
   const json certs = status.value("certificates", json::array());
-  if (!certs.is_array() || certs.empty())
+  if (status.contains("certificates") && (!certs.is_array() || certs.empty()))
     out += "  " + style.mark(Level::info) + " " + tr(lang, "status.no_certs") + "\n";
   for (const auto& c : certs)
     out += "  " + style.mark(cert_level(cert_state(c))) + " " + cert_text(lang, c) + "\n";

@@ -134,6 +134,8 @@ std::vector<std::string> advice_for(Lang lang, const Finding& f, const Guidance&
                                        {"days", std::to_string(f.days_left)},
                                        {"ago", std::to_string(-f.days_left)},
                                        {"date", date_of(f.not_after)}};
+  // An SKF USBKey (skf:<label>:<serial>) stores a certificate after its user PIN, not a management key.
+  const char* renew_desk = f.token.rfind("skf:", 0) == 0 ? "advice.renew.desk_pin" : "advice.renew.desk";
   std::vector<std::string> out;
   switch (f.problem) {
     case Problem::pin_blocked:
@@ -150,12 +152,12 @@ std::vector<std::string> advice_for(Lang lang, const Finding& f, const Guidance&
     case Problem::cert_expired:
       out = {trf(lang, "advice.cert_expired", v), tr(lang, "advice.holder_renew")};
       add_bring(lang, g.bring_renew, out);
-      out.push_back(trf(lang, "advice.renew.desk", v));
+      out.push_back(trf(lang, renew_desk, v));
       break;
     case Problem::cert_expiring:
       out = {trf(lang, "advice.cert_expiring", v), tr(lang, "advice.holder_renew_soon")};
       add_bring(lang, g.bring_renew, out);
-      out.push_back(trf(lang, "advice.renew.desk", v));
+      out.push_back(trf(lang, renew_desk, v));
       break;
     case Problem::cert_not_yet_valid: out = {trf(lang, "advice.cert_not_yet_valid", v)}; break;
   }

@@ -47,6 +47,8 @@ const std::vector<MessageEntry>& output_messages() {
       {"status.token_error", "the card cannot be read: {error}", "无法读取此卡：{error}"},
       {"status.pin", "PIN: ", "PIN 码："},
       {"status.puk", "PUK: ", "PUK 码："},
+      {"status.admin_pin", "Admin PIN: ", "管理员 PIN 码："},
+      {"status.so_pin", "SO PIN: ", "SO PIN 码（安全员）："},
       {"status.no_certs", "no certificate on this card", "此卡上没有证书"},
       {"cert.line", "Certificate {slot} ({label}): {subject}", "证书 {slot}（{label}）：{subject}"},
       {"cert.expires_on", "valid until {date}, {days} days left", "有效期至 {date}，剩余 {days} 天"},
@@ -113,6 +115,11 @@ const std::vector<MessageEntry>& output_messages() {
        "Help desk, with the renewed certificate file: eportctl renew {token} --slot {slot} --cert FILE "
        "--reset-pin",
        "服务台（已有更新后的证书文件时）：eportctl renew {token} --slot {slot} --cert 文件 --reset-pin"},
+      {"advice.renew.desk_pin",
+       "Help desk, with the renewed certificate file: eportctl renew {token} --slot {slot} --cert FILE "
+       "--with-pin (the USBKey's user PIN authorises the write)",
+       "服务台（已有更新后的证书文件时）：eportctl renew {token} --slot {slot} --cert 文件 --with-pin"
+       "（写入需要 USBKey 的用户 PIN 码）"},
       {"advice.cert_not_yet_valid",
        "Card {token}, slot {slot}: the certificate is not valid yet; check this computer's date and time.",
        "卡 {token}，槽位 {slot}：证书尚未生效；请检查本机的日期和时间。"},
@@ -124,6 +131,8 @@ const std::vector<MessageEntry>& output_messages() {
       {"unlock.not_blocked", "Note: the PIN is not blocked; unlocking resets it to the default anyway.",
        "注意：PIN 码未被锁定；解锁仍会将其重置为初始密码。"},
       {"unlock.puk_prompt", "PUK (not shown): ", "请输入 PUK 码（不回显）："},
+      {"unlock.admin_pin_prompt", "Admin PIN (not shown): ", "请输入管理员 PIN 码（不回显）："},
+      {"unlock.so_pin_prompt", "SO PIN (not shown): ", "请输入 SO PIN 码（安全员，不回显）："},
       {"unlock.puk_unknown",
        "Warning: this card does not tell how many PUK tries are left, and eportd has not seen it answer a "
        "PUK yet, so it cannot stop a wrong PUK on the last try. Use the PUK from the card's documents; do "
@@ -184,6 +193,10 @@ const std::vector<MessageEntry>& output_messages() {
       {"field.serial", "Serial", "序列号"},
       {"field.sha256", "SHA-256", "SHA-256"},
       {"renew.slot_empty", "(the slot holds no certificate yet)", "（该槽位目前没有证书）"},
+      {"renew.no_such_slot", "Card {token} has no slot {slot}.", "卡 {token} 没有槽位 {slot}。"},
+      {"renew.slots_todo", "Give --slot with one of its slots: {slots}.",
+       "请用 --slot 指定它的一个槽位：{slots}。"},
+      {"renew.choose_slot", "Card {token} has several certificate slots.", "卡 {token} 有多个证书槽位。"},
       {"renew.key_differs",
        "The key type differs from the certificate on the card: eportd refuses a certificate for another key.",
        "密钥类型与卡内现有证书不同：证书不属于卡内密钥时，eportd 将拒绝写入。"},
@@ -197,6 +210,7 @@ const std::vector<MessageEntry>& output_messages() {
       {"renew.cancel_todo", "Nothing was written. Run again and answer y, or add --yes.",
        "未写入任何数据。如需写入，请重新运行并回答 y，或加 --yes。"},
       {"renew.progress", "Writing certificate…", "正在写入证书…"},
+      {"renew.pin_prompt", "User PIN of the token: ", "介质的用户口令："},
       {"renew.done",
        "Certificate written and verified. Read back from the card:", "证书已写入并校验通过。从卡中回读："},
       {"renew.backup", "The old certificate is kept in {path}", "原证书已备份至 {path}"},

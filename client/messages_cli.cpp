@@ -110,13 +110,19 @@ const std::vector<MessageEntry>& cli_messages() {
       {"cli.opt.puk_stdin", "Read the PUK from the first line of standard input instead of the terminal",
        "从标准输入的第一行读取 PUK 码，而不是从终端读取"},
       {"cli.opt.slot",
-       "Certificate slot: 9a (authentication, default), 9c (signature), 9d (key management), 9e",
-       "证书槽位：9a（身份认证，默认）、9c（数字签名）、9d（密钥管理）、9e"},
+       "Certificate slot as the card lists it (eportctl status shows them); default: the slot that "
+       "holds the card's certificate",
+       "证书槽位，以卡列出的为准（见“eportctl status”）；默认：卡上存放证书的槽位"},
       {"cli.opt.cert", "The renewed certificate file (PEM or DER)", "更新后的证书文件（PEM 或 DER）"},
       {"cli.opt.reset_pin", "After writing, reset the PIN to the default with the PUK (as 'unlock' does)",
        "写入后用 PUK 码将 PIN 码重置为初始密码（同“unlock”）"},
       {"cli.opt.yes", "Do not ask for confirmation before writing", "写入前不再询问确认"},
       {"cli.opt.force", "Write even if the certificate is not valid now", "即使证书当前不在有效期内也写入"},
+      {"cli.opt.with_pin",
+       "Ask for the token's user PIN before writing: SKF USBKeys store a certificate only after it "
+       "(with --puk-stdin: the first line of standard input)",
+       "写入前询问介质的用户口令：SKF USBKey 只有验证口令后才能写入证书（与 --puk-stdin "
+       "同用时：标准输入的第一行）"},
       {"cli.opt.mgm_key_file",
        "File with the card's management key in hex (default: the key eportd is configured with)",
        "存放卡管理密钥（十六进制）的文件（默认：使用 eportd 配置中的密钥）"},

@@ -19,9 +19,10 @@ struct Options {
   std::optional<int> warn_days;     ///< check --warn-days
   bool puk_stdin = false;           ///< unlock --puk-stdin
   bool pins_stdin = false;          ///< change-pin --stdin
-  std::string slot = "9a";          ///< renew --slot
+  std::string slot;                 ///< renew --slot; "" = the token's certificate slot
   std::string cert_file;            ///< renew --cert
   bool reset_pin = false;           ///< renew --reset-pin
+  bool with_pin = false;            ///< renew --with-pin: ask for the user PIN (SKF USBKeys)
   bool yes = false;                 ///< renew --yes: no confirmation question
   bool force = false;               ///< renew --force: accept a certificate not valid now
   std::string management_key_file;  ///< renew --management-key-file: hex key in a file, never an argument

@@ -95,10 +95,11 @@ const std::map<std::string, ReasonText>& reason_table() {
       {reasons::management_key_required,
        {"The card needs its management key for this.",
         "Give it with --management-key-file FILE, or ask your administrator to set the driver's "
-        "management_key_file in eportd's configuration.",
+        "management_key_file in eportd's configuration. A USBKey (skf:...) takes its user PIN "
+        "instead: --with-pin.",
         "此操作需要卡的管理密钥。",
         "请用 --management-key-file 文件 提供该密钥，或请管理员在 eportd 配置中设置驱动的 "
-        "management_key_file。"}},
+        "management_key_file。USBKey（skf:...）则需要其用户 PIN 码：--with-pin。"}},
       {reasons::wrong_management_key,
        {"The card refused the management key.",
         "Check the key file given with --management-key-file, or the driver's management_key_file in "

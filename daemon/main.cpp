@@ -33,6 +33,8 @@
 #include "ipc/server.hpp"
 #include "methods/registry.hpp"
 #include "metrics/metrics_service.hpp"
+#include "providers/provider_host.hpp"
+#include "providers/provider_service.hpp"
 #include "service/log_target.hpp"
 #include "service/notifier.hpp"
 #include "service/reload.hpp"
@@ -305,6 +307,7 @@ void detach_views(methods::ServiceContext& context) {
   context.tokens_view = nullptr;
   context.pcsc_view = nullptr;
   context.usb_view = nullptr;
+  context.driver_status_view = nullptr;
   context.metrics_view = nullptr;
 }
 
@@ -337,14 +340,22 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   if (config->pcsc_enabled && pcsc.state() != "up") spdlog::warn("{}", pcsc.detail());
 
   const auto inherited_fd = service::take_activated_socket();
-  auto loaded_drivers =
-      drivers::load_drivers(config->plugin_dir, driver_specs(*config), drivers::LoadMode::Full);
+  // Token providers run in helper processes (`eportd --provider-host`): a crash or hang of a
+  // vendor library stays there (docs/driver-abi.md).
+  providers::ProviderHosts provider_hosts("/proc/self/exe", config->log_level);
+  auto loaded_drivers = drivers::load_drivers(config->plugin_dir, driver_specs(*config),
+                                              drivers::LoadMode::Full, nullptr, provider_hosts.hook());
 
   methods::BackgroundTasks background(config->limits.background_queue_size);
   methods::ServiceContext context{
       shared,     bus,  audit_log,
       background, pcsc, inherited_fd ? service::unix_socket_path(*inherited_fd) : config->socket};
   record_drivers(context, loaded_drivers);
+  context.driver_status_view = [&loaded_drivers](const std::string& name) {
+    for (const auto& driver : loaded_drivers.drivers)
+      if (driver->info().name == name) return driver->reported_status();
+    return nlohmann::json();
+  };
   context.log_target = log_target_name(ready_fd >= 0);
   context.metrics_view = [&metrics_service] { return metrics_service.status(); };
   std::vector<std::string> driver_names;
@@ -357,6 +368,10 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
     if (driver->is_card_driver()) card_drivers.push_back(driver.get());
   auto cards = std::make_unique<cardops::CardService>(context, card_drivers);
   attach_card_views(context, *cards, config->pcsc_enabled);
+  std::vector<drivers::Driver*> all_drivers;
+  for (const auto& driver : loaded_drivers.drivers) all_drivers.push_back(driver.get());
+  auto token_providers =
+      std::make_unique<providers::ProviderService>(all_drivers, cards->registry(), &provider_hosts);
   // USB: one libusb event thread when usb.enabled (ARCHITECTURE.md "Threads"); a reload does not
   // start or stop it, so diag.report says what runs, not what the file now says.
   auto usb_table = usb::load_table_for(config->usb_device_table, context.warnings);
@@ -393,6 +408,7 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   }
   metrics_service.start();
   cards->start();
+  token_providers->start();
   service::Notifier notifier;
   connect_service_manager(server, notifier, [&] { reload(options, shared, server, notifier); });
 
@@ -409,6 +425,7 @@ int serve(const Options& options, config::Config loaded, int ready_fd) {
   background.shutdown();
   detach_views(context);
   usb_watcher.stop();
+  token_providers.reset();  // provider tokens' workers first: they are listed in the registry
   if (!cards->stop(kWorkerGrace)) {
     // A card that never answers keeps its worker in the reader driver: nothing it uses may be
     // destroyed, so leave without running destructors — after the queued audit records are on
@@ -433,6 +450,8 @@ int main(int argc, char** argv) {
   // with EFBIG and is reported — an audit record that cannot be written sends nothing to a card.
   std::signal(SIGXFSZ, SIG_IGN);
   make_undumpable();
+  // A provider helper started by a running eportd (daemon/providers): nothing else of main().
+  if (argc == 3 && std::string(argv[1]) == "--provider-host") return providers::provider_host_main(argv[2]);
   Options options;
   CLI::App app{"eportd: smart-card middleware for China Electronic Port IC cards and USBKeys"};
   app.add_option("--config,-c", options.config_file, "configuration file")->capture_default_str();

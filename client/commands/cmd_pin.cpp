@@ -81,7 +81,12 @@ int unlock_flow(const Invocation& inv, RpcClient& rpc, const std::string& token,
   // Neither the card nor its last answer tells the PUK counter: eportd's guard cannot help.
   if (puk_state.is_object() && puk_state.value("state", std::string()) == "unknown")
     inv.err << inv.style.paint(Level::bad, tr(inv.lang, "unlock.puk_unknown")) << "\n";
-  auto puk = inv.prompter.secret(tr(inv.lang, "unlock.puk_prompt"));
+  // The PUK's role has the token family's own name: an SKF admin PIN, a PKCS#11 SO PIN.
+  const std::string source = puk_state.is_object() ? puk_state.value("source", std::string()) : "";
+  const char* prompt = source == "skf"                  ? "unlock.admin_pin_prompt"
+                       : source.rfind("pkcs11", 0) == 0 ? "unlock.so_pin_prompt"
+                                                        : "unlock.puk_prompt";
+  auto puk = inv.prompter.secret(tr(inv.lang, prompt));
   if (!puk || puk->empty())
     return inv.report({"no_puk", tr(inv.lang, "unlock.no_puk"), tr(inv.lang, "unlock.no_puk.todo")},
                       exit_cancelled);

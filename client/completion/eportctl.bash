@@ -8,6 +8,15 @@ _eportctl_tokens() {
         sed -n 's/^ *"id": *"\([^"]*\)".*/\1/p'
 }
 
+_eportctl_slots() {
+    # The slots of token $2 as the token itself lists them (token.status `slots`).
+    local socket_args=()
+    [[ -n $1 ]] && socket_args=(--socket "$1")
+    [[ -n $2 ]] || return
+    timeout 3 eportctl "${socket_args[@]}" call token.status "{\"token\":\"$2\"}" 2>/dev/null |
+        sed -n 's/^ *"slot": *"\([^"]*\)".*/\1/p' | sort -u
+}
+
 _eportctl() {
     # Works with or without the bash-completion package.
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -15,12 +24,13 @@ _eportctl() {
 
     local commands="status tokens readers check unlock renew change-pin verify-pin watch doctor audit call open"
     local globals="--socket --json --lang --version --help"
-    local cmd="" socket="" i
+    local cmd="" socket="" token="" i
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
             --socket) socket=${words[i + 1]} ;;
             -*) ;;
-            *) if [[ -z $cmd && ${words[i - 1]} != --socket && ${words[i - 1]} != --lang ]]; then cmd=${words[i]}; fi ;;
+            *) if [[ -z $cmd && ${words[i - 1]} != --socket && ${words[i - 1]} != --lang ]]; then cmd=${words[i]}
+               elif [[ -n $cmd && -z $token && ${words[i - 1]} != --* ]]; then token=${words[i]}; fi ;;
         esac
     done
 
@@ -28,7 +38,7 @@ _eportctl() {
         --socket) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --lang) COMPREPLY=($(compgen -W "en zh" -- "$cur")); return ;;
         --cert|--bundle) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        --slot) COMPREPLY=($(compgen -W "9a 9c 9d 9e" -- "$cur")); return ;;
+        --slot) COMPREPLY=($(compgen -W "$(_eportctl_slots "$socket" "$token")" -- "$cur")); return ;;
         --warn-days|-n|--limit|--lines) return ;;
     esac
 
@@ -41,7 +51,7 @@ _eportctl() {
     case $cmd in
         check) opts="--warn-days" ;;
         unlock) opts="--puk-stdin" ;;
-        renew) opts="--slot --cert --reset-pin --yes --force --puk-stdin" ;;
+        renew) opts="--slot --cert --reset-pin --yes --force --puk-stdin --with-pin" ;;
         change-pin|verify-pin) opts="--stdin" ;;
         doctor) opts="--bundle --lines" ;;
         audit) opts="-n --limit" ;;

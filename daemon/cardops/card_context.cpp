@@ -15,6 +15,7 @@ std::chrono::seconds CardContext::card_timeout() const {
 void SlotLabels::remember(const std::string& token, const std::vector<drivers::SlotInfo>& slots) {
   std::lock_guard lock(mutex_);
   auto& labels = labels_[token];
+  labels.clear();
   for (const auto& slot : slots) labels[slot.slot] = slot.label;
 }
 
@@ -26,18 +27,29 @@ std::string SlotLabels::label(const std::string& token, const std::string& slot)
   return s == t->second.end() ? "" : s->second;
 }
 
+std::vector<drivers::SlotInfo> SlotLabels::slots(const std::string& token) const {
+  std::lock_guard lock(mutex_);
+  std::vector<drivers::SlotInfo> out;
+  const auto t = labels_.find(token);
+  if (t != labels_.end())
+    for (const auto& [slot, label] : t->second) out.push_back({slot, label, std::nullopt, std::nullopt});
+  return out;
+}
+
 void SlotLabels::forget(const std::string& token) {
   std::lock_guard lock(mutex_);
   labels_.erase(token);
 }
 
 std::string slot_param(const nlohmann::json& params) {
+  // A slot is whatever the token's driver lists (token.status `slots`); the token checks it.
   auto slot = ipc::required_string(params, "slot");
-  const bool ok = slot.size() == 2 && std::isxdigit(static_cast<unsigned char>(slot[0])) &&
-                  std::isxdigit(static_cast<unsigned char>(slot[1]));
+  bool ok = !slot.empty() && slot.size() <= 128;
+  for (char c : slot) ok = ok && c > ' ' && c < 0x7f;
   if (!ok)
-    throw ipc::InvalidParams("'slot' must be a slot id of two hex digits (PIV: 9a, 9c, 9d, 9e, 82-95)");
-  for (auto& c : slot) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    throw ipc::InvalidParams(
+        "'slot' must be a slot id as the token lists it (token.status `slots`), "
+        "1 to 128 printable characters without spaces");
   return slot;
 }
 

@@ -28,10 +28,13 @@ namespace eport::cardops {
 /// which do not list slots). Thread-safe.
 class SlotLabels {
  public:
-  /// Remembers the slots of a listing.
+  /// Remembers the slots of a listing (the token's latest listing replaces the one before).
   void remember(const std::string& token, const std::vector<drivers::SlotInfo>& slots);
   /// The label of a slot, "" when never listed.
   std::string label(const std::string& token, const std::string& slot) const;
+  /// The slots of the token's latest listing (empty when never listed): to name them when a
+  /// caller asks for a slot the token does not have, without asking the token again.
+  std::vector<drivers::SlotInfo> slots(const std::string& token) const;
   /// The token left.
   void forget(const std::string& token);
 
@@ -60,7 +63,8 @@ struct CardContext {
   std::chrono::seconds card_timeout() const;
 };
 
-/// The `slot` param: two hex digits ("9a"), lower-cased; anything else is -32602.
+/// The `slot` param: a slot id as the token lists it (1-128 printable characters, no spaces);
+/// anything else is -32602. Whether the token has it is the token's to say (slot_names.hpp).
 std::string slot_param(const nlohmann::json& params);
 
 /// Answers `reply` with an application error.

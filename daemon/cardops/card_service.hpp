@@ -67,6 +67,8 @@ class CardService {
   nlohmann::json tokens_json() const;
   /// "up" / "down" as the watcher last saw pcscd; `detail` says why it is down.
   std::string pcsc_state(std::string* detail = nullptr) const;
+  /// The token registry, for the token providers' watchers (daemon/providers).
+  devices::TokenRegistry& registry() { return registry_; }
 
  private:
   methods::ServiceContext& service_;

@@ -86,6 +86,7 @@ void cert_write(CardContext& context, const ipc::Request& request, const ipc::Re
     wipe(*pin);
   }
   write->state_dir = context.service.config.get()->state_dir;
+  write->known_slots = context.labels.slots(write->token);
   if (write->management_key.empty()) write->key_file_problem = key_file_problem_of(context, write->token);
   write->now = context.now_unix();
 
@@ -118,8 +119,8 @@ void cert_write(CardContext& context, const ipc::Request& request, const ipc::Re
         auto result =
             back ? x509::summarise(*back, context.clock(), context.service.config.get()->expiry_warn_days)
                  : x509::CertificateSummary{};
-        result.slot = write->slot;
-        result.label = context.labels.label(write->token, write->slot);
+        result.slot = written->slot;  // as the token spells it
+        result.label = context.labels.label(write->token, written->slot);
         context.service.events.publish_internal("cert.written",
                                                 {{"token", write->token}, {"certificate", result.to_json()}});
         reply.result(

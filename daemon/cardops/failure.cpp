@@ -29,17 +29,18 @@ Failure from_driver(Status status, const std::string& detail, const std::string&
               "the PUK (pin.reset, or 'eportctl unlock')."};
     case Status::InvalidPin:
       return {reasons::invalid_pin,
-              "The new PIN does not fit the card's rules (PIV cards: 6 to 8 "
-              "characters). Nothing was sent to the card; choose another PIN."};
+              "The new PIN does not fit the token's rules (length or characters). "
+              "Nothing was sent that could spend a try; choose another PIN."};
     case Status::WrongMgmtKey:
       return {reasons::wrong_management_key,
               "The card refused the management key. Check the key given "
               "with the call or the driver's management_key_file."};
     case Status::MgmtKeyRequired:
       return {reasons::management_key_required,
-              "Writing to this card needs its management key: pass "
-              "management_key (hex) or configure the driver's "
-              "management_key_file."};
+              "Writing to this token needs a credential that was not given: its "
+              "management key (pass management_key in hex, or configure the driver's "
+              "management_key_file) or, for a token that stores certificates only after a "
+              "login (a USBKey), its user PIN (pass pin)."};
     case Status::Unsupported:
       return {reasons::unsupported, "The driver '" + driver + "' cannot do this on this card."};
     case Status::CardRemoved:

@@ -13,9 +13,11 @@ std::string utc(std::int64_t unix_time) {
 
 PukKnowledge know_puk(const std::optional<drivers::PinInfo>& now, const std::optional<PukAnswer>& last) {
   PukKnowledge known;
-  if (now && (now->tries_left || now->blocked.value_or(false))) {
+  if (now && (now->tries_left || now->blocked.value_or(false) || !now->state.empty())) {
     known.tries_left = now->tries_left;
-    known.blocked = now->blocked.value_or(false) || (now->tries_left && *now->tries_left <= 0);
+    known.blocked = now->blocked.value_or(false) || (now->tries_left && *now->tries_left <= 0) ||
+                    (!now->tries_left && now->state == "blocked");
+    known.final_try = !now->tries_left && now->state == "final_try";  // stated without a count
     known.source = now->source.empty() ? "none" : now->source;
     return known;
   }
@@ -44,7 +46,7 @@ std::optional<Failure> puk_guard(const PukKnowledge& known, bool force) {
     failure.extra = extra;
     return failure;
   }
-  if (known.tries_left && *known.tries_left == 1 && !force) {
+  if (((known.tries_left && *known.tries_left == 1) || known.final_try) && !force) {
     extra["puk_tries_left"] = 1;
     return Failure{reasons::puk_final_try,
                    "The PUK has one try left. Nothing was sent to the card. If the PUK is "
@@ -57,13 +59,15 @@ std::optional<Failure> puk_guard(const PukKnowledge& known, bool force) {
 }
 
 std::optional<Failure> pin_guard(const drivers::PinInfo& pin, bool force, Operation operation) {
-  if (pin.blocked.value_or(false) || (pin.tries_left && *pin.tries_left <= 0)) {
+  const bool stated = !pin.tries_left;  // a state without a count (PKCS#11 flags)
+  if (pin.blocked.value_or(false) || (pin.tries_left && *pin.tries_left <= 0) ||
+      (stated && pin.state == "blocked")) {
     Failure failure = from_driver(drivers::Status::PinBlocked, "", "", operation);
     failure.message += " Nothing was sent to the card.";
     return failure;
   }
   const std::string which = operation == Operation::pin_verify ? "PIN" : "old PIN";
-  if (pin.tries_left && *pin.tries_left == 1 && !force)
+  if (((pin.tries_left && *pin.tries_left == 1) || (stated && pin.state == "final_try")) && !force)
     return Failure{reasons::pin_final_try,
                    "The PIN has one try left. Nothing was sent to the card: a wrong " + which +
                        " now would block it. If the " + which + " is certainly right, repeat with force.",

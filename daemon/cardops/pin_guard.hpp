@@ -21,6 +21,7 @@ namespace eport::cardops {
 struct PukKnowledge {
   std::optional<int> tries_left;  ///< tries left, when known
   bool blocked = false;           ///< known to be blocked
+  bool final_try = false;         ///< the token states one try is left without a count (PKCS#11)
   std::string source = "none";    ///< "metadata" (the card says so now), "last_answer", "none"
   std::int64_t as_of = 0;         ///< last_answer: when the card said so (unix seconds)
 };

@@ -34,19 +34,41 @@ std::shared_ptr<Secret> secret_param(const nlohmann::json& params, const std::st
   return secret;
 }
 
-/// PIV's rule for a new PIN (6 to 8 characters), checked before anything is sent so that no
-/// APDU goes out for a PIN the card would refuse; drivers check their own rules too.
-bool fits_pin_rules(const std::string& pin) { return pin.size() >= 6 && pin.size() <= 8; }
+/// The token's own length rule for a new PIN, from its driver's PIN info (read without spending
+/// a try): a failure when `pin` breaks it, before any attempt. A driver that states no lengths
+/// refuses by itself (EPORT_ERR_INVALID_PIN, nothing sent).
+std::optional<Failure> length_rule(const drivers::PinInfo& info, const std::string& pin,
+                                   Operation operation) {
+  const bool too_short = info.min_length && static_cast<int>(pin.size()) < *info.min_length;
+  const bool too_long = info.max_length && static_cast<int>(pin.size()) > *info.max_length;
+  if (!too_short && !too_long) return std::nullopt;
+  Failure failure = from_driver(drivers::Status::InvalidPin, "", "", operation);
+  const std::string range = info.min_length && info.max_length
+                                ? std::to_string(*info.min_length) + " to " + std::to_string(*info.max_length)
+                            : info.min_length ? "at least " + std::to_string(*info.min_length)
+                                              : "at most " + std::to_string(*info.max_length);
+  failure.message =
+      "The new PIN must be " + range +
+      " characters long on this token. Nothing was sent that could spend a try; choose another PIN.";
+  if (info.min_length) failure.extra["min_length"] = *info.min_length;
+  if (info.max_length) failure.extra["max_length"] = *info.max_length;
+  return failure;
+}
+
+/// "(at most N characters)" when the driver said so, else "".
+std::string at_most(const std::optional<drivers::PinInfo>& info) {
+  return info && info->max_length ? " (at most " + std::to_string(*info->max_length) + " characters)" : "";
+}
 
 void publish_pin_changed(CardContext& context, const std::string& token, const nlohmann::json& pin) {
   context.service.events.publish("pin.changed", {{"token", token}, {"pin", pin}});
 }
 
-Failure too_long(const char* what) {
+/// A PUK or old PIN the driver refused as too long (nothing sent), with the token's stated limit.
+Failure too_long(const char* what, const std::optional<drivers::PinInfo>& figures) {
   return Failure{"",
-                 std::string("The ") + what +
-                     " is longer than this card accepts (PIV: at most 8 characters). Nothing was sent; no "
-                     "try was spent.",
+                 std::string("The ") + what + " is longer than this token accepts" + at_most(figures) +
+                     ". Nothing was sent; no try was spent.",
                  nlohmann::json::object(), ipc::kInvalidParams};
 }
 
@@ -61,6 +83,11 @@ CardResult<drivers::PinInfo> reset_on_card(devices::TokenSession& s, PukMemory& 
   //    last answer to a PUK; unknown when neither exists.
   std::optional<drivers::PinInfo> now_figures;
   if (driver.supports(EPORT_CAP_PIN_STATUS)) {
+    // The new PIN against the token's own rules first (the user PIN's info states them).
+    auto user = driver.pin_status(s.handle(), s.channel(), drivers::PinKind::User);
+    if (user)
+      if (auto refused = length_rule(user.value, new_pin.value, Operation::pin_reset))
+        return unexpected(*refused);
     auto status = driver.pin_status(s.handle(), s.channel(), drivers::PinKind::Puk);
     if (status) now_figures = status.value;
     else if (status.status != drivers::Status::Unsupported && status.status != drivers::Status::NotFound)
@@ -72,7 +99,7 @@ CardResult<drivers::PinInfo> reset_on_card(devices::TokenSession& s, PukMemory& 
   auto reset = driver.pin_reset(s.handle(), s.channel(), puk.value, new_pin.value);
   if (auto answer = puk_answer(reset.status, reset.value, now)) puks.remember(token, *answer);
   if (reset) return reset.value;
-  if (reset.status == drivers::Status::BadArgs) return unexpected(too_long("PUK"));
+  if (reset.status == drivers::Status::BadArgs) return unexpected(too_long("PUK", now_figures));
   Failure failure = from_driver(reset.status, reset.detail, name, Operation::pin_reset);
   if (reset.status == drivers::Status::WrongPin) {
     const auto left = reset.value.tries_left;
@@ -90,16 +117,23 @@ CardResult<drivers::PinInfo> change_on_card(devices::TokenSession& s, const Secr
   auto& driver = s.driver();
   const auto name = driver.info().name;
   // 1. The PIN's counter without spending a try: never the final try without `force`.
+  std::optional<drivers::PinInfo> figures;
   if (driver.supports(EPORT_CAP_PIN_STATUS)) {
     auto status = driver.pin_status(s.handle(), s.channel(), drivers::PinKind::User);
-    if (!status) return unexpected(from_driver(status.status, status.detail, name, Operation::read));
-    if (auto refused = pin_guard(status.value, force)) return unexpected(*refused);
+    if (status) {
+      figures = status.value;
+      if (auto refused = length_rule(status.value, new_pin.value, Operation::pin_change))
+        return unexpected(*refused);
+      if (auto refused = pin_guard(status.value, force)) return unexpected(*refused);
+    } else if (status.status != drivers::Status::Unsupported && status.status != drivers::Status::NotFound) {
+      return unexpected(from_driver(status.status, status.detail, name, Operation::read));
+    }
   }
   // 2. One CHANGE REFERENCE DATA. Never retried.
   auto changed =
       driver.pin_change(s.handle(), s.channel(), drivers::PinKind::User, old_pin.value, new_pin.value);
   if (changed) return changed.value;
-  if (changed.status == drivers::Status::BadArgs) return unexpected(too_long("old PIN"));
+  if (changed.status == drivers::Status::BadArgs) return unexpected(too_long("old PIN", figures));
   Failure failure = from_driver(changed.status, changed.detail, name, Operation::pin_change);
   if (changed.status == drivers::Status::WrongPin) {
     failure.extra["tries_left"] =
@@ -123,15 +157,20 @@ CardResult<drivers::PinInfo> verify_on_card(devices::TokenSession& s, const Secr
     return unexpected(std::move(failure));
   }
   // 1. The PIN's counter without spending a try: never the final try without `force`.
+  std::optional<drivers::PinInfo> figures;
   if (driver.supports(EPORT_CAP_PIN_STATUS)) {
     auto status = driver.pin_status(s.handle(), s.channel(), drivers::PinKind::User);
-    if (!status) return unexpected(from_driver(status.status, status.detail, name, Operation::read));
-    if (auto refused = pin_guard(status.value, force, Operation::pin_verify)) return unexpected(*refused);
+    if (status) {
+      figures = status.value;
+      if (auto refused = pin_guard(status.value, force, Operation::pin_verify)) return unexpected(*refused);
+    } else if (status.status != drivers::Status::Unsupported && status.status != drivers::Status::NotFound) {
+      return unexpected(from_driver(status.status, status.detail, name, Operation::read));
+    }
   }
-  // 2. One verification, never retried; the driver un-verifies the card right after it.
+  // 2. One verification, never retried; the driver un-verifies the token right after it.
   auto verified = driver.pin_verify(s.handle(), s.channel(), drivers::PinKind::User, pin.value);
   if (verified) return verified.value;
-  if (verified.status == drivers::Status::BadArgs) return unexpected(too_long("PIN"));
+  if (verified.status == drivers::Status::BadArgs) return unexpected(too_long("PIN", figures));
   Failure failure = from_driver(verified.status, verified.detail, name, Operation::pin_verify);
   if (verified.status == drivers::Status::WrongPin) {
     const auto left = verified.value.tries_left;
@@ -148,8 +187,6 @@ void pin_reset(CardContext& context, const ipc::Request& request, const ipc::Rep
   const bool force = ipc::optional_bool(request.params, "force").value_or(false);
   auto puk = secret_param(request.params, "puk");
   auto new_pin = secret_param(request.params, "new_pin", context.service.config.get()->pin_default);
-  if (!fits_pin_rules(new_pin->value))
-    return fail(reply, from_driver(drivers::Status::InvalidPin, "", "", Operation::pin_reset));
   const auto now = context.now_unix();
   run_card_call<drivers::PinInfo>(
       context, card_call(request, id, true),
@@ -169,8 +206,6 @@ void pin_change(CardContext& context, const ipc::Request& request, const ipc::Re
   const auto id = ipc::required_string(request.params, "token");
   auto old_pin = secret_param(request.params, "old_pin");
   auto new_pin = secret_param(request.params, "new_pin");
-  if (!fits_pin_rules(new_pin->value))
-    return fail(reply, from_driver(drivers::Status::InvalidPin, "", "", Operation::pin_change));
   const bool force = ipc::optional_bool(request.params, "force").value_or(false);
   run_card_call<drivers::PinInfo>(
       context, card_call(request, id, true),

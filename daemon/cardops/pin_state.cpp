@@ -4,6 +4,7 @@ namespace eport::cardops {
 
 std::string pin_state_name(const drivers::PinInfo& pin) {
   if (pin.blocked.value_or(false) || (pin.tries_left && *pin.tries_left <= 0)) return "blocked";
+  if (!pin.state.empty() && !pin.tries_left) return pin.state;  // stated without a count (PKCS#11)
   if (!pin.tries_left) return "unknown";
   if (*pin.tries_left == 1) return "final_try";
   if (pin.max_tries && *pin.tries_left < *pin.max_tries) return "low";

@@ -6,6 +6,7 @@
 #include "cardops/card_call.hpp"
 #include "cardops/card_reading.hpp"
 #include "cardops/pin_state.hpp"
+#include "cardops/slot_names.hpp"
 #include "eport/common/reasons.hpp"
 #include "ipc/error_codes.hpp"
 #include "ipc/params.hpp"
@@ -43,20 +44,38 @@ std::vector<int> warn_days_param(const nlohmann::json& params, const std::vector
 /// null when the driver knows no PUK at all.
 nlohmann::json puk_state(CardContext& context, const std::string& token,
                          const std::optional<drivers::PinInfo>& now) {
-  if (now && (now->tries_left || now->blocked.value_or(false))) return pin_state_json(*now);
+  if (now && (now->tries_left || now->blocked.value_or(false) || !now->state.empty()))
+    return pin_state_json(*now);  // figures, or a state the token states now (PKCS#11 flags)
   if (auto last = context.puks.last(token)) return last_answer_pin_state(*last);
   return now ? pin_state_json(*now) : nlohmann::json(nullptr);
 }
 
+/// token.status `slots` (extension): every slot the token lists, also the empty ones.
+nlohmann::json slots_json(const std::vector<drivers::SlotInfo>& slots) {
+  auto list = nlohmann::json::array();
+  auto tri = [](const std::optional<bool>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+  for (const auto& s : slots)
+    list.push_back({{"slot", s.slot},
+                    {"label", s.label},
+                    {"has_certificate", tri(s.has_certificate)},
+                    {"has_key", tri(s.has_key)}});
+  return list;
+}
+
 /// token.status's card work: the PIN and PUK are read from the card on every call (the lock
 /// question stays true when another program spent a try a moment ago); the certificates come
-/// from the cache while it may be used (cert_cache.hpp), else from the card, and are cached.
+/// from the cache while it may be used (cert_cache.hpp; card drivers' tokens only), else from
+/// the card, and are cached.
 CardResult<CardReading> status_reading(CardContext& context, const std::string& id, bool fresh,
                                        devices::TokenSession& s) {
   CardReading out;
   if (auto failure = read_pins(s, out)) return unexpected(std::move(*failure));
   const auto max_age = std::chrono::seconds(context.service.config.get()->cert_max_age_s);
-  if (!fresh) {
+  // A card says when it was reset or swapped (pcsc-lite's event counter); a token provider's
+  // library does not (another program may add or replace an object at any moment), so its
+  // tokens' certificates are read on every call.
+  const bool kept = s.driver().info().kind == "card";
+  if (!fresh && kept) {
     if (auto cached = context.certs.usable(id, s.resets(), max_age)) {
       out.slots = std::move(cached->slots);
       out.certificates = std::move(cached->certificates);
@@ -106,32 +125,53 @@ void token_status(CardContext& context, const ipc::Request& request, const ipc::
                       {"puk", puk_state(context, id, reading->puk)},
                       {"certificates", certificates_json(report)},
                       {"unreadable", report.unreadable},
-                      {"read_at", x509::format_utc(reading->read_at)}});
+                      {"read_at", x509::format_utc(reading->read_at)},
+                      {"slots", slots_json(reading->slots)}});
       },
       answer ? *answer : reply);
 }
 
-/// cert.read on the card: the slot's DER, or why there is none.
-CardResult<std::vector<std::uint8_t>> read_slot(devices::TokenSession& s, const std::string& slot) {
+/// What cert.read found: the slot as the token spells it, and its DER.
+struct SlotRead {
+  std::string slot;
+  std::vector<std::uint8_t> der;
+};
+
+/// cert.read on the card: the slot's DER, or why there is none. A slot the token does not have
+/// is tried once more under the token's own spelling ("9A" -> "9a"); else the answer names the
+/// token's slots (`known`: its latest listing, read again when empty).
+CardResult<SlotRead> read_slot(devices::TokenSession& s, const std::string& slot,
+                               const std::vector<drivers::SlotInfo>& known) {
+  SlotRead read{slot, {}};
   auto der = s.driver().cert_read(s.handle(), s.channel(), slot);
-  if (der) return std::move(der.value);
+  if (der.status == drivers::Status::BadArgs) {
+    const auto slots = known_or_listed(s, known);
+    if (auto listed = listed_slot(slots, slot); listed && *listed != slot) {
+      read.slot = *listed;
+      der = s.driver().cert_read(s.handle(), s.channel(), *listed);
+    }
+    if (der.status == drivers::Status::BadArgs) return unexpected(unknown_slot(slot, slots));
+  }
+  if (der) {
+    read.der = std::move(der.value);
+    return read;
+  }
   if (der.status == drivers::Status::NotFound)
-    return unexpected(Failure{reasons::cert_not_found, "Slot " + slot + " holds no certificate."});
-  if (der.status == drivers::Status::BadArgs)
-    return unexpected(
-        Failure{"", "'" + slot + "' is not a certificate slot of this card (PIV: 9a, 9c, 9d, 9e, 82-95).",
-                nlohmann::json::object(), ipc::kInvalidParams});
+    return unexpected(Failure{reasons::cert_not_found, "Slot " + read.slot + " holds no certificate."});
   return unexpected(from_driver(der.status, der.detail, s.driver().info().name, Operation::read));
 }
 
 void cert_read(CardContext& context, const ipc::Request& request, const ipc::Reply& reply) {
   const auto id = required_token(request);
   const auto slot = slot_param(request.params);
-  run_card_call<std::vector<std::uint8_t>>(
-      context, card_call(request, id, false), [slot](devices::TokenSession& s) { return read_slot(s, slot); },
-      [&context, id, slot](const ipc::Reply& reply, CardResult<std::vector<std::uint8_t>> der) {
-        if (!der) return fail(reply, der.error());
-        auto parsed = x509::Certificate::from_der(*der);
+  const auto known = context.labels.slots(id);
+  run_card_call<SlotRead>(
+      context, card_call(request, id, false),
+      [slot, known](devices::TokenSession& s) { return read_slot(s, slot, known); },
+      [&context, id](const ipc::Reply& reply, CardResult<SlotRead> read) {
+        if (!read) return fail(reply, read.error());
+        const std::string& slot = read->slot;
+        auto parsed = x509::Certificate::from_der(read->der);
         if (!parsed)
           return reply.fail(reasons::cert_invalid, "Slot " + slot +
                                                        " holds data that is not a complete "

@@ -31,6 +31,15 @@ ReaderListDiff diff_reader_lists(const std::vector<std::string>& before,
   return diff;
 }
 
+bool same_reader(const std::string& pcsc_reader, const std::string& reported) {
+  const auto end = reported.find_last_not_of(' ');
+  if (end == std::string::npos) return false;
+  const std::string name = reported.substr(0, end + 1);
+  if (name == pcsc_reader) return true;
+  return name.size() >= 63 && pcsc_reader.size() > name.size() &&
+         pcsc_reader.compare(0, name.size(), name) == 0;
+}
+
 std::string atr_hex(const std::vector<std::uint8_t>& atr) { return to_hex(atr); }
 
 }  // namespace eport::devices

@@ -25,6 +25,11 @@ struct ReaderListDiff {
 ReaderListDiff diff_reader_lists(const std::vector<std::string>& before,
                                  const std::vector<std::string>& after);
 
+/// True when `reported` — a reader name as a token provider's library gives it, e.g. a PKCS#11
+/// slot description (64 characters at most, blank-padded) — names the PC/SC reader
+/// `pcsc_reader`: equal after trimming blanks, or a prefix of it cut at 64 characters.
+bool same_reader(const std::string& pcsc_reader, const std::string& reported);
+
 /// Lower-case hex without separators ("3b8c80…"), as readers.list shows an ATR.
 std::string atr_hex(const std::vector<std::uint8_t>& atr);
 

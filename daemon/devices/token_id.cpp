@@ -5,11 +5,11 @@
 namespace eport::devices {
 
 namespace {
-std::string sanitise(const std::string& text) {
+std::string sanitise(const std::string& text, bool keep_colon = false) {
   std::string out;
   for (char c : text) {
     const auto u = static_cast<unsigned char>(c);
-    out.push_back(std::isalnum(u) || c == '.' || c == '_' || c == '-' ? c : '_');
+    out.push_back(std::isalnum(u) || c == '.' || c == '_' || c == '-' || (keep_colon && c == ':') ? c : '_');
   }
   return out;
 }
@@ -17,6 +17,11 @@ std::string sanitise(const std::string& text) {
 
 std::string token_id_for(const std::string& driver, const std::string& serial) {
   return sanitise(driver) + ":" + (serial.empty() ? std::string("unknown") : sanitise(serial));
+}
+
+std::string provider_token_id(const std::string& driver, const std::string& id, const std::string& serial) {
+  if (id.empty()) return token_id_for(driver, serial);
+  return sanitise(id, true);
 }
 
 std::string unidentified_token_id(const std::string& driver, const std::string& reader) {

@@ -11,6 +11,11 @@ namespace eport::devices {
 /// ("piv:0001e240"); an empty serial becomes "unknown".
 std::string token_id_for(const std::string& driver, const std::string& serial);
 
+/// Id of a token provider's token: the id the provider gave (ABI 1.1 eport_token_info.id, e.g.
+/// "p11:softhsm:63c85daa8f665c71") with characters outside [A-Za-z0-9._:-] replaced by '_';
+/// "<driver>:<serial>" when it gave none.
+std::string provider_token_id(const std::string& driver, const std::string& id, const std::string& serial);
+
 /// Id for a card a driver recognised but could not identify: "<driver>:reader-<reader>",
 /// stable while the card stays in that reader.
 std::string unidentified_token_id(const std::string& driver, const std::string& reader);

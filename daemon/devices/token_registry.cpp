@@ -44,6 +44,7 @@ bool TokenRegistry::shutdown(std::chrono::steady_clock::time_point deadline) {
     workers.insert(workers.end(), retired_.begin(), retired_.end());
     retired_.clear();
     tokens_.clear();
+    hidden_.clear();
   }
   for (auto& w : workers) w->stop();
   bool all = true;
@@ -88,7 +89,7 @@ std::string TokenRegistry::pcsc_detail() const {
 }
 
 SubmitResult TokenRegistry::submit(const std::string& token_id, Job job) {
-  std::shared_ptr<TokenWorker> worker;
+  std::shared_ptr<JobRunner> worker;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     const auto it = tokens_.find(token_id);
@@ -195,6 +196,7 @@ std::optional<Token> TokenRegistry::on_card_ready(const std::string& reader, std
   }
   std::lock_guard<std::mutex> events(events_mutex_);
   Token token;
+  std::vector<Token> hidden;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     ReaderEntry* entry = find_reader(reader);
@@ -202,10 +204,74 @@ std::optional<Token> TokenRegistry::on_card_ready(const std::string& reader, std
       return std::nullopt;  // the card went away while the drivers looked at it
     token = make_token(reader, setup);
     entry->token_id = token.id;
-    tokens_[token.id] = TokenEntry{token, entry->worker};
+    tokens_[token.id] = TokenEntry{token, entry->worker, false};
+    hidden = hide_provider_tokens_in(reader);
   }
   listener_.on_token_added(token);
+  for (const auto& gone : hidden) listener_.on_token_removed(gone);
   return token;
+}
+
+std::string TokenRegistry::add_provider_token(Token token, const std::string& base_id,
+                                              std::shared_ptr<JobRunner> runner) {
+  std::lock_guard<std::mutex> events(events_mutex_);
+  bool visible = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    bool duplicate = false;
+    token.id = ids_.acquire(base_id, duplicate);
+    if (duplicate) spdlog::warn("two tokens have the id {}; the second is listed as {}", base_id, token.id);
+    TokenEntry entry{token, std::move(runner), true};
+    visible = !card_token_in(token.reader);
+    if (!visible)
+      spdlog::info("token {} is the card a card driver serves in '{}': listed once, by that driver", token.id,
+                   token.reader);
+    (visible ? tokens_ : hidden_)[token.id] = std::move(entry);
+  }
+  if (visible) listener_.on_token_added(token);
+  return token.id;
+}
+
+void TokenRegistry::remove_provider_token(const std::string& id) {
+  std::lock_guard<std::mutex> events(events_mutex_);
+  std::optional<Token> removed;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (hidden_.erase(id) != 0) {
+      ids_.release(id);
+      return;
+    }
+    const auto it = tokens_.find(id);
+    if (it == tokens_.end() || !it->second.provider) return;
+    removed = it->second.token;
+    tokens_.erase(it);
+    ids_.release(id);
+  }
+  listener_.on_token_removed(*removed);
+}
+
+// Caller holds mutex_. True when a card driver's token is in the PC/SC reader a provider named.
+bool TokenRegistry::card_token_in(const std::string& provider_reader) const {
+  if (provider_reader.empty()) return false;
+  for (const auto& r : readers_)
+    if (r.token_id && same_reader(r.name, provider_reader)) return true;
+  return false;
+}
+
+// Caller holds mutex_. A card driver took the card in `reader`: the providers' view of the
+// same card goes out of the list (one card, one token); returns them for token.removed.
+std::vector<Token> TokenRegistry::hide_provider_tokens_in(const std::string& reader) {
+  std::vector<Token> hidden;
+  for (auto it = tokens_.begin(); it != tokens_.end();) {
+    if (it->second.provider && same_reader(reader, it->second.token.reader)) {
+      hidden.push_back(it->second.token);
+      hidden_[it->first] = std::move(it->second);
+      it = tokens_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return hidden;
 }
 
 Token TokenRegistry::make_token(const std::string& reader, const CardSetup& setup) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "devices/job_runner.hpp"
 #include "devices/pcsc_watcher.hpp"
 #include "devices/token.hpp"
 #include "devices/token_id.hpp"
@@ -81,6 +82,16 @@ class TokenRegistry final : public WatcherListener {
   /// busy / no_such_token: it will not.
   SubmitResult submit(const std::string& token_id, Job job);
 
+  /// A token provider's token was opened (or failed to open: state "error"): lists it under a
+  /// free id based on `base_id` and announces it, with `runner` running its jobs. One card, one
+  /// token: while a card driver's token sits in the PC/SC reader the provider names
+  /// (token.reader, see same_reader()), the provider's token stays hidden — not listed, not
+  /// announced, no jobs. Returns the id given. Any thread.
+  std::string add_provider_token(Token token, const std::string& base_id, std::shared_ptr<JobRunner> runner);
+  /// The provider no longer lists the token (or is stopping): unlists it and announces the
+  /// removal (a hidden one goes silently). Does not stop its runner. Any thread.
+  void remove_provider_token(const std::string& id);
+
   /// WatcherListener: called by the PcscWatcher thread.
   void on_pcsc_up() override;
   /// WatcherListener.
@@ -105,7 +116,8 @@ class TokenRegistry final : public WatcherListener {
   };
   struct TokenEntry {
     Token token;
-    std::shared_ptr<TokenWorker> worker;
+    std::shared_ptr<JobRunner> worker;
+    bool provider = false;  // a token provider's token (else a card in a PC/SC reader)
   };
 
   std::optional<Token> on_card_ready(const std::string& reader, std::uint64_t generation,
@@ -113,6 +125,8 @@ class TokenRegistry final : public WatcherListener {
   Token make_token(const std::string& reader, const CardSetup& setup);
   std::optional<Token> detach_card(ReaderEntry& entry, std::shared_ptr<TokenWorker>& worker);
   ReaderEntry* find_reader(const std::string& name);
+  bool card_token_in(const std::string& provider_reader) const;
+  std::vector<Token> hide_provider_tokens_in(const std::string& reader);
   void reap_retired();
 
   const std::vector<drivers::Driver*> drivers_;
@@ -129,6 +143,7 @@ class TokenRegistry final : public WatcherListener {
   std::string pcsc_detail_ = "not connected yet";
   std::vector<ReaderEntry> readers_;
   std::map<std::string, TokenEntry> tokens_;
+  std::map<std::string, TokenEntry> hidden_;  // provider tokens of cards a card driver serves
   TokenIdAllocator ids_;
   std::uint64_t next_generation_ = 1;
   std::vector<std::shared_ptr<TokenWorker>> retired_;

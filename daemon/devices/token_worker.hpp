@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "devices/bounded_queue.hpp"
+#include "devices/job_runner.hpp"
 #include "devices/token.hpp"
 #include "devices/token_job.hpp"
 #include "drivers/driver.hpp"
@@ -37,7 +38,7 @@ struct CardSetup {
 };
 
 /// The serial queue of one card. All card I/O of a token happens on this thread.
-class TokenWorker {
+class TokenWorker final : public JobRunner {
  public:
   /// Called once on the worker thread when setup is over: returns the token the registry
   /// created for the card, or nullopt to end the worker (no driver, or the card is gone).
@@ -48,21 +49,21 @@ class TokenWorker {
   TokenWorker(std::string reader, std::vector<std::uint8_t> atr, std::vector<drivers::Driver*> drivers,
               std::size_t queue_limit, SetupHandler on_setup);
   /// Stops and joins the thread.
-  ~TokenWorker();
+  ~TokenWorker() override;
   TokenWorker(const TokenWorker&) = delete;
   TokenWorker& operator=(const TokenWorker&) = delete;
 
   /// Starts the thread (connect + recognise happen there).
   void start();
   /// Queues a job; on busy / no_such_token the job is left untouched and done() is not called.
-  SubmitResult submit(Job& job);
+  SubmitResult submit(Job& job) override;
   /// Closes the queue (waiting jobs end as token_removed) and lets the thread end after the
   /// job in progress. Does not wait.
-  void stop();
+  void stop() override;
   /// True once the thread has ended (join() will not block).
-  bool finished() const { return finished_.load(); }
+  bool finished() const override { return finished_.load(); }
   /// Waits for the thread.
-  void join();
+  void join() override;
   /// Waits for the thread until `deadline`; true when it ended (and was joined).
   bool join_until(std::chrono::steady_clock::time_point deadline);
   /// The reader this worker serves.

@@ -36,6 +36,7 @@ eport_pin_info blank_pin_info() {
   info.struct_size = sizeof info;
   info.tries_left = info.max_tries = info.is_default = info.blocked = -1;
   info.min_length = info.max_length = -1;
+  info.state = -1;
   info.source = info.max_source = EPORT_SOURCE_NONE;
   return info;
 }
@@ -49,7 +50,9 @@ eport_slot_info blank_slot_info() {
 }
 
 TokenIdentity to_identity(const eport_token_info& info) {
-  return {bounded(info.serial), bounded(info.label), bounded(info.model), bounded(info.manufacturer)};
+  // The host pre-fills its whole struct, so the v1.1 members read "" from a v1.0 plug-in.
+  return {bounded(info.serial), bounded(info.label), bounded(info.model), bounded(info.manufacturer),
+          bounded(info.id),     bounded(info.kind),  bounded(info.reader)};
 }
 
 PinInfo to_pin_info(const eport_pin_info& info) {
@@ -62,11 +65,20 @@ PinInfo to_pin_info(const eport_pin_info& info) {
   out.max_source = source_name(info.max_source);
   out.min_length = count(info.min_length);
   out.max_length = count(info.max_length);
+  switch (info.state) {  // v1.1; a 1.0 plug-in leaves the host's -1
+    case EPORT_PIN_STATE_OK: out.state = "ok"; break;
+    case EPORT_PIN_STATE_LOW: out.state = "low"; break;
+    case EPORT_PIN_STATE_FINAL_TRY: out.state = "final_try"; break;
+    case EPORT_PIN_STATE_BLOCKED: out.state = "blocked"; break;
+    default: break;
+  }
   return out;
 }
 
 SlotInfo to_slot_info(const eport_slot_info& info) {
-  return {bounded(info.slot), bounded(info.label), tri_state(info.has_certificate), tri_state(info.has_key)};
+  const std::string long_id = bounded(info.slot_id);  // v1.1: "" from a v1.0 plug-in
+  return {long_id.empty() ? bounded(info.slot) : long_id, bounded(info.label),
+          tri_state(info.has_certificate), tri_state(info.has_key)};
 }
 
 const char* source_name(std::uint32_t source) {

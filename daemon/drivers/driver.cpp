@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <utility>
 
+#include <spdlog/spdlog.h>
+
 #include "drivers/abi_convert.hpp"
+#include "drivers/host_callbacks.hpp"
 #include "drivers/plugin_instance.hpp"
 
 namespace eport::drivers {
@@ -24,6 +27,26 @@ bool Driver::is_card_driver() const { return plugin_->ops().kind == EPORT_KIND_C
 
 bool Driver::supports(std::uint64_t capability) const {
   return capability != 0 && (info_.capability_bits & capability) == capability;
+}
+
+nlohmann::json Driver::reported_status() const {
+  auto& box = *plugin_->host_context().status;
+  std::lock_guard<std::mutex> lock(box.mutex);
+  return box.value;
+}
+
+std::function<void(const std::string&)> Driver::status_sink() const {
+  auto& context = plugin_->host_context();
+  return [box = context.status, name = context.driver_name, logger = context.logger](
+             const std::string& json_text) { record_status(*box, name, *logger, json_text.c_str()); };
+}
+
+std::unique_ptr<Driver> make_table_driver(const eport_driver_ops& ops, eport_driver* context, DriverInfo info,
+                                          std::shared_ptr<spdlog::logger> logger) {
+  auto plugin = std::make_shared<PluginInstance>(SharedLibrary(), ops, info.name,
+                                                 logger ? std::move(logger) : spdlog::default_logger());
+  plugin->adopt(context);
+  return std::make_unique<Driver>(std::move(plugin), std::move(info));
 }
 
 eport_channel* Driver::channel_arg(eport_channel& storage) const {

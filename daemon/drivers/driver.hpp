@@ -25,11 +25,15 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <spdlog/logger.h>
+#include <nlohmann/json.hpp>
 
 #include "drivers/card_channel.hpp"
 #include "drivers/status.hpp"
@@ -39,6 +43,13 @@
 namespace eport::drivers {
 
 class PluginInstance;
+class Driver;
+
+/// A Driver over an ops table that no library holds: `context` stands for what init() would
+/// have returned and is passed to shutdown() when the Driver and its last token are gone. For
+/// token providers served by a helper process (daemon/providers). `logger` receives messages.
+std::unique_ptr<Driver> make_table_driver(const eport_driver_ops& ops, eport_driver* context, DriverInfo info,
+                                          std::shared_ptr<spdlog::logger> logger);
 
 /// One loaded, initialised driver plug-in. Created by the loader.
 class Driver {
@@ -55,6 +66,12 @@ class Driver {
   bool is_card_driver() const;
   /// True when the capability bit (EPORT_CAP_*) is set and usable.
   bool supports(std::uint64_t capability) const;
+  /// The plug-in's latest report_status object (ABI 1.1); null when it reported none.
+  nlohmann::json reported_status() const;
+  /// A function that records a status object as if the plug-in had called report_status (for
+  /// providers served by a helper process, whose reports arrive over its socket). Callable from
+  /// any thread for as long as you like: it does nothing once the plug-in is unloaded.
+  std::function<void(const std::string&)> status_sink() const;
 
   // --- card drivers ---------------------------------------------------------------------------
   /// value true = the card is for this driver (Ok); false with NoMatch otherwise.

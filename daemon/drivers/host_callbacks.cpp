@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "drivers/plugin_instance.hpp"
 
 namespace eport::drivers {
@@ -47,6 +49,31 @@ void host_log(void* host_ctx, std::int32_t level, const char* message) noexcept 
   } catch (...) {
     // Logging must never unwind into C code; a lost log line is the lesser harm.
   }
+}
+
+void record_status(StatusBox& box, const std::string& driver, spdlog::logger& logger,
+                   const char* json) noexcept {
+  if (json == nullptr) return;
+  try {
+    constexpr std::size_t kMaxStatus = 64 * 1024;
+    const std::size_t length = strnlen(json, kMaxStatus + 1);
+    auto parsed =
+        length > kMaxStatus ? nlohmann::json() : nlohmann::json::parse(json, json + length, nullptr, false);
+    if (!parsed.is_object()) {
+      logger.warn("[driver {}] report_status: not a JSON object of at most 64 KiB; ignored", driver);
+      return;
+    }
+    std::lock_guard<std::mutex> lock(box.mutex);
+    box.value = std::move(parsed);
+  } catch (...) {
+    // A status is advisory: never unwind into C code.
+  }
+}
+
+void host_report_status(void* host_ctx, const char* json) noexcept {
+  if (host_ctx == nullptr) return;
+  auto* context = static_cast<HostContext*>(host_ctx);
+  record_status(*context->status, context->driver_name, *context->logger, json);
 }
 
 std::int32_t host_transmit(eport_channel* ch, const std::uint8_t* command, std::size_t command_len,

@@ -16,8 +16,9 @@ namespace {
 // One plug-in through every load step; the first error stops it and RAII undoes the rest.
 class SingleLoad {
  public:
-  SingleLoad(const std::filesystem::path& dir, const DriverSpec& spec, std::shared_ptr<spdlog::logger> logger)
-      : dir_(dir), spec_(spec), logger_(std::move(logger)) {}
+  SingleLoad(const std::filesystem::path& dir, const DriverSpec& spec, std::shared_ptr<spdlog::logger> logger,
+             const ProviderHostFn* provider_host)
+      : dir_(dir), spec_(spec), logger_(std::move(logger)), provider_host_(provider_host) {}
 
   // The initialised plug-in, or nullptr with failure() filled in.
   std::unique_ptr<Driver> run() {
@@ -72,6 +73,13 @@ class SingleLoad {
     info.capability_bits = ops.capabilities;
     info.capabilities = capability_names(ops.capabilities);
 
+    if (ops.kind == EPORT_KIND_TOKEN_PROVIDER && provider_host_ != nullptr && *provider_host_) {
+      library.close();  // the helper loads it again, and keeps whatever it does out of here
+      std::string reason;
+      auto driver = (*provider_host_)(dir_, spec_, reason);
+      if (driver == nullptr) return fail(reason);
+      return driver;
+    }
     auto plugin = std::make_shared<PluginInstance>(std::move(library), ops, spec_.name, logger_);
     const std::string init_error = plugin->initialise(config_json);
     if (!init_error.empty()) return fail("init failed: " + init_error);
@@ -86,6 +94,7 @@ class SingleLoad {
   const std::filesystem::path& dir_;
   const DriverSpec& spec_;
   std::shared_ptr<spdlog::logger> logger_;
+  const ProviderHostFn* provider_host_;
   LoadFailure failure_;
 };
 
@@ -95,7 +104,8 @@ DriverLoader::DriverLoader(std::filesystem::path plugin_dir, std::shared_ptr<spd
     : plugin_dir_(std::move(plugin_dir)),
       logger_(logger != nullptr ? std::move(logger) : spdlog::default_logger()) {}
 
-LoadResult DriverLoader::load(const std::vector<DriverSpec>& specs, LoadMode mode) const {
+LoadResult DriverLoader::load(const std::vector<DriverSpec>& specs, LoadMode mode,
+                              const ProviderHostFn& provider_host) const {
   LoadResult result;
   std::set<std::string> seen;
   for (const DriverSpec& spec : specs) {
@@ -104,7 +114,7 @@ LoadResult DriverLoader::load(const std::vector<DriverSpec>& specs, LoadMode mod
                                  "driver \"" + spec.name + "\" is listed twice; remove the second entry"});
       continue;
     }
-    SingleLoad step(plugin_dir_, spec, logger_);
+    SingleLoad step(plugin_dir_, spec, logger_, mode == LoadMode::Full ? &provider_host : nullptr);
     std::unique_ptr<Driver> driver = step.run();
     if (driver == nullptr) {
       logger_->error("driver {}: {} ({})", spec.name, step.failure().reason, step.failure().library);
@@ -121,8 +131,9 @@ LoadResult DriverLoader::load(const std::vector<DriverSpec>& specs, LoadMode mod
 }
 
 LoadResult load_drivers(const std::filesystem::path& plugin_dir, const std::vector<DriverSpec>& specs,
-                        LoadMode mode, std::shared_ptr<spdlog::logger> logger) {
-  return DriverLoader(plugin_dir, std::move(logger)).load(specs, mode);
+                        LoadMode mode, std::shared_ptr<spdlog::logger> logger,
+                        const ProviderHostFn& provider_host) {
+  return DriverLoader(plugin_dir, std::move(logger)).load(specs, mode, provider_host);
 }
 
 }  // namespace eport::drivers

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -51,22 +52,32 @@ struct LoadResult {
   std::vector<DriverInfo> checked;               ///< every driver that passed (both modes)
 };
 
+/// Serves a token provider outside this process (the daemon: in a helper process, see
+/// daemon/providers). Called in Full mode after the plug-in's table was read and accepted here
+/// (the library is unloaded again first); returns the Driver, or nullptr with `reason`.
+using ProviderHostFn = std::function<std::unique_ptr<Driver>(const std::filesystem::path& plugin_dir,
+                                                             const DriverSpec& spec, std::string& reason)>;
+
 /// Loads plug-ins from one directory. Holds no plug-in itself.
 class DriverLoader {
  public:
   /// `logger` receives host messages and plug-in log lines; default: spdlog's default logger.
   explicit DriverLoader(std::filesystem::path plugin_dir, std::shared_ptr<spdlog::logger> logger = nullptr);
 
-  /// Load every spec in order; a failure of one does not stop the others.
-  LoadResult load(const std::vector<DriverSpec>& specs, LoadMode mode) const;
+  /// Load every spec in order; a failure of one does not stop the others. With
+  /// `provider_host`, token providers are handed to it in Full mode instead of being
+  /// initialised in this process.
+  LoadResult load(const std::vector<DriverSpec>& specs, LoadMode mode,
+                  const ProviderHostFn& provider_host = nullptr) const;
 
  private:
   std::filesystem::path plugin_dir_;
   std::shared_ptr<spdlog::logger> logger_;
 };
 
-/// Same as DriverLoader(plugin_dir, logger).load(specs, mode).
+/// Same as DriverLoader(plugin_dir, logger).load(specs, mode, provider_host).
 LoadResult load_drivers(const std::filesystem::path& plugin_dir, const std::vector<DriverSpec>& specs,
-                        LoadMode mode, std::shared_ptr<spdlog::logger> logger = nullptr);
+                        LoadMode mode, std::shared_ptr<spdlog::logger> logger = nullptr,
+                        const ProviderHostFn& provider_host = nullptr);
 
 }  // namespace eport::drivers

@@ -9,7 +9,9 @@ namespace eport::drivers {
 
 PluginInstance::PluginInstance(SharedLibrary library, const eport_driver_ops& ops, std::string name,
                                std::shared_ptr<spdlog::logger> logger)
-    : library_(std::move(library)), ops_(ops), host_ctx_{std::move(name), std::move(logger)} {
+    : library_(std::move(library)), ops_(ops) {
+  host_ctx_.driver_name = std::move(name);
+  host_ctx_.logger = std::move(logger);
   std::memset(&host_, 0, sizeof host_);
   host_.abi_major = EPORT_DRIVER_ABI_MAJOR;
   host_.abi_minor = EPORT_DRIVER_ABI_MINOR;
@@ -18,6 +20,7 @@ PluginInstance::PluginInstance(SharedLibrary library, const eport_driver_ops& op
   host_.log = &host_log;
   host_.transmit = &host_transmit;
   host_.config_json = nullptr;
+  host_.report_status = &host_report_status;
 }
 
 PluginInstance::~PluginInstance() {
@@ -42,6 +45,11 @@ std::string PluginInstance::initialise(const std::string& config_json) {
   std::string detail;
   settle(raw, "init", detail);
   return detail + "; see the plug-in's log lines and check its options in the configuration";
+}
+
+void PluginInstance::adopt(eport_driver* context) {
+  driver_ = context;
+  initialised_ = true;
 }
 
 Status PluginInstance::settle(std::int32_t raw, const char* operation, std::string& detail) const {

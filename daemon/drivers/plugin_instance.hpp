@@ -6,7 +6,10 @@
 #include <memory>
 #include <string>
 
+#include <mutex>
+
 #include <spdlog/logger.h>
+#include <nlohmann/json.hpp>
 
 #include <eport/driver.h>
 
@@ -21,10 +24,18 @@ struct eport_channel {
 
 namespace eport::drivers {
 
-/// What the host's log callback needs to know: whose message it is and where it goes.
+/// The plug-in's latest report_status object (null: none yet). Thread-safe.
+struct StatusBox {
+  std::mutex mutex;      ///< guards value
+  nlohmann::json value;  ///< the object
+};
+
+/// What the host's callbacks need to know: whose message it is, where it goes, and where the
+/// plug-in's status reports are kept.
 struct HostContext {
-  std::string driver_name;                 ///< prefix of every message
-  std::shared_ptr<spdlog::logger> logger;  ///< destination
+  std::string driver_name;                                            ///< prefix of every message
+  std::shared_ptr<spdlog::logger> logger;                             ///< destination
+  std::shared_ptr<StatusBox> status = std::make_shared<StatusBox>();  ///< report_status's last object
 };
 
 /// One loaded plug-in. Driver and every TokenHandle share it, so the library stays loaded and
@@ -41,6 +52,12 @@ class PluginInstance {
 
   /// Run init() with `config_json`; empty string on success, else the reason.
   std::string initialise(const std::string& config_json);
+  /// For a table without a library (a provider served by a helper process): take `context` as
+  /// if init() had returned it; shutdown() runs on destruction.
+  void adopt(eport_driver* context);
+
+  /// The host context the callbacks receive (status reports land here).
+  HostContext& host_context() { return host_ctx_; }
 
   /// The accepted table (fields beyond the plug-in's struct_size are NULL / zero).
   const eport_driver_ops& ops() const { return ops_; }

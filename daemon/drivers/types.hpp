@@ -32,10 +32,16 @@ enum class PinKind : std::uint32_t {
 
 /// Identity of a token; empty strings are unknown.
 struct TokenIdentity {
-  std::string serial;        ///< unique per token for its driver
+  std::string serial;        ///< the token's serial
   std::string label;         ///< user-visible label
   std::string model;         ///< model or applet
   std::string manufacturer;  ///< manufacturer
+  std::string id;            ///< token providers: the token's id (ABI 1.1), "" = "<driver>:<serial>"
+  std::string kind;          ///< "smartcard", "usbkey", "pkcs11"; "" = the driver kind's default
+  std::string reader;        ///< token providers: the PC/SC reader it sits in, "" = none / unknown
+
+  /// The key a provider's token is opened with: id when set, else serial.
+  const std::string& key() const { return id.empty() ? serial : id; }
 };
 
 /// State of one PIN; nullopt = the driver does not know.
@@ -49,6 +55,8 @@ struct PinInfo {
   std::string max_source = "none";  ///< where max_tries came from (same names)
   std::optional<int> min_length;    ///< shortest PIN the card accepts
   std::optional<int> max_length;    ///< longest PIN the card accepts
+  std::string state;                ///< as the token states it without a count (ABI 1.1): "ok",
+                                    ///< "low", "final_try", "blocked"; "" = derive from the counts
 };
 
 /// One certificate / key slot of a token.

@@ -38,7 +38,11 @@ void register_driver_methods(ipc::MethodTable& table, ServiceContext& context) {
   table.add({"drivers.list", ipc::Role::all,
              [&context](const ipc::Request&, ipc::Reply reply) {
                auto drivers = nlohmann::json::array();
-               for (const auto& d : context.drivers) drivers.push_back(d);  // drivers::to_json
+               for (const auto& d : context.drivers) {
+                 drivers.push_back(d);  // drivers::to_json
+                 auto status = context.driver_status_view ? context.driver_status_view(d.name) : nullptr;
+                 if (status.is_object()) drivers.back()["status"] = std::move(status);
+               }
                auto failed = nlohmann::json::array();
                for (const auto& f : context.driver_failures)
                  failed.push_back({{"name", f.name}, {"library", f.library}, {"error", f.error}});

@@ -69,8 +69,16 @@ json socket_section(const ServiceContext& context, const config::Config& config,
 json drivers_section(const ServiceContext& context, const config::Config& config,
                      std::vector<std::string>& problems) {
   json loaded = json::array(), failed = json::array();
-  for (const auto& d : context.drivers)
+  for (const auto& d : context.drivers) {
     loaded.push_back({{"name", d.name}, {"version", d.version}, {"abi", d.abi}, {"library", d.library}});
+    // A plug-in's own report (ABI 1.1 report_status): e.g. a PKCS#11 module that failed.
+    auto status = context.driver_status_view ? context.driver_status_view(d.name) : nullptr;
+    if (!status.is_object()) continue;
+    if (status.contains("problems") && status["problems"].is_array())
+      for (const auto& problem : status["problems"])
+        if (problem.is_string()) problems.push_back("driver " + d.name + ": " + problem.get<std::string>());
+    loaded.back()["status"] = std::move(status);
+  }
   for (const auto& f : context.driver_failures) {
     failed.push_back({{"name", f.name}, {"library", f.library}, {"error", f.error}});
     problems.push_back("driver " + f.name + " did not load: " + f.error);

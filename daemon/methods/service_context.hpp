@@ -52,6 +52,10 @@ struct ServiceContext {
   std::function<nlohmann::json()> tokens_view;   ///< tokens.list's `tokens` list
   /// pcscd as the reader watcher sees it ("up"/"down", detail when down); unset = use `pcsc`.
   std::function<std::string(std::string* detail)> pcsc_view;
+  /// A loaded driver's own status report (ABI 1.1 report_status: e.g. which PKCS#11 modules
+  /// work), or null; set by main(). drivers.list shows it as `status`, diag.report adds its
+  /// `problems`. Unset = none.
+  std::function<nlohmann::json(const std::string& driver)> driver_status_view;
   /// diag.report's `usb` section given readers.list's list (null when PC/SC is not up); set by
   /// main() from the USB watcher. Unset = only `{enabled}` from the configuration.
   std::function<nlohmann::json(const nlohmann::json& readers)> usb_view;

@@ -1,5 +1,5 @@
 /*
- * eport/driver.h — the eportd driver plug-in ABI, version 1.0: the complete specification.
+ * eport/driver.h — the eportd driver plug-in ABI, version 1.1: the complete specification.
  *
  * This is the only header a driver plug-in includes. It is plain C99 so that a plug-in can be
  * written in C, C++ or anything that speaks the C calling convention. Like pcsc-lite's
@@ -167,8 +167,10 @@ extern "C" {
 
 /** ABI major version: a plug-in loads only into a host with the same major. */
 #define EPORT_DRIVER_ABI_MAJOR 1
-/** ABI minor version: grows when fields are appended to tables; any minor is accepted. */
-#define EPORT_DRIVER_ABI_MINOR 0
+/** ABI minor version: grows when fields are appended to tables; any minor is accepted.
+ *  1.1 appended: eport_host.report_status; eport_token_info.id, .kind, .reader;
+ *  eport_slot_info.slot_id; eport_pin_info.state; eport_driver_ops.pin_verify. */
+#define EPORT_DRIVER_ABI_MINOR 1
 
 /** Name of the one symbol a plug-in exports. */
 #define EPORT_DRIVER_ENTRY_SYMBOL "eport_driver_entry"
@@ -263,6 +265,13 @@ extern "C" {
 #define EPORT_SOURCE_SKF 4u           /**< SKF_GetPINInfo */
 #define EPORT_SOURCE_CONFIG 5u        /**< the driver's options or a known model default */
 
+/** A PIN's state as the token states it without a count (v1.1 eport_pin_info.state), e.g. from
+ *  PKCS#11 token flags (CKF_USER_PIN_COUNT_LOW / FINAL_TRY / LOCKED). */
+#define EPORT_PIN_STATE_OK 1        /**< no failed try since the last good one */
+#define EPORT_PIN_STATE_LOW 2       /**< a wrong PIN was entered since (tries left unknown) */
+#define EPORT_PIN_STATE_FINAL_TRY 3 /**< one try left: a wrong PIN now blocks it */
+#define EPORT_PIN_STATE_BLOCKED 4   /**< blocked */
+
 /** Log levels for eport_host.log. */
 #define EPORT_LOG_ERROR 1
 #define EPORT_LOG_WARNING 2
@@ -287,10 +296,23 @@ typedef struct eport_channel eport_channel;
 /** Identity of a token. Strings are NUL-terminated; "" = unknown. */
 typedef struct eport_token_info {
   uint32_t struct_size;  /**< set by the caller: sizeof(eport_token_info) as it knows it */
-  char serial[65];       /**< unique per token for this driver (e.g. PIV CHUID/serial, hex) */
+  char serial[65];       /**< the token's serial (e.g. PIV CHUID/serial, PKCS#11 serialNumber) */
   char label[65];        /**< user-visible label, if the token has one */
   char model[65];        /**< model / applet, e.g. "PIV" or the vendor's product name */
   char manufacturer[65]; /**< manufacturer, if known */
+  /* --- v1.1 (read only when struct_size covers them) --- */
+  /** Token providers: the token's id as clients see it, e.g. "p11:softhsm:63c85daa8f665c71";
+   *  stable across re-plugging and restarts, unique among the driver's tokens; the host keeps
+   *  [A-Za-z0-9._:-] and replaces anything else by '_'. "" = "<driver>:<serial>". It is also the
+   *  key the host passes to open_provider_token() (else the serial). Card drivers leave it "". */
+  char id[129];
+  /** What the token is, for clients: "smartcard", "usbkey" or "pkcs11" (PROTOCOL.md Token.kind).
+   *  "" = "smartcard" for card drivers, "usbkey" for token providers. */
+  char kind[17];
+  /** Token providers: the PC/SC reader the token sits in, when the library says so (a PKCS#11
+   *  slot description of a smart-card module): a card driver's token in the same reader wins,
+   *  see docs/driver-abi.md "One card, one token". "" = not in a PC/SC reader / unknown. */
+  char reader[129];
 } eport_token_info;
 
 /** State of one PIN (user PIN or PUK / SO PIN). -1 = unknown for every int32_t field. */
@@ -304,6 +326,11 @@ typedef struct eport_pin_info {
   uint32_t max_source;  /**< EPORT_SOURCE_* that gave max_tries */
   int32_t min_length;   /**< shortest PIN the card accepts; -1 unknown */
   int32_t max_length;   /**< longest PIN the card accepts; -1 unknown */
+  /* --- v1.1 --- */
+  /** EPORT_PIN_STATE_* when the token states it without a count (PKCS#11 flags); -1 = not
+   *  stated: the host derives the state from tries_left, max_tries and blocked. Set it instead
+   *  of inventing a count: tries_left stays -1. */
+  int32_t state;
 } eport_pin_info;
 
 /** One certificate / key slot of a token. */
@@ -313,6 +340,11 @@ typedef struct eport_slot_info {
   char label[65];          /**< human name, e.g. "PIV Authentication" */
   int32_t has_certificate; /**< 1 = a certificate is stored, 0 = empty, -1 unknown */
   int32_t has_key;         /**< 1 = a private key is present, 0 = none, -1 unknown */
+  /* --- v1.1 --- */
+  /** The slot id when it is longer than `slot` holds (a hex PKCS#11 CKA_ID, an SKF
+   *  "<application>/<container>/sign"): up to 128 bytes, printable ASCII without spaces. When
+   *  non-empty the host uses it instead of `slot` and passes it back to cert_read() etc. */
+  char slot_id[129];
 } eport_slot_info;
 
 /** Address element `index` of an out-struct array whose stride is base->struct_size. */
@@ -372,6 +404,20 @@ typedef struct eport_host {
    * Valid during init() only (NULL afterwards): copy what you need.
    */
   const char* config_json;
+
+  /* --- v1.1: check host->struct_size >= EPORT_HOST_SIZE_1_1 before using ----------------- */
+
+  /**
+   * Tell the host the plug-in's own state, shown by drivers.list (`status`) and diag.report:
+   * e.g. which of the libraries it serves work and which failed, with the library's own error.
+   * @param host_ctx  [in] eport_host.host_ctx
+   * @param json      [in] the text of one JSON object, NUL-terminated, at most 64 KiB; its
+   *                  member "problems" (a list of sentences saying what is wrong and what to
+   *                  do) goes into diag.report's problems. Each call replaces the previous one.
+   * Thread-safe; callable from any thread from init() until shutdown() returns. Text that is not
+   * a JSON object is ignored (and logged).
+   */
+  void (*report_status)(void* host_ctx, const char* json);
 } eport_host;
 
 /* ---------------------------------------------------------------------------------------------
@@ -469,15 +515,16 @@ typedef struct eport_driver_ops {
    *         present, nothing else used; the host retries once); EPORT_ERR_TRANSMIT,
    *         EPORT_ERR_CARD_ERROR, EPORT_ERR_TIMEOUT, EPORT_ERR_NO_MEMORY, EPORT_ERR_INTERNAL
    *         (the host keeps the tokens it knows and tries again after the next wait).
-   * eport_token_info.serial must be non-empty and unique among this driver's tokens: it is the
-   * key passed to open_provider_token() and part of the token id "<driver>:<serial>".
+   * Each token needs a non-empty key unique among this driver's tokens: `id` (v1.1) when set,
+   * else `serial`. The key is passed to open_provider_token() and makes the token id.
    */
   int32_t (*enumerate)(eport_driver* driver, eport_token_info* infos, size_t* count);
 
   /**
-   * Open the token with a serial from enumerate(). Called on the new token's own thread.
+   * Open a token enumerate() listed. Called on the new token's own thread.
    * @param driver  [in] the context
-   * @param serial  [in] eport_token_info.serial, NUL-terminated
+   * @param serial  [in] the token's key: eport_token_info.id when the driver set it (v1.1),
+   *                else eport_token_info.serial; NUL-terminated
    * @param out     [out] the token context; read only on EPORT_OK
    * @return EPORT_OK; EPORT_ERR_NOT_FOUND (no such token any more: the host forgets it until
    *         enumerate() lists it again); EPORT_ERR_CARD_REMOVED, EPORT_ERR_TRANSMIT,
@@ -655,6 +702,8 @@ typedef struct eport_driver_ops {
 #define EPORT_DRIVER_OPS_SIZE_1_0 (offsetof(eport_driver_ops, slot_public_key) + sizeof(void (*)(void)))
 /** Size of the v1.0 host table: a plug-in may rely on every field up to config_json. */
 #define EPORT_HOST_SIZE_1_0 (offsetof(eport_host, config_json) + sizeof(const char*))
+/** Size of the v1.1 host table (up to report_status). */
+#define EPORT_HOST_SIZE_1_1 (offsetof(eport_host, report_status) + sizeof(void (*)(void)))
 /** Size of the v1.1 ops table (pin_verify appended); a v1.0 table (without it) still loads. */
 #define EPORT_DRIVER_OPS_SIZE_1_1 (offsetof(eport_driver_ops, pin_verify) + sizeof(void (*)(void)))
 /** Capability bit (ABI 1.1) for eport_driver_ops.pin_verify; a 1.0 host ignores it. */

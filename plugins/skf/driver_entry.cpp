@@ -131,6 +131,7 @@ int32_t skf_wait_change(eport_driver* driver, uint32_t timeout_ms) {
   return guarded(driver != nullptr ? driver->host : nullptr, "wait_change", [&]() -> int32_t {
     require(driver != nullptr, "NULL driver");
     const int32_t status = driver->provider->wait_change(timeout_ms);
+    if (driver->provider->take_status_change()) report_status(*driver);  // events: wait -> poll
     return status;
   });
 }

@@ -118,7 +118,7 @@ int32_t Provider::wait_change(std::uint32_t timeout_ms) {
   bool polled = false;
   for (auto& entry : libraries_) {
     if (!entry->lib) continue;
-    if (entry->watch) entry->watch->gave_up();
+    if (entry->watch && entry->watch->gave_up()) status_changed_ = true;
     if (!entry->watch || !entry->watch->running()) polled = true;
   }
   const bool changed = changes_->wait(std::chrono::milliseconds(timeout_ms));

@@ -1,6 +1,7 @@
 #pragma once
 // The plug-in's context (eport_driver): the configured SKF libraries, their device watches, and
 // the tokens found in them.
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -59,6 +60,8 @@ class Provider {
 
   /// {libraries: [{label, library, loaded, error, missing, disabled, events}], problems: [...]}.
   nlohmann::json status() const;
+  /// True once after status() changed (a library's event wait gave up): report it again.
+  bool take_status_change() { return status_changed_.exchange(false); }
 
  private:
   std::optional<TokenEntry> identify_device(LibraryEntry& entry, const std::string& name) const;
@@ -69,6 +72,7 @@ class Provider {
   std::vector<std::unique_ptr<LibraryEntry>> libraries_;
   std::mutex known_mutex_;
   std::vector<TokenEntry> known_;
+  std::atomic<bool> status_changed_{false};
 };
 
 /// "skf:<label>:<serial>" with characters outside [A-Za-z0-9._-] in the serial as '_'.

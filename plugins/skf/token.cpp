@@ -64,8 +64,9 @@ TokenEntry SkfToken::identify() {
 }
 
 std::vector<SlotReport> SkfToken::cert_list() {
-  if (!entry_.library->lib->has(Feature::cert_read))
-    throw SkfError(EPORT_ERR_UNSUPPORTED, "the library cannot list containers or read certificates");
+  // A library without the container functions shows no slots (drivers.list says which functions
+  // are missing), so that the PINs of its keys can still be read.
+  if (!entry_.library->lib->has(Feature::cert_read)) return {};
   auto device = connect();
   std::vector<SlotReport> out;
   for (const auto& slot : list_slots(*device)) {

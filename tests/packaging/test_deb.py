@@ -16,6 +16,7 @@ def expected_files():
         "./usr/sbin/eportd",
         "./usr/bin/eportctl",
         f"./usr/{plugins}/eport-piv.so",
+        f"./usr/{plugins}/eport-pkcs11.so",
         f"./usr/{plugins}/eport-skf.so",
         "./etc/eportd/eportd.yaml",
         "./etc/eportd/usb-tokens.yaml",

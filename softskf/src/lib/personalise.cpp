@@ -26,12 +26,14 @@ std::vector<std::string> split(const std::string& text, char separator) {
   return parts;
 }
 
-void check_name(const std::string& what, const std::string& name, std::size_t max) {
+// Names: printable ASCII without spaces or '/'; with `utf8` also UTF-8 bytes (Chinese container
+// names are common on real keys).
+void check_name(const std::string& what, const std::string& name, std::size_t max, bool utf8 = false) {
   if (name.empty() || name.size() > max)
-    throw std::invalid_argument(what + " must be 1 to " + std::to_string(max) + " characters");
+    throw std::invalid_argument(what + " must be 1 to " + std::to_string(max) + " bytes");
   for (unsigned char c : name)
-    if (c < 0x21 || c > 0x7E || c == '/')
-      throw std::invalid_argument(what + " '" + name + "': printable ASCII without spaces or '/' only");
+    if (c < 0x21 || c == 0x7F || c == '/' || (c > 0x7F && !utf8))
+      throw std::invalid_argument(what + " '" + name + "': printable characters without spaces or '/' only");
 }
 
 void check_pin(const std::string& what, const std::string& pin) {
@@ -69,7 +71,7 @@ CertificateRequest parse_certificate_request(const std::string& text) {
   if (parts.size() != 4) throw std::invalid_argument(usage);
   CertificateRequest request;
   request.container = parts[0];
-  check_name("container name", request.container, 64);
+  check_name("container name", request.container, 64, true);
   if (parts[1] == "sign") request.signing = true;
   else if (parts[1] == "enc") request.signing = false;
   else throw std::invalid_argument(usage + " (usage '" + parts[1] + "')");

@@ -131,6 +131,28 @@ def test_a_configured_library_that_is_not_installed_is_named(tmp_path, workdir):
     assert MISSING in doctor["text"]
 
 
+def test_a_key_whose_library_serves_a_token_is_ok(tmp_path, workdir):
+    """The skf driver configured with the table's library, and a key it serves: ok."""
+    softskf = paths.built("eport-softskf")
+    out = subprocess.run([softskf, "init", "--dir", os.path.join(workdir, "keys"), "--serial", "GM0001"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    table = write_table(tmp_path / "usb-tokens.yaml", SOFT_SKF)
+    daemon = run_eportd(workdir, fixture_file(tmp_path, GM_KEY), skf_driver(SOFT_SKF),
+                        {"usb": {"device_table": table}})
+    try:
+        wait_for("the USBKey's token", lambda: any(t["id"] == "skf:vendor:GM0001"
+                                                   for t in daemon.call("tokens.list")["result"]["tokens"]), 30)
+        report, doctor = report_and_doctor(daemon)
+    finally:
+        daemon.stop()
+    key = gm_key(report)
+    assert key["state"] == "ok", key
+    assert key["library"] == SOFT_SKF
+    assert not any("096e:0309" in p for p in report["problems"]), report["problems"]
+    assert doctor["status"] == "ok", doctor
+
+
 def test_a_key_eportd_may_not_open_is_no_permission_with_the_udev_rule(workdir):
     files = pathlib.Path(workdir)  # readable by nobody, unlike pytest's tmp_path
     table = write_table(files / "usb-tokens.yaml", SOFT_SKF)

@@ -148,6 +148,13 @@ struct CardUnderTest {
   }
 };
 
+/// Steps 0 and 2: the slot as the token spells it, then its old certificate backed up.
+eport::cardops::CardResult<OldCertificate> back_up(CardUnderTest& card, const WriteRequest& request) {
+  auto now = eport::cardops::find_slot(*card.session, request);
+  if (!now) return eport::cardops::CardResult<OldCertificate>(eport::unexpected(now.error()));
+  return eport::cardops::back_up_old(request, *now, card.session->driver().info().name);
+}
+
 Bytes read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return Bytes((std::istreambuf_iterator<char>(in)), {});
@@ -165,7 +172,7 @@ TEST_CASE("a certificate for another key is refused before anything is backed up
   auto cert = eport::x509::Certificate::from_der(other);
   REQUIRE(cert);
 
-  auto key = eport::cardops::check_key(*card.session, *request, *cert);
+  auto key = eport::cardops::check_key(*card.session, *request, request->slot, *cert);
   REQUIRE_FALSE(key);
   CHECK(key.error().reason == eport::reasons::cert_key_mismatch);
 
@@ -181,7 +188,7 @@ TEST_CASE("a certificate for another key is refused before anything is backed up
   // The same certificate in its own slot passes the check.
   auto own = card.request("9c", other);
   own->allow_key_mismatch = false;
-  CHECK(eport::cardops::check_key(*card.session, *own, *cert));
+  CHECK(eport::cardops::check_key(*card.session, *own, own->slot, *cert));
 }
 
 TEST_CASE("an empty slot is backed up as none, and the write into it is verified", "[cardops][cert_write]") {
@@ -189,15 +196,15 @@ TEST_CASE("an empty slot is backed up as none, and the write into it is verified
   const Bytes cert = card.channel->stored(kObject9A);
   auto request = card.request("9d", cert);
 
-  auto old = eport::cardops::back_up_old(*card.session, *request);
+  auto old = back_up(card, *request);
   REQUIRE(old);
   CHECK_FALSE(old->der);
   CHECK_FALSE(old->backup);
   CHECK(card.backups().empty());
 
-  REQUIRE(eport::cardops::write_new(*card.session, *request, *old));
+  REQUIRE(eport::cardops::write_new(*card.session, *request, request->slot, *old));
   CHECK(card.session->reset_requested());
-  auto back = eport::cardops::verify_or_restore(*card.session, *request, *old);
+  auto back = eport::cardops::verify_or_restore(*card.session, *request, request->slot, *old);
   REQUIRE(back);
   CHECK(*back == cert);
   CHECK(card.channel->stored(0x5FC10B) == cert);  // 9d's object
@@ -209,14 +216,14 @@ TEST_CASE("a write the card refuses leaves the old certificate, said so, with it
   const Bytes old_9a = card.channel->stored(kObject9A);
   auto request = card.request("9a", card.channel->stored(kObject9C));
 
-  auto old = eport::cardops::back_up_old(*card.session, *request);
+  auto old = back_up(card, *request);
   REQUIRE(old);
   REQUIRE(old->der == old_9a);
   REQUIRE(old->backup);
   CHECK(read_file(*old->backup) == old_9a);
 
   card.channel->plan = {OnWrite::refuse};
-  auto written = eport::cardops::write_new(*card.session, *request, *old);
+  auto written = eport::cardops::write_new(*card.session, *request, request->slot, *old);
   REQUIRE_FALSE(written);
   CHECK(written.error().extra.at("write_state") == "old");
   CHECK(written.error().extra.at("backup") == *old->backup);
@@ -227,13 +234,13 @@ TEST_CASE("a read-back that differs puts the old certificate back: old, restored
   CardUnderTest card;
   const Bytes old_9a = card.channel->stored(kObject9A);
   auto request = card.request("9a", card.channel->stored(kObject9C));
-  auto old = eport::cardops::back_up_old(*card.session, *request);
+  auto old = back_up(card, *request);
   REQUIRE(old);
 
   // The card acknowledges the new certificate but keeps the old one; the restore goes through.
   card.channel->plan = {OnWrite::swallow};
-  REQUIRE(eport::cardops::write_new(*card.session, *request, *old));
-  auto back = eport::cardops::verify_or_restore(*card.session, *request, *old);
+  REQUIRE(eport::cardops::write_new(*card.session, *request, request->slot, *old));
+  auto back = eport::cardops::verify_or_restore(*card.session, *request, request->slot, *old);
   REQUIRE_FALSE(back);
   const auto& error = back.error();
   CHECK(error.reason == eport::reasons::write_verify_failed);
@@ -248,12 +255,12 @@ TEST_CASE("a restore the card refuses leaves it unknown, not restored", "[cardop
   CardUnderTest card;
   const Bytes old_9a = card.channel->stored(kObject9A);
   auto request = card.request("9a", card.channel->stored(kObject9C));
-  auto old = eport::cardops::back_up_old(*card.session, *request);
+  auto old = back_up(card, *request);
   REQUIRE(old);
 
   card.channel->plan = {OnWrite::swallow, OnWrite::refuse};
-  REQUIRE(eport::cardops::write_new(*card.session, *request, *old));
-  auto back = eport::cardops::verify_or_restore(*card.session, *request, *old);
+  REQUIRE(eport::cardops::write_new(*card.session, *request, request->slot, *old));
+  auto back = eport::cardops::verify_or_restore(*card.session, *request, request->slot, *old);
   REQUIRE_FALSE(back);
   const auto& error = back.error();
   CHECK(error.reason == eport::reasons::write_verify_failed);

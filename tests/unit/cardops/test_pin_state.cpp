@@ -42,3 +42,20 @@ TEST_CASE("unknown figures stay unknown and are never guessed", "[cardops][pin]"
   // Without a maximum, fewer tries cannot be called low.
   CHECK(pin_state_name(pin(2, std::nullopt)) == "ok");
 }
+
+TEST_CASE("a state the token states without a count is shown with no number", "[cardops][pin]") {
+  eport::drivers::PinInfo flags;
+  flags.source = "pkcs11-flags";
+  flags.state = "final_try";
+  auto json = pin_state_json(flags);
+  CHECK(json["state"] == "final_try");
+  CHECK(json["tries_left"].is_null());  // PKCS#11 gives no count: never guessed
+  CHECK(json["source"] == "pkcs11-flags");
+  flags.state = "low";
+  CHECK(pin_state_name(flags) == "low");
+  flags.state.clear();
+  CHECK(pin_state_name(flags) == "unknown");
+  flags.blocked = true;  // a blocked flag wins over anything stated
+  flags.state = "ok";
+  CHECK(pin_state_name(flags) == "blocked");
+}

@@ -105,3 +105,17 @@ TEST_CASE("a secret guard empties the secret when its scope ends", "[client][sec
   }
   CHECK(puk.empty());
 }
+
+TEST_CASE("the second PIN is named as the token family calls it", "[client][format]") {
+  Style plain = make_style(false, no_env);
+  json skf = status();
+  skf["puk"]["source"] = "skf";
+  CHECK_THAT(render_status(Lang::en, plain, skf), Catch::Contains("[ok]   Admin PIN: OK, 3 of 3 tries left"));
+  CHECK_THAT(render_status(Lang::zh, plain, skf), Catch::Contains("管理员 PIN 码："));
+  json p11 = status();
+  p11["puk"]["source"] = "pkcs11-flags";
+  CHECK_THAT(render_status(Lang::en, plain, p11), Catch::Contains("SO PIN: "));
+  json piv = status();
+  piv["puk"]["source"] = "metadata";
+  CHECK_THAT(render_status(Lang::en, plain, piv), Catch::Contains("PUK: OK"));
+}

@@ -41,7 +41,7 @@ TEST_CASE("a good card driver loads with its facts", "[drivers][loader]") {
   const DriverInfo& info = result.drivers[0]->info();
   CHECK(info.name == "good");
   CHECK(info.version == "0.0.1");
-  CHECK(info.abi == "1.0");
+  CHECK(info.abi == std::to_string(EPORT_DRIVER_ABI_MAJOR) + "." + std::to_string(EPORT_DRIVER_ABI_MINOR));
   CHECK(info.kind == "card");
   CHECK(info.library == fixture_path("good"));
   CHECK(info.capabilities == std::vector<std::string>{"match", "identify", "pin_status", "pin_reset",

@@ -164,13 +164,25 @@ TEST_CASE("the v1.0 layout stays frozen on 64-bit Linux", "[drivers][abi]") {
   CHECK(offsetof(eport_host, host_ctx) == 8);
   CHECK(offsetof(eport_host, transmit) == 24);
   CHECK(EPORT_HOST_SIZE_1_0 == 40);
-  CHECK(sizeof(eport_token_info) == 264);
+  CHECK(offsetof(eport_token_info, id) == 264);  // sizeof(1.0 struct) was 264
   CHECK(offsetof(eport_pin_info, source) == 20);
-  CHECK(sizeof(eport_pin_info) == 36);
+  CHECK(offsetof(eport_pin_info, state) == 36);  // sizeof(1.0 struct) was 36
   CHECK(offsetof(eport_slot_info, has_certificate) == 80);
-  CHECK(sizeof(eport_slot_info) == 88);
+  CHECK(offsetof(eport_slot_info, slot_id) == 88);  // 1.1 appended after the 1.0 members
 #endif
   CHECK(EPORT_DRIVER_ABI_MAJOR == 1);
+}
+
+TEST_CASE("ABI 1.1 only appends to the 1.0 structs", "[drivers][abi]") {
+#if defined(__LP64__)
+  CHECK(offsetof(eport_token_info, id) == 264);
+  CHECK(offsetof(eport_token_info, kind) == 264 + 129);
+  CHECK(offsetof(eport_token_info, reader) == 264 + 129 + 17);
+  CHECK(offsetof(eport_host, report_status) == EPORT_HOST_SIZE_1_0);
+  CHECK(EPORT_HOST_SIZE_1_1 == 48);
+  CHECK(offsetof(eport_pin_info, state) == 36);
+#endif
+  CHECK(EPORT_DRIVER_ABI_MINOR == 1);
 }
 
 TEST_CASE("driver facts serialise for drivers.list", "[drivers][json]") {

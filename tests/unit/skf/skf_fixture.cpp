@@ -77,10 +77,8 @@ std::vector<drivers::TokenIdentity> SkfFixture::tokens() {
 
 drivers::TokenHandle SkfFixture::open(const std::string& serial) {
   for (const auto& token : tokens()) {
-    const std::string suffix = ":" + serial;
-    if (token.serial.size() >= suffix.size() &&
-        token.serial.compare(token.serial.size() - suffix.size(), suffix.size(), suffix) == 0) {
-      auto opened = driver().open_provider_token(token.serial);
+    if (token.serial == serial) {
+      auto opened = driver().open_provider_token(token.key());
       REQUIRE(opened.ok());
       return std::move(opened.value);
     }

@@ -52,7 +52,7 @@ class SkfFixture {
   /// Writes a device's state (e.g. counters set by hand).
   void save(const std::string& serial, const eport::softskf::DeviceState& state, bool bool64 = false) const;
 
-  /// The token whose id ends in ":<serial>" from enumerate(), opened.
+  /// The token with this serial from enumerate(), opened by its key (the id).
   eport::drivers::TokenHandle open(const std::string& serial);
   /// enumerate() REQUIREd to succeed.
   std::vector<eport::drivers::TokenIdentity> tokens();

@@ -1,5 +1,6 @@
 // Slots, certificates and public keys of eport-skf.so over the soft SKF token.
 #include <catch2/catch.hpp>
+#include <ctime>
 
 #include <eport/softskf/crypto.hpp>
 #include <eport/softskf/state.hpp>
@@ -96,4 +97,28 @@ TEST_CASE("skf plugin: a key pulled during the write answers token removed") {
   const auto pulled = eport::softskf::load_state(f.dir() + "/.pulled/C5.json");
   CHECK(pulled.applications[0].containers[0].sign.certificate == (after ? renewed : old_cert));
   CHECK(f.driver().cert_read(token, no_channel(), "A/c/sign").status == Status::CardRemoved);
+}
+
+TEST_CASE("skf plugin: long and non-ASCII container names give slot ids of ABI 1.1 that read back") {
+  SkfFixture f;
+  eport::softskf::InitOptions options;
+  options.serial = "C6";
+  options.application = "EPORT_APP";
+  options.certificates = {
+      eport::softskf::parse_certificate_request("{5D1B0F2C-7A4E-4C61-9B1F-0E2D6A3C8B47}:sign:sm2:3650"),
+      eport::softskf::parse_certificate_request("\xe7\xad\xbe\xe5\x90\x8d:sign:sm2:3650")};  // 签名
+  eport::softskf::save_state(eport::softskf::device_file(f.dir(), "C6"),
+                             eport::softskf::personalise(options, std::time(nullptr)));
+  auto token = f.open("C6");
+  const auto slots = f.driver().cert_list(token, no_channel());
+  REQUIRE(slots.ok());
+  REQUIRE(slots.value.size() == 4);
+  CHECK(slots.value[0].slot == "EPORT_APP/{5D1B0F2C-7A4E-4C61-9B1F-0E2D6A3C8B47}/sign");
+  CHECK(slots.value[2].slot == "EPORT_APP/%E7%AD%BE%E5%90%8D/sign");
+  const auto state = eport::softskf::load_state(eport::softskf::device_file(f.dir(), "C6"));
+  for (std::size_t i : {0u, 1u}) {
+    const auto read = f.driver().cert_read(token, no_channel(), slots.value[2 * i].slot);
+    REQUIRE(read.ok());
+    CHECK(read.value == state.applications[0].containers[i].sign.certificate);
+  }
 }
