@@ -61,6 +61,10 @@ void add_admin_subcommands(CLI::App& app, Lang lang, Options& o) {
   change->add_option("TOKEN", o.token, T("cli.opt.token"))->required();
   change->add_flag("--stdin", o.pins_stdin, T("cli.opt.pins_stdin"));
   change->footer(T("cli.change_pin.examples"));
+  auto* verify = app.add_subcommand("verify-pin", T("cli.verify_pin"));
+  verify->add_option("TOKEN", o.token, T("cli.opt.token"))->required();
+  verify->add_flag("--stdin", o.pins_stdin, T("cli.opt.pin_stdin"));
+  verify->footer(T("cli.verify_pin.examples"));
 }
 
 void add_other_subcommands(CLI::App& app, Lang lang, Options& o) {

@@ -175,6 +175,11 @@ const std::vector<MessageEntry>& output_messages() {
        "请重新运行，并两次输入相同的新 PIN 码。"},
       {"pin.progress", "Changing the PIN…", "正在修改 PIN 码…"},
       {"pin.changed", "PIN changed.", "PIN 码已修改。"},
+      {"verify.prompt", "PIN (not shown): ", "PIN 码（不回显）："},
+      {"verify.no_input.todo", "Run it on a terminal, or give the PIN on one line with --stdin.",
+       "请在终端中运行，或用 --stdin 从一行传入 PIN 码。"},
+      {"verify.progress", "Checking the PIN…", "正在核对 PIN 码…"},
+      {"verify.ok", "The PIN is right. The card is locked again.", "PIN 码正确。卡已重新锁定。"},
       // renew
       {"renew.heading", "Certificate slot {slot} of card {token}:", "卡 {token} 的证书槽位 {slot}："},
       {"renew.col.old", "On the card now", "卡内现有证书"},

@@ -126,6 +126,14 @@ const std::vector<MessageEntry>& cli_messages() {
       {"cli.opt.mgm_key_file",
        "File with the card's management key in hex (default: the key eportd is configured with)",
        "存放卡管理密钥（十六进制）的文件（默认：使用 eportd 配置中的密钥）"},
+      {"cli.verify_pin", "Check the PIN of a card; the card is left locked (for card holders)",
+       "核对卡的 PIN 码；核对后卡仍保持锁定（供持卡人使用）"},
+      {"cli.verify_pin.examples",
+       "Examples:\n  eportctl verify-pin piv:0001e240\n"
+       "  printf '%s\\n' \"$PIN\" | eportctl verify-pin piv:0001e240 --stdin",
+       "示例：\n  eportctl verify-pin piv:0001e240\n"
+       "  printf '%s\\n' \"$PIN\" | eportctl verify-pin piv:0001e240 --stdin"},
+      {"cli.opt.pin_stdin", "Read the PIN from one line of standard input", "从标准输入的一行读取 PIN 码"},
       {"cli.opt.pins_stdin", "Read the current and the new PIN from two lines of standard input",
        "从标准输入的两行分别读取当前 PIN 码和新 PIN 码"},
       {"cli.opt.limit", "Number of records to show", "显示的记录条数"},

@@ -83,7 +83,8 @@ int run_command(const Invocation& inv) {
       {"status", cmd_status},         {"tokens", cmd_tokens}, {"readers", cmd_readers},
       {"check", cmd_check},           {"unlock", cmd_unlock}, {"renew", cmd_renew},
       {"change-pin", cmd_change_pin}, {"watch", cmd_watch},   {"doctor", cmd_doctor},
-      {"audit", cmd_audit},           {"call", cmd_call},     {"open", cmd_open}};
+      {"audit", cmd_audit},           {"call", cmd_call},     {"open", cmd_open},
+      {"verify-pin", cmd_verify_pin}};
   auto it = commands.find(inv.opt.command);
   if (it == commands.end()) return kExitUsage;
   try {

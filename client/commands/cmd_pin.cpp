@@ -1,4 +1,4 @@
-// unlock (PIN reset to the default with the PUK) and change-pin.
+// unlock (PIN reset to the default with the PUK), change-pin and verify-pin.
 #include "commands.hpp"
 
 #include "eport/common/reasons.hpp"
@@ -171,6 +171,42 @@ int cmd_change_pin(const Invocation& inv) {
     return exit_ok;
   }
   inv.out << inv.style.mark(Level::ok) << " " << tr(inv.lang, "pin.changed") << "\n"
+          << "  " << tr(inv.lang, "status.pin") << pin_text(inv.lang, result.value("pin", json())) << "\n";
+  return exit_ok;
+}
+
+int cmd_verify_pin(const Invocation& inv) {
+  auto rpc = inv.connect();
+  json status = rpc->call("token.status", {{"token", inv.opt.token}});
+  if (!inv.opt.json)
+    inv.out << tr(inv.lang, "status.pin") << pin_text(inv.lang, status.value("pin", json())) << "\n";
+  auto pin = inv.prompter.secret(tr(inv.lang, "verify.prompt"));
+  if (!pin)
+    return inv.report({"no_pin", tr(inv.lang, "pin.no_input"), tr(inv.lang, "verify.no_input.todo")},
+                      exit_cancelled);
+  json result;
+  try {
+    inv.progress(tr(inv.lang, "verify.progress"));
+    json params = {{"token", inv.opt.token}, {"pin", *pin}};
+    WipeOnExit guard(params["pin"].get_ref<std::string&>());
+    try {
+      result = rpc->call("pin.verify", params);
+    } catch (const RpcError& e) {
+      // The daemon refused the PIN's final try without sending it: ask, then retry once.
+      if (e.reason != reasons::pin_final_try || !confirm_pin_final_try(inv)) throw;
+      params["force"] = true;
+      result = rpc->call("pin.verify", params);
+    }
+  } catch (...) {
+    wipe(*pin);
+    throw;
+  }
+  wipe(*pin);
+  if (inv.opt.json) {
+    inv.print_json({{"token", inv.opt.token}, {"verified", true}, {"pin", result.value("pin", json())}});
+    return exit_ok;
+  }
+  inv.out << inv.style.mark(Level::ok) << " " << tr(inv.lang, "verify.ok") << "\n"
           << "  " << tr(inv.lang, "status.pin") << pin_text(inv.lang, result.value("pin", json())) << "\n";
   return exit_ok;
 }

@@ -27,6 +27,8 @@ int cmd_unlock(const Invocation& inv);
 int cmd_renew(const Invocation& inv);
 /// `change-pin TOKEN`: the holder changes the PIN.
 int cmd_change_pin(const Invocation& inv);
+/// `verify-pin TOKEN`: the holder checks the PIN; the card is left unverified.
+int cmd_verify_pin(const Invocation& inv);
 /// `watch`: live events.
 int cmd_watch(const Invocation& inv);
 /// `doctor [--bundle FILE]`: a health checklist of this computer's set-up, and a support bundle.

@@ -22,7 +22,7 @@ _eportctl() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
     local words=("${COMP_WORDS[@]}") cword=$COMP_CWORD
 
-    local commands="status tokens readers check unlock renew change-pin watch doctor audit call open"
+    local commands="status tokens readers check unlock renew change-pin verify-pin watch doctor audit call open"
     local globals="--socket --json --lang --version --help"
     local cmd="" socket="" token="" i
     for ((i = 1; i < cword; i++)); do
@@ -52,7 +52,7 @@ _eportctl() {
         check) opts="--warn-days" ;;
         unlock) opts="--puk-stdin" ;;
         renew) opts="--slot --cert --reset-pin --yes --force --puk-stdin --with-pin" ;;
-        change-pin) opts="--stdin" ;;
+        change-pin|verify-pin) opts="--stdin" ;;
         doctor) opts="--bundle --lines" ;;
         audit) opts="-n --limit" ;;
         call)
@@ -66,7 +66,7 @@ _eportctl() {
         return
     fi
     case $cmd in
-        status|check|unlock|renew|change-pin)
+        status|check|unlock|renew|change-pin|verify-pin)
             COMPREPLY=($(compgen -W "$(_eportctl_tokens "$socket")" -- "$cur")) ;;
     esac
 }

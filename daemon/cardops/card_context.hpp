@@ -75,7 +75,7 @@ void wipe(std::string& secret);
 
 /// Registers readers.list, tokens.list, token.status, cert.read, cert.check.
 void register_read_methods(ipc::MethodTable& table, CardContext& context);
-/// Registers pin.reset (admin) and pin.change.
+/// Registers pin.reset (admin), pin.change and pin.verify.
 void register_pin_methods(ipc::MethodTable& table, CardContext& context);
 /// Registers cert.write (admin).
 void register_cert_write_method(ipc::MethodTable& table, CardContext& context);

@@ -27,7 +27,7 @@ struct Failure {
 
 /// Which operation failed: the same driver status means different things (a wrong PIN while
 /// resetting is a wrong PUK).
-enum class Operation { read, pin_reset, pin_change, cert_write };
+enum class Operation { read, pin_reset, pin_change, cert_write, pin_verify };
 
 /// The failure for a driver status that is not Ok. `driver` names the plug-in, `detail` is
 /// the driver's own sentence.

@@ -58,18 +58,19 @@ std::optional<Failure> puk_guard(const PukKnowledge& known, bool force) {
   return std::nullopt;
 }
 
-std::optional<Failure> pin_guard(const drivers::PinInfo& pin, bool force) {
+std::optional<Failure> pin_guard(const drivers::PinInfo& pin, bool force, Operation operation) {
   const bool stated = !pin.tries_left;  // a state without a count (PKCS#11 flags)
   if (pin.blocked.value_or(false) || (pin.tries_left && *pin.tries_left <= 0) ||
       (stated && pin.state == "blocked")) {
-    Failure failure = from_driver(drivers::Status::PinBlocked, "", "", Operation::pin_change);
+    Failure failure = from_driver(drivers::Status::PinBlocked, "", "", operation);
     failure.message += " Nothing was sent to the card.";
     return failure;
   }
+  const std::string which = operation == Operation::pin_verify ? "PIN" : "old PIN";
   if (((pin.tries_left && *pin.tries_left == 1) || (stated && pin.state == "final_try")) && !force)
     return Failure{reasons::pin_final_try,
-                   "The PIN has one try left. Nothing was sent to the card: a wrong old PIN now "
-                   "would block it. If the old PIN is certainly right, repeat with force.",
+                   "The PIN has one try left. Nothing was sent to the card: a wrong " + which +
+                       " now would block it. If the " + which + " is certainly right, repeat with force.",
                    {{"tries_left", 1}}};
   return std::nullopt;
 }

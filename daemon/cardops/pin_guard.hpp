@@ -1,5 +1,5 @@
 #pragma once
-// The final-try guards of pin.reset (the PUK) and pin.change (the PIN), and what a PUK attempt
+// The final-try guards of pin.reset (the PUK) and pin.change / pin.verify (the PIN), and what a PUK attempt
 // teaches about the counter. Pure: the card methods read the figures, these rules decide.
 //
 // eportd never spends the last try of a PUK or a PIN unless the caller says `force`: a blocked
@@ -33,8 +33,10 @@ PukKnowledge know_puk(const std::optional<drivers::PinInfo>& now, const std::opt
 /// `force` is not set), or on its final try without `force`. nullopt = go ahead.
 std::optional<Failure> puk_guard(const PukKnowledge& known, bool force);
 
-/// Why a pin.change must not go out: the PIN is blocked, or on its final try without `force`.
-std::optional<Failure> pin_guard(const drivers::PinInfo& pin, bool force);
+/// Why a pin.change (or pin.verify: `operation`) must not go out: the PIN is blocked, or on its
+/// final try without `force`.
+std::optional<Failure> pin_guard(const drivers::PinInfo& pin, bool force,
+                                 Operation operation = Operation::pin_change);
 
 /// What a PUK attempt that reached the card says about the counter: a wrong PUK (63Cx: tries
 /// left), a blocked one (6983), a right one (back to its maximum). nullopt when the attempt

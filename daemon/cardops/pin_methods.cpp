@@ -1,8 +1,9 @@
-// pin.reset (admin) and pin.change: the guarded PIN operations.
+// pin.reset (admin), pin.change and pin.verify: the guarded PIN operations.
 //
 // pin.reset reads the PUK counter first (no try spent: the card's metadata, else its last answer
 // to a PUK) and refuses, without sending anything, when the PUK is blocked or on its final try
-// without `force`; pin.change does the same for the PIN. Nothing is ever retried.
+// without `force`; pin.change and pin.verify do the same for the PIN. Nothing is ever retried,
+// and the driver leaves the card unverified after each of them.
 #include <memory>
 
 #include <eport/driver.h>
@@ -142,6 +143,45 @@ CardResult<drivers::PinInfo> change_on_card(devices::TokenSession& s, const Secr
   return unexpected(std::move(failure));
 }
 
+/// pin.verify on the card: the PIN guard, then the driver's one verification, after which the
+/// card is no longer verified; the PIN's state after. Drivers of ABI 1.0 lack it: unsupported,
+/// nothing sent.
+CardResult<drivers::PinInfo> verify_on_card(devices::TokenSession& s, const Secret& pin, bool force) {
+  auto& driver = s.driver();
+  const auto name = driver.info().name;
+  if (!driver.supports(EPORT_CAP_PIN_VERIFY)) {
+    Failure failure = from_driver(drivers::Status::Unsupported, "", name, Operation::pin_verify);
+    failure.message = "The driver '" + name +
+                      "' cannot check a PIN on its own (its plug-in has no pin_verify, driver ABI 1.1). "
+                      "Nothing was sent to the card; no try was spent.";
+    return unexpected(std::move(failure));
+  }
+  // 1. The PIN's counter without spending a try: never the final try without `force`.
+  std::optional<drivers::PinInfo> figures;
+  if (driver.supports(EPORT_CAP_PIN_STATUS)) {
+    auto status = driver.pin_status(s.handle(), s.channel(), drivers::PinKind::User);
+    if (status) {
+      figures = status.value;
+      if (auto refused = pin_guard(status.value, force, Operation::pin_verify)) return unexpected(*refused);
+    } else if (status.status != drivers::Status::Unsupported && status.status != drivers::Status::NotFound) {
+      return unexpected(from_driver(status.status, status.detail, name, Operation::read));
+    }
+  }
+  // 2. One verification, never retried; the driver un-verifies the token right after it.
+  auto verified = driver.pin_verify(s.handle(), s.channel(), drivers::PinKind::User, pin.value);
+  if (verified) return verified.value;
+  if (verified.status == drivers::Status::BadArgs) return unexpected(too_long("PIN", figures));
+  Failure failure = from_driver(verified.status, verified.detail, name, Operation::pin_verify);
+  if (verified.status == drivers::Status::WrongPin) {
+    const auto left = verified.value.tries_left;
+    failure.extra["tries_left"] = left ? nlohmann::json(*left) : nlohmann::json(nullptr);
+    if (left && *left <= 1)
+      failure.message += *left == 1 ? " Only one PIN try is left." : " The PIN is now blocked.";
+    failure.facts["pin"] = pin_state_json(verified.value);
+  }
+  return unexpected(std::move(failure));
+}
+
 void pin_reset(CardContext& context, const ipc::Request& request, const ipc::Reply& reply) {
   const auto id = ipc::required_string(request.params, "token");
   const bool force = ipc::optional_bool(request.params, "force").value_or(false);
@@ -185,6 +225,28 @@ void pin_change(CardContext& context, const ipc::Request& request, const ipc::Re
       reply);
 }
 
+void pin_verify(CardContext& context, const ipc::Request& request, const ipc::Reply& reply) {
+  const auto id = ipc::required_string(request.params, "token");
+  auto pin = secret_param(request.params, "pin");
+  const bool force = ipc::optional_bool(request.params, "force").value_or(false);
+  run_card_call<drivers::PinInfo>(
+      context, card_call(request, id, true),
+      [pin, force](devices::TokenSession& s) { return verify_on_card(s, *pin, force); },
+      [&context, id](const ipc::Reply& reply, CardResult<drivers::PinInfo> result) {
+        if (!result) {
+          // A wrong PIN changed the counter: subscribers learn the new state too.
+          if (result.error().facts.contains("pin"))
+            publish_pin_changed(context, id, result.error().facts["pin"]);
+          return fail(reply, result.error());
+        }
+        auto state = pin_state_json(*result);
+        publish_pin_changed(context, id, state);
+        reply.result(
+            {{"verified", true}, {"tries_left", state["tries_left"]}, {"blocked", false}, {"pin", state}});
+      },
+      reply);
+}
+
 }  // namespace
 
 void register_pin_methods(ipc::MethodTable& table, CardContext& context) {
@@ -196,6 +258,10 @@ void register_pin_methods(ipc::MethodTable& table, CardContext& context) {
       {"pin.change", ipc::Role::all,
        [&context](const ipc::Request& request, ipc::Reply reply) { pin_change(context, request, reply); },
        true, "change the user PIN (card holder)"});
+  table.add(
+      {"pin.verify", ipc::Role::all,
+       [&context](const ipc::Request& request, ipc::Reply reply) { pin_verify(context, request, reply); },
+       true, "check the user PIN, leaving the card unverified (card holder)"});
 }
 
 }  // namespace eport::cardops

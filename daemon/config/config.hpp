@@ -56,7 +56,7 @@ struct WebSettings {
   std::string host = "127.0.0.1";            ///< the address of `listen` (IPv6 without brackets)
   std::uint16_t port = 61232;                ///< the port of `listen`
   std::vector<std::string> allowed_origins;  ///< normalised origins, besides eportd's own page
-  bool allow_pin_methods = false;            ///< cus-sec_SpcVerifyPIN/ChangePIN, pin.change over the web
+  bool allow_pin_methods = false;  ///< cus-sec_SpcVerifyPIN/ChangePIN, pin.change/pin.verify over the web
   /// Same settings.
   bool operator==(const WebSettings& other) const {
     return enabled == other.enabled && listen == other.listen && allowed_origins == other.allowed_origins &&

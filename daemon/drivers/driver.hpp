@@ -100,6 +100,9 @@ class Driver {
   /// Change a PIN; the value is that PIN's state afterwards (tries left on WrongPin).
   Result<PinInfo> pin_change(TokenHandle& token, CardChannel& channel, PinKind which,
                              std::string_view old_pin, std::string_view new_pin);
+  /// Check the user PIN and leave the token unverified (ABI 1.1; Unsupported for drivers
+  /// without it). The value is the PIN's state afterwards (tries left on WrongPin).
+  Result<PinInfo> pin_verify(TokenHandle& token, CardChannel& channel, PinKind which, std::string_view pin);
   /// Certificate / key slots.
   Result<std::vector<SlotInfo>> cert_list(TokenHandle& token, CardChannel& channel);
   /// Certificate in `slot` as DER; NotFound when the slot is empty.

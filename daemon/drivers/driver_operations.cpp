@@ -111,6 +111,22 @@ Result<PinInfo> Driver::pin_change(TokenHandle& token, CardChannel& channel, Pin
   return result;
 }
 
+Result<PinInfo> Driver::pin_verify(TokenHandle& token, CardChannel& channel, PinKind which,
+                                   std::string_view pin) {
+  Result<PinInfo> result;
+  if (!usable(result.status, result.detail, token, EPORT_CAP_PIN_VERIFY, "pin_verify")) return result;
+  eport_channel storage{&channel};
+  eport_pin_info info = blank_pin_info();
+  const auto& ops = plugin_->ops();
+  const std::int32_t raw = plugin_->call([&] {
+    return ops.pin_verify(token_of(token), channel_arg(storage), static_cast<std::uint32_t>(which),
+                          pin.data(), pin.size(), &info);
+  });
+  result.status = plugin_->settle(raw, "pin_verify", result.detail);
+  result.value = to_pin_info(info);
+  return result;
+}
+
 Result<std::vector<SlotInfo>> Driver::cert_list(TokenHandle& token, CardChannel& channel) {
   Result<std::vector<SlotInfo>> result;
   if (!usable(result.status, result.detail, token, EPORT_CAP_CERT_LIST, "cert_list")) return result;

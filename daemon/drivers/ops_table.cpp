@@ -28,6 +28,8 @@ constexpr Capability kCapabilities[] = {
     {EPORT_CAP_ENUMERATE, "enumerate", [](const eport_driver_ops& o) { return o.enumerate != nullptr; }},
     {EPORT_CAP_WAIT_CHANGE, "wait_change",
      [](const eport_driver_ops& o) { return o.wait_change != nullptr; }},
+    // ABI 1.1: absent from a 1.0 table (the copy's bytes beyond its struct_size are zero).
+    {EPORT_CAP_PIN_VERIFY, "pin_verify", [](const eport_driver_ops& o) { return o.pin_verify != nullptr; }},
 };
 
 constexpr std::size_t kMaxNameLength = 64;

@@ -30,7 +30,11 @@ audit::AuditRecord record_for(const ipc::Request& request, const nlohmann::json&
   const auto& result = response.value("result", nlohmann::json::object());
   const auto& data =
       response.value("error", nlohmann::json::object()).value("data", nlohmann::json::object());
-  record.job = text_of(response, "job").empty() ? text_of(data, "job") : text_of(response, "job");
+  // The job: beside the answer for a late outcome (card_audit), else inside the result or the
+  // error's data (cardops' with_job).
+  record.job = text_of(response, "job");
+  if (record.job.empty())
+    record.job = response.contains("result") ? text_of(result, "job") : text_of(data, "job");
   record.write_state = text_of(data, "write_state");
   record.backup = text_of(response.contains("result") ? result : data, "backup");
   if (response.contains("result")) {

@@ -124,14 +124,16 @@ void HostCalls::on_token(std::uint32_t call, Op op, std::uint64_t ref, wire::Rea
     return;
   }
   // Arguments are read here, on the receiving thread: the message buffer is reused.
-  const std::uint32_t which = (op == Op::pin_status || op == Op::pin_change) ? r.u32() : 0;
+  const std::uint32_t which =
+      (op == Op::pin_status || op == Op::pin_change || op == Op::pin_verify) ? r.u32() : 0;
   auto first = std::make_shared<Secret>();   // PUK / old PIN, or the slot
   auto second = std::make_shared<Secret>();  // new PIN
   std::vector<std::uint8_t> der, key;
   if (op == Op::pin_reset || op == Op::pin_change) {
     first->value = r.str();
     second->value = r.str();
-  } else if (op == Op::cert_read || op == Op::slot_public_key || op == Op::cert_write) {
+  } else if (op == Op::cert_read || op == Op::slot_public_key || op == Op::cert_write ||
+             op == Op::pin_verify) {  // the slot, or the PIN to verify
     first->value = r.str();
   }
   if (op == Op::cert_write) {
@@ -168,6 +170,12 @@ void HostCalls::on_token(std::uint32_t call, Op op, std::uint64_t ref, wire::Rea
           }
           case Op::pin_change: {
             auto got = d.pin_change(h, none, kind, first->value, second->value);
+            w.i32(code(got.status));
+            wire::put(w, got.value);
+            break;
+          }
+          case Op::pin_verify: {
+            auto got = d.pin_verify(h, none, kind, first->value);
             w.i32(code(got.status));
             wire::put(w, got.value);
             break;

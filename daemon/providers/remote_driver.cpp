@@ -191,6 +191,12 @@ std::int32_t r_pin_change(eport_token* t, eport_channel*, std::uint32_t which, c
       out);
 }
 
+std::int32_t r_pin_verify(eport_token* t, eport_channel*, std::uint32_t which, const char* pin,
+                          std::size_t pin_len, eport_pin_info* out) {
+  return give_pin(token_call(t, Op::pin_verify, [&](wire::Writer& w) { w.u32(which).str(pin, pin_len); }),
+                  out);
+}
+
 std::int32_t r_cert_list(eport_token* t, eport_channel*, eport_slot_info* slots, std::size_t* count_inout) {
   const Answer a = token_call(t, Op::cert_list);
   if (a.status != EPORT_OK) return a.status;
@@ -252,6 +258,7 @@ eport_driver_ops remote_table(const RemoteContext& context, std::uint64_t capabi
   ops.cert_read = r_cert_read;
   ops.cert_write = r_cert_write;
   ops.slot_public_key = r_slot_public_key;
+  ops.pin_verify = r_pin_verify;  // called only when the helper's plug-in has EPORT_CAP_PIN_VERIFY
   return ops;
 }
 

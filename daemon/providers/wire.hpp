@@ -36,6 +36,7 @@ enum class Op : std::uint8_t {
   cert_read,
   cert_write,
   slot_public_key,
+  pin_verify,  ///< ABI 1.1
 };
 
 /// Largest message either side sends or accepts (a 64 KiB certificate plus headers).

@@ -43,6 +43,7 @@ class EportCall : public std::enable_shared_from_this<EportCall> {
   void with_token(const std::function<void(const std::string& token)>& next);
   void with_sign_cert(const std::function<void(const std::string& token, const json& cert)>& next);
   void change_pin();
+  void verify_pin();
 
   const ipc::Dispatcher& dispatcher_;
   boost::asio::any_io_executor executor_;
@@ -62,8 +63,15 @@ void EportCall::rpc(const std::string& method, json params, Next next) {
       if (response.contains("error")) {
         const json& error = response["error"];
         json errors = json::array({error.value("message", std::string("error"))});
-        if (error.contains("data") && error["data"].is_object() && error["data"].contains("reason"))
-          errors.push_back("eportd " + method + ": " + error["data"]["reason"].dump());
+        if (error.contains("data") && error["data"].is_object()) {
+          const json& data = error["data"];
+          if (data.contains("reason")) errors.push_back("eportd " + method + ": " + data["reason"].dump());
+          // A wrong PIN: the page must be able to tell the user how many tries are left.
+          if (data.contains("tries_left") && data["tries_left"].is_number_integer()) {
+            const auto left = std::to_string(data["tries_left"].get<int>());
+            errors.push_back("PIN tries left: " + left + " (PIN 剩余次数：" + left + ")");
+          }
+        }
         return self->answer(false, json::array(), errors);
       }
       next(response.value("result", json::object()));
@@ -110,6 +118,26 @@ void EportCall::change_pin() {
   });
 }
 
+/// The PIN of cus-sec_SpcVerifyPIN: `args.passwd` as the control's page library sends it, or
+/// `args.pin`.
+const json* verify_pin_arg(const json& args) {
+  for (const char* name : {"passwd", "pin"}) {
+    const auto found = args.find(name);
+    if (found != args.end()) return &*found;
+  }
+  return nullptr;
+}
+
+void EportCall::verify_pin() {
+  const json* pin = verify_pin_arg(args_);
+  if (pin == nullptr || !pin->is_string() || pin->get_ref<const std::string&>().empty())
+    return unsupported("cus-sec_SpcVerifyPIN needs args.passwd (or args.pin): the PIN, a non-empty string");
+  with_token([self = shared_from_this(), pin = pin->get<std::string>()](const std::string& token) {
+    self->rpc("pin.verify", {{"token", token}, {"pin", pin}},
+              [self](const json&) { self->answer(true, json::array()); });
+  });
+}
+
 void EportCall::run(bool allow_pin_methods) {
   auto self = shared_from_this();
   if (method_ == "cus-sec_SpcGetCardID") {
@@ -144,9 +172,7 @@ void EportCall::run(bool allow_pin_methods) {
     if (!allow_pin_methods)
       return unsupported(method_ + " is off: the administrator has not set web.allow_pin_methods");
     if (method_ == "cus-sec_SpcChangePIN") return change_pin();
-    return unsupported(
-        "cus-sec_SpcVerifyPIN is not supported: eportd never verifies a PIN just to check it (it reads the "
-        "tries left without spending one); use cus-sec_SpcChangePIN or eportctl status");
+    return verify_pin();
   }
   unsupported(method_ + " is not supported by eportd's E-Port compatible subset (docs/web.md lists what is)");
 }

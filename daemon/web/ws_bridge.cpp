@@ -15,11 +15,14 @@ namespace {
 // The WebSocket handshake must finish within this.
 constexpr std::chrono::seconds kHandshakeTimeout{10};
 
-/// Methods that carry a PIN: over the web only with web.allow_pin_methods (docs/web.md).
-bool is_pin_method(const nlohmann::json& message) {
-  if (!message.is_object()) return false;
+/// The method of a request that carries a PIN (pin.change, pin.verify), else "": over the web
+/// only with web.allow_pin_methods (docs/web.md).
+std::string pin_method_of(const nlohmann::json& message) {
+  if (!message.is_object()) return {};
   const auto method = message.find("method");
-  return method != message.end() && method->is_string() && *method == "pin.change";
+  if (method == message.end() || !method->is_string()) return {};
+  const auto& name = method->get_ref<const std::string&>();
+  return name == "pin.change" || name == "pin.verify" ? name : std::string();
 }
 
 ipc::PeerIdentity web_peer(const WsBridge::Request& request) {
@@ -146,12 +149,14 @@ void WsBridge::dispatch(std::string& text) {
   if (eport_) return session_->dispatch_through(eport_->adapter_for(text));
   if (!allow_pin_methods_) {
     const auto parsed = ipc::parse_message(text);
-    if (parsed && is_pin_method(parsed.value())) {
+    const std::string pin_method = parsed ? pin_method_of(parsed.value()) : std::string();
+    if (!pin_method.empty()) {
       const nlohmann::json id = parsed.value().contains("id") ? parsed.value()["id"] : nlohmann::json();
-      session_->dispatch_through([id](const ipc::CallerContext&, ipc::Reply::Sink sink) {
+      session_->dispatch_through([id, pin_method](const ipc::CallerContext&, ipc::Reply::Sink sink) {
         sink(ipc::make_error_response(id, ipc::kApplicationError,
-                                      "pin.change is not offered to web pages: the administrator has not set "
-                                      "web.allow_pin_methods; use eportctl or the Unix socket",
+                                      pin_method +
+                                          " is not offered to web pages: the administrator has not set "
+                                          "web.allow_pin_methods; use eportctl or the Unix socket",
                                       {{"reason", "not_authorized"}, {"required", "web.allow_pin_methods"}}));
       });
       return;

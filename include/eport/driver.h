@@ -104,6 +104,9 @@
  * (re)select its application before relying on it — every call, not once per token. Only
  * open_token() and the identify() that follows it may rely on the selection made by match() in
  * the same transaction (and should still select again if the card answers as if not selected).
+ * Since ABI 1.2 a driver may also skip the SELECT when eport_host.channel_session() returns the
+ * same non-zero number as in the call where it last selected: both calls run in one transaction
+ * (a job often makes several calls, e.g. the PIN's and the PUK's state).
  * Token providers likewise look their token up again on each call (a PKCS#11 slot id or an SKF
  * device handle may change between calls).
  *
@@ -169,7 +172,7 @@ extern "C" {
 #define EPORT_DRIVER_ABI_MAJOR 1
 /** ABI minor version: grows when fields are appended to tables; any minor is accepted.
  *  1.1 appended: eport_host.report_status; eport_token_info.id, .kind, .reader;
- *  eport_slot_info.slot_id; eport_pin_info.state.
+ *  eport_slot_info.slot_id; eport_pin_info.state; eport_driver_ops.pin_verify.
  *  1.2 appended: eport_host.channel_session. */
 #define EPORT_DRIVER_ABI_MINOR 2
 
@@ -683,6 +686,34 @@ typedef struct eport_driver_ops {
    */
   int32_t (*slot_public_key)(eport_token* token, eport_channel* ch, const char* slot, uint8_t* spki_der,
                              size_t* len);
+
+  /* --- appended in ABI 1.1 (optional: absent when struct_size < EPORT_DRIVER_OPS_SIZE_1_1) -- */
+
+  /**
+   * Check the user PIN: one verification, then the token is left NOT verified
+   * (EPORT_CAP_PIN_VERIFY, ABI 1.1). One attempt; never retried by the driver. The driver MUST
+   * leave the PIN unverified whatever the outcome — PIV: VERIFY P1=FF right after the VERIFY;
+   * PKCS#11: C_Login(CKU_USER) then C_Logout; SKF: SKF_VerifyPIN then SKF_ClearSecureState —
+   * so that no other program can use the token's keys without the PIN afterwards. The host
+   * calls pin_status(EPORT_PIN_USER) first and does not call this on a blocked PIN, nor on the
+   * PIN's final try unless the client said `force`.
+   * @param which         [in] EPORT_PIN_USER (the only value defined; anything else is
+   *                      EPORT_ERR_BAD_ARGS)
+   * @param pin, pin_len  [in] the PIN to check (not NUL-terminated)
+   * @param out  [out] the PIN's state after the call: on EPORT_OK as far as known (tries left
+   *             back at the maximum); on EPORT_ERR_WRONG_PIN the tries left the token reported
+   *             (PIV: x of its 63Cx answer; 0 = this attempt blocked it); on
+   *             EPORT_ERR_PIN_BLOCKED blocked = 1, tries_left = 0
+   * @return EPORT_OK (the PIN is right; the token is no longer verified);
+   *         EPORT_ERR_WRONG_PIN (one try spent); EPORT_ERR_PIN_BLOCKED (blocked before or by
+   *         the attempt); EPORT_ERR_BAD_ARGS (empty PIN, PIN longer than the token accepts,
+   *         unknown `which` — nothing sent, no try spent); EPORT_ERR_UNSUPPORTED; the common
+   *         statuses. A host finds this function absent when struct_size is smaller than
+   *         EPORT_DRIVER_OPS_SIZE_1_1 or EPORT_CAP_PIN_VERIFY is not set, and answers the
+   *         client `unsupported` without calling anything.
+   */
+  int32_t (*pin_verify)(eport_token* token, eport_channel* ch, uint32_t which, const char* pin,
+                        size_t pin_len, eport_pin_info* out);
 } eport_driver_ops;
 
 /** Size of the v1.0 ops table: the host refuses smaller tables. */
@@ -693,6 +724,10 @@ typedef struct eport_driver_ops {
 #define EPORT_HOST_SIZE_1_1 (offsetof(eport_host, report_status) + sizeof(void (*)(void)))
 /** Bytes of eport_host in ABI 1.2 (channel_session). */
 #define EPORT_HOST_SIZE_1_2 (offsetof(eport_host, channel_session) + sizeof(void (*)(void)))
+/** Size of the v1.1 ops table (pin_verify appended); a v1.0 table (without it) still loads. */
+#define EPORT_DRIVER_OPS_SIZE_1_1 (offsetof(eport_driver_ops, pin_verify) + sizeof(void (*)(void)))
+/** Capability bit (ABI 1.1) for eport_driver_ops.pin_verify; a 1.0 host ignores it. */
+#define EPORT_CAP_PIN_VERIFY (UINT64_C(1) << 11)
 
 /* ---------------------------------------------------------------------------------------------
  * The entry point

@@ -102,6 +102,15 @@ int32_t piv_pin_change(eport_token* token, eport_channel* ch, uint32_t which, co
   });
 }
 
+int32_t piv_pin_verify(eport_token* token, eport_channel* ch, uint32_t which, const char* pin, size_t pin_len,
+                       eport_pin_info* out) {
+  return on_card(token, ch, "pin_verify", [&](Token& t, PivCard& card) {
+    const PinResult result = t.pin_verify(card, which, pin, pin_len);
+    write_pin_info(result.figures, out);
+    return result.status;
+  });
+}
+
 int32_t piv_cert_list(eport_token* token, eport_channel* ch, eport_slot_info* slots, size_t* count) {
   return on_card(token, ch, "cert_list", [&](Token& t, PivCard& card) -> int32_t {
     require(count != nullptr, "NULL count");
@@ -160,7 +169,8 @@ const eport_driver_ops kOps = {
     "0.1.0",
     EPORT_KIND_CARD,
     EPORT_CAP_MATCH | EPORT_CAP_IDENTIFY | EPORT_CAP_PIN_STATUS | EPORT_CAP_PIN_RESET | EPORT_CAP_PIN_CHANGE |
-        EPORT_CAP_CERT_LIST | EPORT_CAP_CERT_READ | EPORT_CAP_CERT_WRITE | EPORT_CAP_SLOT_PUBLIC_KEY,
+        EPORT_CAP_CERT_LIST | EPORT_CAP_CERT_READ | EPORT_CAP_CERT_WRITE | EPORT_CAP_SLOT_PUBLIC_KEY |
+        EPORT_CAP_PIN_VERIFY,
     piv_init,
     piv_shutdown,
     piv_match,
@@ -177,6 +187,7 @@ const eport_driver_ops kOps = {
     piv_cert_read,
     piv_cert_write,
     piv_slot_public_key,
+    piv_pin_verify,  // ABI 1.1
 };
 
 }  // namespace

@@ -105,6 +105,14 @@ uint16_t PivCard::send_pin_pair(uint8_t ins, uint8_t ref, const char* first, siz
   return channel_.exchange(command).sw;  // `command` wipes the PINs when it goes away
 }
 
+uint16_t PivCard::verify_pin(const char* pin, size_t pin_len) {
+  Command command = simple(kInsVerify, 0x00, kRefPin, kNoLe);
+  command.secret = true;
+  command.data.reserve(kPinMaxLength);  // no reallocation: no stray copies of the PIN
+  append_padded_pin(command.data, pin, pin_len);
+  return channel_.exchange(command).sw;  // `command` wipes the PIN when it goes away
+}
+
 uint16_t PivCard::reset_retry_counter(const char* puk, size_t puk_len, const char* pin, size_t pin_len) {
   return send_pin_pair(kInsResetRetry, kRefPin, puk, puk_len, pin, pin_len);
 }

@@ -52,6 +52,9 @@ class PivCard {
   /// VERIFY with P1=FF (`00 20 FF 80`, SP 800-73-4 part 2, 3.2.1): resets the PIN's security
   /// status, so the card is no longer PIN-verified. Sends no PIN and costs no try.
   uint16_t clear_pin_verification();
+  /// VERIFY of the PIN (`00 20 00 80 08 PIN`), already checked as sendable: 9000 = right,
+  /// 63Cx = wrong with x tries left, 6983 = blocked. Leaves the card PIN-verified on 9000.
+  uint16_t verify_pin(const char* pin, size_t pin_len);
   /// RESET RETRY COUNTER (`00 2C 00 80 10 PUK newPIN`); both already checked as sendable.
   uint16_t reset_retry_counter(const char* puk, size_t puk_len, const char* pin, size_t pin_len);
   /// CHANGE REFERENCE DATA (`00 24 00 <ref> 10 old new`) for kRefPin or kRefPuk.

@@ -64,6 +64,10 @@ class Token {
   PinResult pin_change(PivCard& card, uint32_t which, const char* old_pin, size_t old_len,
                        const char* new_pin, size_t new_len);
 
+  /// VERIFY of the user PIN, then VERIFY P1=FF (the card is left unverified whatever the
+  /// answer); figures: the PIN's state afterwards (tries left from 63Cx on a wrong PIN).
+  PinResult pin_verify(PivCard& card, uint32_t which, const char* pin, size_t pin_len);
+
   /// The slots this card has (standard + retired ones Key History announced), no APDU.
   std::vector<Slot> slots() const;
   /// Every slot and whether it holds a certificate (reads them; remembered for cert_read).

@@ -1,6 +1,6 @@
-// Token: PIN and PUK status, reset and change. Nothing here ever sends a PIN or PUK that the
-// caller did not give for this very call, and nothing is retried. A reset or change ends with
-// VERIFY P1=FF: the card is never left PIN-verified.
+// Token: PIN and PUK status, reset, change and verify. Nothing here ever sends a PIN or PUK that
+// the caller did not give for this very call, and nothing is retried. A reset, change or verify
+// ends with VERIFY P1=FF: the card is never left PIN-verified.
 #include <eport/driver.h>
 
 #include "pin_codec.hpp"
@@ -99,6 +99,20 @@ PinResult Token::pin_change(PivCard& card, uint32_t which, const char* old_pin, 
   clear_security(card);
   if (sw != kSwOk) return refused(sw, "CHANGE REFERENCE DATA");
   result.figures = read_pin_figures(card, ref);
+  return result;
+}
+
+PinResult Token::pin_verify(PivCard& card, uint32_t which, const char* pin, size_t pin_len) {
+  if (which != EPORT_PIN_USER) throw PivError(EPORT_ERR_BAD_ARGS, "pin_verify: only the user PIN");
+  if (!is_sendable_pin(pin, pin_len)) {
+    throw PivError(EPORT_ERR_BAD_ARGS, "a PIV PIN is 1 to 8 characters: not sent to the card");
+  }
+  card.require_select();
+  const uint16_t sw = card.verify_pin(pin, pin_len);
+  clear_security(card);
+  if (sw != kSwOk) return refused(sw, "VERIFY");
+  PinResult result;
+  result.figures = read_pin_figures(card, kRefPin);
   return result;
 }
 

@@ -108,6 +108,9 @@ int32_t reset_pin(Module::Use& use, const TokenSeen& seen, const char* puk, size
 /// pin_change: C_Login + C_SetPIN for the user PIN or the SO PIN.
 int32_t change_pin(Module::Use& use, const TokenSeen& seen, uint32_t which, const char* old_pin,
                    size_t old_len, const char* new_pin, size_t new_len, eport_pin_info* out);
+/// pin_verify: C_Login(CKU_USER) then C_Logout: the token is never left logged in.
+int32_t verify_pin(Module::Use& use, const TokenSeen& seen, uint32_t which, const char* pin, size_t pin_len,
+                   eport_pin_info* out);
 /// cert_list: one slot per CKA_ID of a certificate or key object.
 int32_t list_slots(Module::Use& use, const TokenSeen& seen, eport_slot_info* slots, size_t* count);
 /// cert_read: the certificate object with that CKA_ID.

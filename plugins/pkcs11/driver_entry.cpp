@@ -163,6 +163,13 @@ int32_t p11_pin_change(eport_token* token, eport_channel*, uint32_t which, const
   });
 }
 
+int32_t p11_pin_verify(eport_token* token, eport_channel*, uint32_t which, const char* pin, size_t pin_len,
+                       eport_pin_info* out) {
+  return on_token(token, "pin_verify", [&](Module::Use& use, const TokenSeen& seen) {
+    return verify_pin(use, seen, which, pin, pin_len, out);
+  });
+}
+
 int32_t p11_cert_list(eport_token* token, eport_channel*, eport_slot_info* slots, size_t* count) {
   return on_token(token, "cert_list", [&](Module::Use& use, const TokenSeen& seen) {
     return list_slots(use, seen, slots, count);
@@ -197,7 +204,7 @@ const eport_driver_ops kOps = {
     EPORT_KIND_TOKEN_PROVIDER,
     EPORT_CAP_ENUMERATE | EPORT_CAP_WAIT_CHANGE | EPORT_CAP_IDENTIFY | EPORT_CAP_PIN_STATUS |
         EPORT_CAP_PIN_RESET | EPORT_CAP_PIN_CHANGE | EPORT_CAP_CERT_LIST | EPORT_CAP_CERT_READ |
-        EPORT_CAP_CERT_WRITE | EPORT_CAP_SLOT_PUBLIC_KEY,
+        EPORT_CAP_CERT_WRITE | EPORT_CAP_SLOT_PUBLIC_KEY | EPORT_CAP_PIN_VERIFY,
     p11_init,
     p11_shutdown,
     nullptr,  // match: card drivers only
@@ -214,6 +221,7 @@ const eport_driver_ops kOps = {
     p11_cert_read,
     p11_cert_write,
     p11_public_key,
+    p11_pin_verify,  // ABI 1.1
 };
 
 }  // namespace

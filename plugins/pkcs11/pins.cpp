@@ -1,5 +1,5 @@
 // PINs from PKCS#11 token flags: the state without a count (no try is ever spent to learn it),
-// pin.reset with the SO PIN, pin.change. Every login ends with C_Logout (Session).
+// pin.reset with the SO PIN, pin.change, pin.verify. Every login ends with C_Logout (Session).
 #include "driver.hpp"
 
 namespace eport::pkcs11 {
@@ -104,6 +104,24 @@ int32_t change_pin(Module::Use& use, const TokenSeen& seen, uint32_t which, cons
     if (set == CKR_PIN_INVALID || set == CKR_PIN_LEN_RANGE) return EPORT_ERR_INVALID_PIN;
     check(set, "C_SetPIN");
   }
+  state_after(use, seen, which, out);
+  return EPORT_OK;
+}
+
+int32_t verify_pin(Module::Use& use, const TokenSeen& seen, uint32_t which, const char* pin, size_t pin_len,
+                   eport_pin_info* out) {
+  if (which != EPORT_PIN_USER) return EPORT_ERR_BAD_ARGS;
+  const CK_TOKEN_INFO& info = seen.info;
+  if (pin_len == 0 || pin_len > max_length(info)) return EPORT_ERR_BAD_ARGS;  // nothing sent
+  if ((info.flags & CKF_USER_PIN_LOCKED) != 0) {
+    pin_state(info, which, out);
+    return EPORT_ERR_PIN_BLOCKED;
+  }
+  {
+    Session session(use, seen.slot, false);
+    const CK_RV rv = session.login(CKU_USER, pin, pin_len);
+    if (rv != CKR_OK) return refused(use, seen, which, rv, out);
+  }  // C_Logout, C_CloseSession: the token is not left logged in
   state_after(use, seen, which, out);
   return EPORT_OK;
 }

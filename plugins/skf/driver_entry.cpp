@@ -174,6 +174,17 @@ int32_t skf_pin_change(eport_token* token, eport_channel*, uint32_t which, const
   });
 }
 
+int32_t skf_pin_verify(eport_token* token, eport_channel*, uint32_t which, const char* pin, size_t pin_len,
+                       eport_pin_info* out) {
+  return guarded(host_of(token), "pin_verify", [&]() -> int32_t {
+    require(token != nullptr && pin != nullptr, "NULL argument");
+    PinReport report;
+    const int32_t status = token->token.pin_verify(which, pin, pin_len, report);
+    fill_pin(out, report, token->driver->provider->options());
+    return status;
+  });
+}
+
 int32_t skf_cert_list(eport_token* token, eport_channel*, eport_slot_info* slots, size_t* count) {
   return guarded(host_of(token), "cert_list", [&]() -> int32_t {
     require(token != nullptr && count != nullptr, "NULL argument");
@@ -233,7 +244,7 @@ const eport_driver_ops kOps = [] {
   ops.kind = EPORT_KIND_TOKEN_PROVIDER;
   ops.capabilities = EPORT_CAP_ENUMERATE | EPORT_CAP_WAIT_CHANGE | EPORT_CAP_IDENTIFY | EPORT_CAP_PIN_STATUS |
                      EPORT_CAP_PIN_RESET | EPORT_CAP_PIN_CHANGE | EPORT_CAP_CERT_LIST | EPORT_CAP_CERT_READ |
-                     EPORT_CAP_CERT_WRITE | EPORT_CAP_SLOT_PUBLIC_KEY;
+                     EPORT_CAP_CERT_WRITE | EPORT_CAP_SLOT_PUBLIC_KEY | EPORT_CAP_PIN_VERIFY;
   ops.init = skf_init;
   ops.shutdown = skf_shutdown;
   ops.close_token = skf_close_token;
@@ -248,6 +259,7 @@ const eport_driver_ops kOps = [] {
   ops.cert_read = skf_cert_read;
   ops.cert_write = skf_cert_write;
   ops.slot_public_key = skf_slot_public_key;
+  ops.pin_verify = skf_pin_verify;  // ABI 1.1
   return ops;
 }();
 

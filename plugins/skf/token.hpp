@@ -46,6 +46,9 @@ class SkfToken {
   /// SKF_ChangePIN; returns an EPORT status and fills `out` with that PIN's state.
   int32_t pin_change(std::uint32_t which, const char* old_pin, std::size_t old_len, const char* new_pin,
                      std::size_t new_len, PinReport& out);
+  /// SKF_VerifyPIN(USER_TYPE) then SKF_ClearSecureState: the key is never left logged in;
+  /// returns an EPORT status and fills `out` with the PIN's state.
+  int32_t pin_verify(std::uint32_t which, const char* pin, std::size_t len, PinReport& out);
   /// Every slot.
   std::vector<SlotReport> cert_list();
   /// The certificate of a slot; nullopt when empty.

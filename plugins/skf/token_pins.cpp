@@ -1,5 +1,6 @@
 // PIN operations of SkfToken: status (SKF_GetPINInfo, no try spent), reset with the admin PIN
-// (SKF_UnblockPIN), change (SKF_ChangePIN). SKF_VerifyPIN is never used to learn anything.
+// (SKF_UnblockPIN), change (SKF_ChangePIN), verify (SKF_VerifyPIN, only with the PIN the caller
+// gave for that very call, then SKF_ClearSecureState). SKF_VerifyPIN is never used to learn anything.
 #include <eport/driver.h>
 
 #include "skf_error.hpp"
@@ -102,6 +103,36 @@ int32_t SkfToken::pin_change(std::uint32_t which, const char* old_pin, std::size
     return rv == abi::SAR_PIN_LOCKED || out.tries_left == 0 ? EPORT_ERR_PIN_BLOCKED : EPORT_ERR_WRONG_PIN;
   }
   check(rv, "SKF_ChangePIN");
+  return EPORT_ERR_CARD_ERROR;
+}
+
+int32_t SkfToken::pin_verify(std::uint32_t which, const char* pin, std::size_t len, PinReport& out) {
+  if (which != EPORT_PIN_USER) throw SkfError(EPORT_ERR_BAD_ARGS, "pin_verify: only the user PIN");
+  const auto& fn = entry_.library->lib->fn();
+  if (!entry_.library->lib->has(Feature::applications) || fn.verify_pin == nullptr ||
+      fn.clear_secure_state == nullptr)
+    throw SkfError(EPORT_ERR_UNSUPPORTED, "the library has no SKF_VerifyPIN or SKF_ClearSecureState");
+  if (len == 0 || len > provider_.options().max_pin_length)
+    throw SkfError(EPORT_ERR_BAD_ARGS, "the PIN is empty or longer than this USBKey accepts; not sent");
+  SecretText text(pin, len);
+  auto device = connect();
+  DeviceLock lock(*device, provider_.options().lock_timeout_ms);
+  Application app(*device, application_of(*device));
+  SecureStateGuard clear(app);  // whatever happens below, nobody stays logged in
+  abi::ULONG retry = 0;
+  const abi::ULONG rv = fn.verify_pin(app.handle(), abi::USER_TYPE, text.c_str(), &retry);
+  if (rv == abi::SAR_OK) {
+    out = fn.get_pin_info != nullptr ? report_of(app.pin_info(abi::USER_TYPE)) : PinReport{};
+    return EPORT_OK;
+  }
+  if (rv == abi::SAR_PIN_INCORRECT || rv == abi::SAR_PIN_LOCKED) {
+    out = fn.get_pin_info != nullptr ? after_refusal(app, abi::USER_TYPE, retry) : PinReport{};
+    if (fn.get_pin_info == nullptr) out.tries_left = static_cast<int>(retry);
+    return rv == abi::SAR_PIN_LOCKED || out.tries_left == 0 ? EPORT_ERR_PIN_BLOCKED : EPORT_ERR_WRONG_PIN;
+  }
+  if (rv == abi::SAR_PIN_LEN_RANGE || rv == abi::SAR_PIN_INVALID)
+    throw SkfError(EPORT_ERR_BAD_ARGS, "the USBKey refused the PIN's length; no try was spent");
+  check(rv, "SKF_VerifyPIN");
   return EPORT_ERR_CARD_ERROR;
 }
 

@@ -1,6 +1,6 @@
 """Issue 11 §5: secrets and shutdown.
 
-- After pin.reset, pin.change and cert.write no copy of the PUK, the PINs or the management key
+- After pin.reset, pin.change, pin.verify and cert.write no copy of the PUK, the PINs or the management key
   is left in eportd's memory (read through /proc/<pid>/mem) outside the raw request text, which
   the IPC layer wipes (issue 10); the audit hook never holds the params.
 - eportd is not dumpable: run as an unprivileged user, its /proc/<pid>/mem belongs to root (no
@@ -93,6 +93,8 @@ def test_no_pin_puk_or_key_is_left_in_memory(one_card, daemon, certs):
     _no_copy_left(pid, PUK, NEW_PIN)
     cs.call(daemon, "pin.change", {"token": tid, "old_pin": NEW_PIN, "new_pin": CHANGED_PIN})
     _no_copy_left(pid, NEW_PIN, CHANGED_PIN)
+    assert cs.call(daemon, "pin.verify", {"token": tid, "pin": CHANGED_PIN})["verified"] is True
+    _no_copy_left(pid, CHANGED_PIN)
     cs.call(daemon, "cert.write", {"token": tid, "slot": "9a", "certificate": renewed,
                                    "management_key": DEFAULT_MGM_KEY})
     _no_copy_left(pid, DEFAULT_MGM_KEY)

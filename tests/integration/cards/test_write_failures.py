@@ -172,7 +172,8 @@ def test_no_attempt_record_no_apdu(plan, daemon):
         mark = card.apdu_mark()
         for method, params in (("cert.write", {"slot": "9a", "certificate": plan["pem"]}),
                                ("pin.reset", {"puk": "12345678"}),
-                               ("pin.change", {"old_pin": "88888888", "new_pin": "31415926"})):
+                               ("pin.change", {"old_pin": "88888888", "new_pin": "31415926"}),
+                               ("pin.verify", {"pin": "88888888"})):
             err = cs.call_error(daemon, method, dict(params, token=tid))
             assert err.reason == "audit_failed" and err.data["sent_to_card"] is False, err
         assert card.apdus_since(mark) == [], cs.describe(card.apdus_since(mark))

@@ -341,6 +341,19 @@ def test_change_pin_from_stdin(daemon, make_card, piv_tools):
     assert piv_tools(card).ykpiv("-a", "verify-pin", "-P", "24681357").returncode == 0
 
 
+def test_verify_pin_from_stdin_checks_the_pin_and_leaves_the_card_locked(daemon, make_card, piv_tools):
+    card = make_card("v", certs=["9a:rsa2048:3650"])
+    token = token_id(daemon, card)
+    code, doc = ctl_json(daemon, "verify-pin", token, "--stdin", input=f"{DEFAULT_PIN}\n")
+    assert code == 0, doc
+    assert doc["verified"] is True and doc["pin"]["tries_left"] == 3, doc
+    code, doc = ctl_json(daemon, "verify-pin", token, "--stdin", input="97531864\n")
+    assert code == 1 and doc["error"]["reason"] == "wrong_pin", doc
+    assert doc["error"]["data"]["tries_left"] == 2, doc
+    # the card's own counter, read by another program: exactly one try spent, none verified
+    assert piv_tools(card).yk_pin_tries() == 2
+
+
 # -- watch ---------------------------------------------------------------------------------------
 
 def test_watch_prints_one_json_line_per_event(daemon, make_card):

@@ -105,6 +105,21 @@ def test_pin_change_and_a_wrong_old_pin(daemon, hsm):
     assert (error["data"]["min_length"], error["data"]["max_length"]) == (4, 255)  # from the token
 
 
+def test_pin_verify_logs_in_once_and_out_again(daemon, hsm):
+    token = f"p11:softhsm:{hsm.alice}"
+    error = failure(daemon, "pin.verify", {"token": token, "pin": "000000"})
+    assert error["data"]["reason"] == "wrong_pin" and error["data"]["tries_left"] is None, error
+    assert call(daemon, "token.status", {"token": token})["pin"]["state"] == "low"  # one try spent
+    result = call(daemon, "pin.verify", {"token": token, "pin": USER_PIN})
+    assert result["verified"] is True and result["pin"]["state"] == "ok", result
+    assert result["pin"]["source"] == "pkcs11-flags"
+    # C_Logout ended the login: the next job logs in again (cert.write needs none, a change does)
+    assert call(daemon, "pin.change", {"token": token, "old_pin": USER_PIN, "new_pin": "24681357"})
+    assert hsm.tool("alice", "-O", login=True, pin="24681357", check=False).returncode == 0
+    records = [r for r in call(daemon, "audit.tail", {"limit": 50})["records"] if r["method"] == "pin.verify"]
+    assert [r["outcome"] for r in records] == ["attempt", "error", "attempt", "ok"], records
+
+
 def test_cert_write_checks_the_key_and_reads_back(daemon, hsm, tmp_path):
     token = f"p11:softhsm:{hsm.alice}"
     ca = Ca(tmp_path)

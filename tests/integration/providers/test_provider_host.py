@@ -178,7 +178,7 @@ def test_a_killed_helper_is_started_again(daemon):
 def test_the_plugins_own_status_is_in_drivers_list_and_diag_report(daemon, tokens_dir):
     [driver] = daemon.call("drivers.list")["result"]["drivers"]
     assert driver["kind"] == "token-provider"
-    assert driver["abi"] == "1.1"
+    assert driver["abi"] == "1.2"
     assert driver["status"] == {"problems": ["module x: C_Initialize failed"], "dir": tokens_dir}
     report = daemon.call("diag.report")["result"]
     assert "driver file-tokens: module x: C_Initialize failed" in report["problems"]

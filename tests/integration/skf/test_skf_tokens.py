@@ -129,6 +129,34 @@ def test_pin_change_sets_a_new_pin_the_key_accepts(desk):
     assert app_state(keys, "SK1")["user_pin"]["remaining"] == 6
 
 
+def test_pin_verify_checks_the_pin_and_clears_the_secure_state(desk):
+    daemon, keys = desk
+    failure = error(daemon, "pin.verify", {"token": TOKEN, "pin": "11111111"})
+    assert failure["data"]["reason"] == "wrong_pin" and failure["data"]["tries_left"] == 5, failure
+    assert app_state(keys, "SK1")["user_pin"]["remaining"] == 5  # exactly one try
+    verified = result(daemon, "pin.verify", {"token": TOKEN, "pin": "88888888"})
+    assert verified["verified"] is True and verified["tries_left"] == 6, verified
+    app = app_state(keys, "SK1")
+    assert app["user_pin"]["remaining"] == 6
+    assert app["logged_in"] is None  # SKF_ClearSecureState right after SKF_VerifyPIN
+
+
+def test_pin_verify_refuses_the_final_try_without_force(tmp_path):
+    keys = keys_dir(tmp_path)
+    make_key(keys, "SK4", "--user-tries", "2")
+    daemon = start(str(tmp_path / "eportd"), keys)
+    try:
+        wait_token(daemon, "skf:soft:SK4")
+        assert error(daemon, "pin.verify", {"token": "skf:soft:SK4", "pin": "11111111"})["data"]["tries_left"] == 1
+        refused = error(daemon, "pin.verify", {"token": "skf:soft:SK4", "pin": "88888888"})
+        assert refused["data"]["reason"] == "pin_final_try", refused
+        assert app_state(keys, "SK4")["user_pin"]["remaining"] == 1  # nothing was tried
+        done = result(daemon, "pin.verify", {"token": "skf:soft:SK4", "pin": "88888888", "force": True})
+        assert done["verified"] is True and done["tries_left"] == 2
+    finally:
+        daemon.stop()
+
+
 def test_two_skf_libraries_serve_their_keys_at_once(tmp_path):
     keys, wide = keys_dir(tmp_path), keys_dir(tmp_path, "wide-keys")
     make_key(keys, "SK4")

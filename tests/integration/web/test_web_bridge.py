@@ -67,6 +67,9 @@ def test_pin_change_needs_web_allow_pin_methods(stack):
     mark = card.apdu_mark()
     answer = ws.ws_call(port, "pin.change", {"token": tid, "old_pin": "123456", "new_pin": "654321"})
     assert answer["error"]["data"] == {"reason": "not_authorized", "required": "web.allow_pin_methods"}
+    answer = ws.ws_call(port, "pin.verify", {"token": tid, "pin": "123456"})
+    assert answer["error"]["data"] == {"reason": "not_authorized", "required": "web.allow_pin_methods"}
+    assert answer["error"]["message"].startswith("pin.verify is not offered to web pages"), answer
     cs.settle(card)
     assert card.apdus_since(mark) == []
 

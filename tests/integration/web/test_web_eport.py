@@ -103,10 +103,84 @@ def test_malformed_messages_get_result_false_and_the_socket_stays_usable(stack):
     assert answers[3]["_id"] == 6 and answers[3]["_args"]["Data"] == [cs.status(daemon, tid)["token"]["serial"]]
 
 
+def _pin_verifies(card, mark):
+    """VERIFY commands that carried a PIN since `mark` (not the empty status VERIFY, not P1=FF)."""
+    return [ex for ex in card.apdus_since(mark)
+            if cs.ins_of(ex) == cs.INS_VERIFY and ex.command[2] == 0x00 and len(ex.command) > 5]
+
+
+def test_verify_pin_without_allow_pin_methods_is_refused_and_sends_nothing(stack):
+    daemon, port, card, tid, allowed_port, _ = stack
+    mark = card.apdu_mark()
+    message = {"_method": "cus-sec_SpcVerifyPIN", "_id": 3, "args": {"passwd": "88888888"}}
+    answer = ws.ws_exchange(port, [message], 2, origin=f"http://127.0.0.1:{allowed_port}", path="/")[1]
+    assert answer["_id"] == 3 and answer["_method"] == "cus-sec_SpcVerifyPIN"
+    args = answer["_args"]
+    assert args["Result"] is False and args["Data"] == [] and "web.allow_pin_methods" in args["Error"][0], args
+    # and pin.verify over /ws likewise
+    rpc = ws.ws_call(port, "pin.verify", {"token": tid, "pin": "88888888"},
+                     origin=f"http://127.0.0.1:{allowed_port}")
+    assert rpc["error"]["data"] == {"reason": "not_authorized", "required": "web.allow_pin_methods"}, rpc
+    cs.settle(card)
+    assert card.apdus_since(mark) == [], cs.describe(card.apdus_since(mark))
+
+
+def test_verify_pin_with_allow_pin_methods_checks_the_pin_and_leaves_the_card_unverified(stack, pcsc):
+    daemon, port, card, tid, allowed_port, foreign_port = stack
+    origin = f"http://127.0.0.1:{allowed_port}"
+    if daemon.alive():
+        daemon.stop()  # this card's eportd, now with PIN methods allowed for the listed origin
+    pin_daemon, pin_port = ws.web_daemon(pcsc, allowed_origins=[origin], web_extra={"allow_pin_methods": True})
+    try:
+        cs.wait_token(pin_daemon, card)
+        assert cs.status(pin_daemon, tid)["pin"]["tries_left"] == 3
+
+        def verify(args, message_id=1):
+            message = {"_method": "cus-sec_SpcVerifyPIN", "_id": message_id, "args": args}
+            answer = ws.ws_exchange(pin_port, [message], 2, origin=origin, path="/")[1]
+            assert answer["_id"] == message_id and answer["_method"] == "cus-sec_SpcVerifyPIN", answer
+            return answer["_args"]
+
+        mark = card.apdu_mark()
+        assert verify({"passwd": "88888888"}) == {"Result": True, "Data": [], "Error": []}
+        sent = card.apdus_since(mark)
+        verifies = _pin_verifies(card, mark)
+        assert len(verifies) == 1 and cs.sw_of(verifies[0]) == 0x9000, cs.describe(sent)
+        after = sent.index(verifies[0]) + 1
+        assert after < len(sent) and sent[after].command == bytes.fromhex("0020ff80"), cs.describe(sent)
+        # a wrong PIN: one try spent, and the page is told how many are left
+        mark = card.apdu_mark()
+        wrong = verify({"pin": "97531864"}, 2)
+        assert wrong["Result"] is False and wrong["Data"] == [], wrong
+        text = " ".join(wrong["Error"])
+        assert "wrong_pin" in text and "PIN tries left: 2" in text, wrong
+        assert len(_pin_verifies(card, mark)) == 1
+        assert cs.pin_tries_from_state(card) == 2
+        assert cs.status(pin_daemon, tid)["pin"]["tries_left"] == 2
+        assert verify({"passwd": "88888888"}, 3)["Result"] is True  # the counter is back
+        assert cs.pin_tries_from_state(card) == 3
+        # no PIN: refused before any APDU
+        mark = card.apdu_mark()
+        missing = verify({}, 4)
+        assert missing["Result"] is False and "args.passwd" in missing["Error"][0], missing
+        # a page from an origin not listed never gets a WebSocket, so never reaches the card
+        assert ws.upgrade_status(pin_port, f"http://127.0.0.1:{foreign_port}", path="/") == 403
+        cs.settle(card)
+        assert card.apdus_since(mark) == [], cs.describe(card.apdus_since(mark))
+        records = [r for r in cs.audit_records(pin_daemon) if r["method"] == "pin.verify"]
+        assert [r["outcome"] for r in records] == ["attempt", "ok", "attempt", "error", "attempt", "ok"], records
+        assert all(r["process"] == f"web {origin}" for r in records)
+        log = cs.daemon_log(pin_daemon)
+        assert "97531864" not in log and "88888888" not in log
+    finally:
+        pin_daemon.stop()
+
+
 def test_change_pin_with_allow_pin_methods_is_the_users_own_pin_change(stack, pcsc):
     daemon, port, card, tid, allowed_port, _ = stack
     origin = f"http://127.0.0.1:{allowed_port}"
-    daemon.stop()  # this card's eportd, now with PIN methods allowed for the listed origin
+    if daemon.alive():
+        daemon.stop()  # this card's eportd, now with PIN methods allowed for the listed origin
     pin_daemon, pin_port = ws.web_daemon(pcsc, allowed_origins=[origin], web_extra={"allow_pin_methods": True})
     try:
         cs.wait_token(pin_daemon, card)

@@ -62,6 +62,35 @@ TEST_CASE("fields beyond struct_size are treated as absent", "[drivers][table]")
   CHECK(std::memcmp(&copy, &ops, EPORT_DRIVER_OPS_SIZE_1_0) == 0);
 }
 
+static int32_t pin_verify(eport_token*, eport_channel*, uint32_t, const char*, size_t, eport_pin_info*) {
+  return EPORT_OK;
+}
+
+TEST_CASE("a v1.0 table (without pin_verify) loads; pin_verify is absent from it", "[drivers][table]") {
+  // A 1.0 plug-in's table ends at slot_public_key: whatever follows in memory is not its own.
+  auto ops = card_table();
+  ops.struct_size = EPORT_DRIVER_OPS_SIZE_1_0;
+  ops.pin_verify = pin_verify;  // beyond struct_size: must not be read
+  eport_driver_ops copy;
+  REQUIRE(accept_ops_table(&ops, "t", copy).empty());
+  CHECK(copy.pin_verify == nullptr);
+  CHECK(EPORT_DRIVER_OPS_SIZE_1_1 > EPORT_DRIVER_OPS_SIZE_1_0);
+}
+
+TEST_CASE("pin_verify is a capability of ABI 1.1 that needs its function", "[drivers][table]") {
+  auto ops = card_table();
+  ops.capabilities |= EPORT_CAP_PIN_VERIFY;
+  CHECK_THAT(check(ops), Catch::Contains("\"pin_verify\" is set but its function is NULL"));
+  ops.pin_verify = pin_verify;
+  eport_driver_ops copy;
+  REQUIRE(accept_ops_table(&ops, "t", copy).empty());
+  CHECK((copy.capabilities & EPORT_CAP_PIN_VERIFY) != 0);
+  CHECK(capability_names(EPORT_CAP_PIN_VERIFY) == std::vector<std::string>{"pin_verify"});
+  // the bit set in a 1.0-sized table: its function lies beyond struct_size, so it is missing
+  ops.struct_size = EPORT_DRIVER_OPS_SIZE_1_0;
+  CHECK_THAT(check(ops), Catch::Contains("\"pin_verify\" is set but its function is NULL"));
+}
+
 TEST_CASE("an unknown kind is refused", "[drivers][table]") {
   auto ops = card_table();
   ops.kind = 7;
@@ -144,7 +173,7 @@ TEST_CASE("the v1.0 layout stays frozen on 64-bit Linux", "[drivers][abi]") {
   CHECK(EPORT_DRIVER_ABI_MAJOR == 1);
 }
 
-TEST_CASE("ABI 1.1 only appends to the 1.0 structs", "[drivers][abi]") {
+TEST_CASE("ABI 1.1 and 1.2 only append to the 1.0 structs", "[drivers][abi]") {
 #if defined(__LP64__)
   CHECK(offsetof(eport_token_info, id) == 264);
   CHECK(offsetof(eport_token_info, kind) == 264 + 129);
@@ -152,8 +181,11 @@ TEST_CASE("ABI 1.1 only appends to the 1.0 structs", "[drivers][abi]") {
   CHECK(offsetof(eport_host, report_status) == EPORT_HOST_SIZE_1_0);
   CHECK(EPORT_HOST_SIZE_1_1 == 48);
   CHECK(offsetof(eport_pin_info, state) == 36);
+  // 1.2 appends channel_session after report_status.
+  CHECK(offsetof(eport_host, channel_session) == EPORT_HOST_SIZE_1_1);
+  CHECK(EPORT_HOST_SIZE_1_2 == 56);
 #endif
-  CHECK(EPORT_DRIVER_ABI_MINOR == 1);
+  CHECK(EPORT_DRIVER_ABI_MINOR == 2);
 }
 
 TEST_CASE("driver facts serialise for drivers.list", "[drivers][json]") {

@@ -12,6 +12,8 @@
 namespace piv_test {
 
 namespace {
+uint64_t channel_session(eport_channel* ch) { return ch == nullptr ? 0 : ch->slot->session; }
+
 int32_t transmit(eport_channel* ch, const uint8_t* command, size_t command_len, uint8_t* response,
                  size_t* response_len) {
   CardSlot& slot = *ch->slot;
@@ -40,6 +42,7 @@ Plugin::Plugin(const std::string& options_json) : options_(options_json) {
   host_.host_ctx = this;
   host_.log = &Plugin::log_callback;
   host_.transmit = &transmit;
+  host_.channel_session = &channel_session;
   host_.config_json = options_.c_str();
   init_status_ = ops_->init(&host_, &driver_);
 }
@@ -91,6 +94,10 @@ int32_t OpenCard::pin_change(uint32_t which, const std::string& old_pin, const s
                              eport_pin_info& info) {
   return plugin_.ops().pin_change(token_, &channel_, which, old_pin.data(), old_pin.size(), new_pin.data(),
                                   new_pin.size(), &info);
+}
+
+int32_t OpenCard::pin_verify(uint32_t which, const std::string& pin, eport_pin_info& info) {
+  return plugin_.ops().pin_verify(token_, &channel_, which, pin.data(), pin.size(), &info);
 }
 
 int32_t OpenCard::cert_list(std::vector<eport_slot_info>& slots) {

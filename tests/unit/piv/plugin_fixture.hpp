@@ -27,6 +27,8 @@ struct CardSlot {
   std::function<bool(const Bytes& command, Bytes& answer)> filter;
   /// Not EPORT_OK: every transmit fails with this status (a pulled card, a dead reader).
   int32_t transmit_status = EPORT_OK;
+  /// What eport_host.channel_session answers: the host's current card transaction (0 = unknown).
+  uint64_t session = 0;
 
   explicit CardSlot(eport::vcard::CardState state) : card(std::move(state)) {}
   /// Remove and re-insert: volatile state (selection, authentication) is gone.
@@ -93,6 +95,7 @@ class OpenCard {
   int32_t pin_reset(const std::string& puk, const std::string& new_pin, eport_pin_info& info);
   int32_t pin_change(uint32_t which, const std::string& old_pin, const std::string& new_pin,
                      eport_pin_info& info);
+  int32_t pin_verify(uint32_t which, const std::string& pin, eport_pin_info& info);
   int32_t cert_list(std::vector<eport_slot_info>& slots);
   int32_t cert_read(const char* slot, Bytes& der);
   int32_t cert_write(const char* slot, const Bytes& der, const Bytes& key);

@@ -146,6 +146,29 @@ TEST_CASE("PIN status of a fresh card: 3 of 3, default, from metadata, in 2 APDU
   CHECK(card.take_apdu_count() == 2);  // SELECT + GET METADATA 81
 }
 
+TEST_CASE("inside one card transaction PIN and PUK status cost one SELECT, not two", "[piv][plugin][pin]") {
+  Plugin plugin;
+  CardSlot slot(piv_test::make_card());
+  slot.session = 7;  // open_token ran in transaction 7; this job runs in transaction 8
+  OpenCard card(plugin, slot);
+  slot.session = 8;
+  eport_pin_info pin = piv_test::unknown_pin_info(), puk = piv_test::unknown_pin_info();
+  REQUIRE(card.pin_status(EPORT_PIN_USER, pin) == EPORT_OK);
+  REQUIRE(card.pin_status(EPORT_PIN_PUK, puk) == EPORT_OK);
+  CHECK(card.take_apdu_count() == 3);  // SELECT + GET METADATA 80 + GET METADATA 81
+  CHECK(slot.apdus.at(slot.apdus.size() - 3).at(1) == 0xA4);
+  CHECK(puk.tries_left == 3);
+  // A new transaction: another program may have selected something else in between.
+  slot.session = 9;
+  REQUIRE(card.pin_status(EPORT_PIN_USER, pin) == EPORT_OK);
+  CHECK(card.take_apdu_count() == 2);
+  // A host that cannot tell (0): every call selects.
+  slot.session = 0;
+  REQUIRE(card.pin_status(EPORT_PIN_USER, pin) == EPORT_OK);
+  REQUIRE(card.pin_status(EPORT_PIN_USER, pin) == EPORT_OK);
+  CHECK(card.take_apdu_count() == 4);
+}
+
 TEST_CASE("PIN status follows tries spent by another program and never spends one", "[piv][plugin][pin]") {
   Plugin plugin;
   CardSlot slot(piv_test::make_card());
@@ -321,6 +344,64 @@ TEST_CASE("pin_change: a wrong old PIN reports tries left; a right one changes i
   REQUIRE(card.pin_change(EPORT_PIN_PUK, "12345678", "87654321", info) == EPORT_OK);
   CHECK(info.is_default == 0);
   CHECK(card.pin_change(EPORT_PIN_USER + 7, "1", "123456", info) == EPORT_ERR_BAD_ARGS);
+}
+
+TEST_CASE("pin_verify: a right PIN verifies and the card is left unverified at once", "[piv][plugin][pin]") {
+  Plugin plugin;
+  CardSlot slot(piv_test::make_card());
+  OpenCard card(plugin, slot);
+  REQUIRE(plugin.ops().struct_size >= EPORT_DRIVER_OPS_SIZE_1_1);
+  REQUIRE((plugin.ops().capabilities & EPORT_CAP_PIN_VERIFY) != 0);
+  wrong_pin_tries(slot, 1);  // another program's wrong PIN: a right one puts the counter back
+  eport_pin_info info = piv_test::unknown_pin_info();
+  slot.apdus.clear();
+  REQUIRE(card.pin_verify(EPORT_PIN_USER, "88888888", info) == EPORT_OK);
+  REQUIRE(slot.apdus.size() >= 3);
+  CHECK(slot.apdus[0] == kSelect);
+  const Bytes verify{0x00, 0x20, 0x00, 0x80, 0x08, '8', '8', '8', '8', '8', '8', '8', '8'};
+  CHECK(slot.apdus[1] == verify);                           // one VERIFY with the PIN
+  CHECK(slot.apdus[2] == Bytes({0x00, 0x20, 0xFF, 0x80}));  // then at once VERIFY P1=FF
+  CHECK_FALSE(slot.card.pin_verified());
+  CHECK(info.tries_left == 3);
+  CHECK(info.blocked == 0);
+  // another program's empty VERIFY: 63C3, not 9000
+  CHECK(piv_test::send_direct(slot, Bytes({0x00, 0x20, 0x00, 0x80})) == Bytes({0x63, 0xC3}));
+}
+
+TEST_CASE("pin_verify: a wrong PIN costs exactly one try, reported from 63Cx", "[piv][plugin][pin]") {
+  Plugin plugin;
+  CardSlot slot(piv_test::make_card());
+  OpenCard card(plugin, slot);
+  eport_pin_info info = piv_test::unknown_pin_info();
+  slot.apdus.clear();
+  CHECK(card.pin_verify(EPORT_PIN_USER, "00000000", info) == EPORT_ERR_WRONG_PIN);
+  CHECK(info.tries_left == 2);
+  CHECK(info.blocked == 0);
+  CHECK(info.source == EPORT_SOURCE_VERIFY_STATUS);
+  CHECK(slot.card.state().pin.remaining == 2);
+  CHECK(slot.apdus.size() == 3);  // SELECT + VERIFY (never retried) + VERIFY FF
+  CHECK(card.pin_verify(EPORT_PIN_USER, "00000000", info) == EPORT_ERR_WRONG_PIN);
+  CHECK(card.pin_verify(EPORT_PIN_USER, "00000000", info) == EPORT_ERR_WRONG_PIN);
+  CHECK(info.tries_left == 0);
+  CHECK(info.blocked == 1);
+  CHECK(card.pin_verify(EPORT_PIN_USER, "88888888", info) == EPORT_ERR_PIN_BLOCKED);
+  CHECK(info.blocked == 1);
+  CHECK_FALSE(slot.card.pin_verified());
+}
+
+TEST_CASE("pin_verify refuses what cannot be a PIV PIN before anything is sent", "[piv][plugin][pin]") {
+  Plugin plugin;
+  CardSlot slot(piv_test::make_card());
+  OpenCard card(plugin, slot);
+  eport_pin_info info = piv_test::unknown_pin_info();
+  card.take_apdu_count();
+  CHECK(card.pin_verify(EPORT_PIN_USER, "", info) == EPORT_ERR_BAD_ARGS);
+  CHECK(card.pin_verify(EPORT_PIN_USER, "123456789", info) == EPORT_ERR_BAD_ARGS);
+  CHECK(card.pin_verify(EPORT_PIN_PUK, "12345678", info) == EPORT_ERR_BAD_ARGS);
+  CHECK(card.take_apdu_count() == 0);
+  CHECK(slot.card.state().pin.remaining == 3);
+  CHECK(slot.card.state().puk.remaining == 3);
+  for (const std::string& line : plugin.log()) CHECK(line.find("123456789") == std::string::npos);
 }
 
 TEST_CASE("a pulled card is reported as removed, not as a card error", "[piv][plugin]") {
