@@ -107,7 +107,6 @@ void ProviderWatcher::wait_for_change(bool& need_scan, bool& use_wait) {
     const auto spent =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began);
     if (spent < tuning_.wait) pause(tuning_.wait - spent);  // a rescan request cuts it short
-    if (std::chrono::steady_clock::now() - last_scan_ >= tuning_.resync) need_scan = true;
     return;
   }
   need_scan = true;
@@ -121,7 +120,6 @@ void ProviderWatcher::wait_for_change(bool& need_scan, bool& use_wait) {
 }
 
 void ProviderWatcher::scan() {
-  last_scan_ = std::chrono::steady_clock::now();
   auto listed = driver_.enumerate();
   if (!listed) {
     std::lock_guard<std::mutex> lock(mutex_);

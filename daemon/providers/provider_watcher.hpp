@@ -25,10 +25,6 @@ struct WatcherTuning {
   std::chrono::milliseconds wait{2000};  ///< timeout passed to wait_change()
   std::chrono::milliseconds poll{2000};  ///< enumerate() interval without wait_change()
   std::size_t queue_limit = 16;          ///< jobs that may wait per token
-  /// Libraries that wait for events are still listed this often: a library's wait can miss an
-  /// event (OpenSC's C_WaitForSlotEvent takes its reader snapshot after checking the slots, so a
-  /// card pulled in between is never reported), and listing touches no PIN.
-  std::chrono::milliseconds resync{10000};
 };
 
 /// Watches one token-provider driver.
@@ -85,7 +81,6 @@ class ProviderWatcher {
   std::map<std::string, std::shared_ptr<Entry>> entries_;  // by key
   std::vector<std::shared_ptr<ProviderWorker>> retired_;
   std::string last_error_;
-  std::chrono::steady_clock::time_point last_scan_{};  ///< watcher thread only
   std::thread thread_;
 };
 

@@ -1,6 +1,7 @@
 #pragma once
 // The C structs behind the ABI's opaque pointers, and what the exported functions share.
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -22,7 +23,11 @@ struct eport_driver {
   std::condition_variable changed;                              ///< a module saw a slot event
   std::uint64_t events = 0;                                     ///< slot events so far
   std::uint64_t seen = 0;                                       ///< events wait_change reported
-  std::string last_status;                                      ///< last report_status text
+  /// When wait_change last said "changed" (or enumerate ran): a module's wait can miss an event
+  /// (OpenSC's C_WaitForSlotEvent takes its reader snapshot after checking its slots, so a card
+  /// pulled in between is never reported), so the host is asked to list again every 10 s.
+  std::chrono::steady_clock::time_point listed{};
+  std::string last_status;  ///< last report_status text
 };
 
 /// One token: a module and the token's serial (its slot is looked up on every call).

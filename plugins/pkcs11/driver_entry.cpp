@@ -56,6 +56,10 @@ int32_t p11_enumerate(eport_driver* driver, eport_token_info* infos, size_t* cou
   const eport_host* host = driver != nullptr ? driver->host : nullptr;
   return guarded(host, "enumerate", [&]() -> int32_t {
     if (driver == nullptr || count == nullptr) throw P11Error(EPORT_ERR_BAD_ARGS, "NULL argument");
+    {
+      std::lock_guard<std::mutex> lock(driver->mutex);
+      driver->listed = std::chrono::steady_clock::now();
+    }
     std::vector<std::pair<Module*, TokenSeen>> found;
     for (auto& module : driver->modules) {
       module->refresh();  // polled modules (SoftHSM2) see other processes' tokens only this way
@@ -124,7 +128,9 @@ int32_t p11_wait(eport_driver* driver, uint32_t timeout_ms) {
     const bool event = driver->events != driver->seen;
     driver->seen = driver->events;
     // Polled modules cannot tell: have the host enumerate (and so refresh them) every wait.
-    return event || polled ? EPORT_OK : EPORT_ERR_TIMEOUT;
+    // Waiting modules: also every 10 s, in case their wait missed an event.
+    const bool due = std::chrono::steady_clock::now() - driver->listed >= std::chrono::seconds(10);
+    return event || polled || due ? EPORT_OK : EPORT_ERR_TIMEOUT;
   });
 }
 

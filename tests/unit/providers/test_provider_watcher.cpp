@@ -85,28 +85,6 @@ TEST_CASE("a watcher lists the provider's tokens as they come and go", "[provide
         std::vector<std::string>{"token+ fx:A pkcs11", "token+ fx:B usbkey", "token- fx:A"});
 }
 
-TEST_CASE("a library whose wait misses a removal is still listed again, and the token goes",
-          "[providers][watcher]") {
-  TokenDir dir;
-  dir.token("A", "label=Alice\n");
-  auto loaded = drivers::load_drivers(EPORT_FIXTURE_PLUGIN_DIR,
-                                      {{"file-tokens", {{"dir", dir.path().string()}, {"events", "deaf"}}}},
-                                      drivers::LoadMode::Full);
-  REQUIRE(loaded.drivers.size() == 1);
-  Recorder recorder;
-  devices::TokenRegistry registry({}, recorder);
-  WatcherTuning tuning;
-  tuning.wait = std::chrono::milliseconds(100);
-  tuning.resync = std::chrono::milliseconds(300);
-  ProviderWatcher watcher(*loaded.drivers[0], registry, nullptr, tuning);
-  watcher.start();
-  REQUIRE(eventually([&] { return registry.token("fx:A").has_value(); }));
-  dir.remove("A.token");  // its wait_change() never says so
-  REQUIRE(eventually([&] { return !registry.token("fx:A").has_value(); }));
-  watcher.stop();
-  CHECK(recorder.events() == std::vector<std::string>{"token+ fx:A usbkey", "token- fx:A"});
-}
-
 TEST_CASE("provider tokens take unique ids and their removal is announced", "[providers][registry]") {
   Recorder recorder;
   devices::TokenRegistry registry({}, recorder);
