@@ -169,9 +169,16 @@ def test_a_crash_in_the_plugin_removes_its_tokens_and_they_come_back(daemon, tok
 def test_a_killed_helper_is_started_again(daemon):
     wait_until("both tokens", lambda: token_ids(daemon) == ["fx:A", "fx:B"])
     [helper] = helper_pids(daemon.proc.pid)
+    client = subscribe(daemon)
     os.kill(helper, signal.SIGKILL)
-    wait_until("a new helper", lambda: helper_pids(daemon.proc.pid) not in ([], [helper]))
-    wait_until("the tokens again", lambda: token_ids(daemon) == ["fx:A", "fx:B"])
+    # The old tokens go with the helper and come back with the new one (listing the ids alone
+    # could still show the old tokens before eportd noticed the helper's death).
+    removed = {wait_event(client, "token.removed")["token"] for _ in range(2)}
+    assert removed == {"fx:A", "fx:B"}
+    added = {wait_event(client, "token.added")["token"]["id"] for _ in range(2)}
+    assert added == {"fx:A", "fx:B"}
+    client.close()
+    assert helper_pids(daemon.proc.pid) not in ([], [helper])
     assert daemon.call("token.status", {"token": "fx:A"})["result"]["pin"]["tries_left"] == 3
 
 
