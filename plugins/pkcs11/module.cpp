@@ -165,8 +165,8 @@ void Module::stop() {
 #if !defined(__SANITIZE_ADDRESS__)
   if (library_ != nullptr) ::dlclose(library_);
 #else
-  // Under AddressSanitizer the module stays mapped, so that a leak inside a vendor's module is
-  // reported with its library's name (and matched by tests/sanitizers/lsan.supp).
+    // Under AddressSanitizer the module stays mapped, so that a leak inside a vendor's module is
+    // reported with its library's name (and matched by tests/sanitizers/lsan.supp).
 #endif
   library_ = nullptr;
 }
