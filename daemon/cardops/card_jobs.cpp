@@ -137,8 +137,9 @@ ipc::Reply with_job(const ipc::Reply& reply, const std::string& job) {
 
 ipc::Reply late_reply(CardContext& context, const CardCall& call, const std::string& job) {
   return ipc::Reply(call.id, [&context, call, job](nlohmann::json response) {
-    context.service.events.publish("job.finished", finished_event(call, job, response));
+    // The audit record first: a client that hears job.finished may read the audit log at once.
     if (call.privileged) record_late_outcome(context.service, call, job, response);
+    context.service.events.publish("job.finished", finished_event(call, job, response));
     spdlog::info("{} on {} (job {}) ended after its caller heard timeout: {}", call.method, call.token, job,
                  response.contains("result") ? "ok" : "error");
   });
