@@ -21,6 +21,7 @@
 #include "ipc/method_table.hpp"
 #include "methods/service_context.hpp"
 #include "x509/expiry.hpp"
+#include "x509/summary_memo.hpp"
 
 namespace eport::cardops {
 
@@ -54,6 +55,7 @@ struct CardContext {
   PukMemory& puks;                     ///< the last PUK counter each card reported
   CertCache& certs;                    ///< certificates as last read, for token.status
   ReadCoalescer& coalescer;            ///< identical read requests in flight share one card job
+  x509::SummaryMemo& summaries;        ///< certificates parsed once per distinct DER
   std::atomic<std::uint64_t> jobs{0};  ///< card jobs submitted so far (job ids)
   std::int64_t started_unix = 0;       ///< when eportd started (job ids stay unique in the audit log)
 

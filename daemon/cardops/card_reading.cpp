@@ -61,24 +61,22 @@ CardResult<CardReading> read_card(devices::TokenSession& session, bool with_pins
 }
 
 CertificateReport summarise_certificates(const CardReading& reading, std::int64_t now_unix,
-                                         const std::vector<int>& warn_days) {
+                                         const std::vector<int>& warn_days, x509::SummaryMemo& memo) {
   CertificateReport report;
-  const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(now_unix));
   for (const auto& entry : reading.certificates) {
-    auto parsed = x509::Certificate::from_der(entry.der);
-    if (!parsed) {
+    auto summary = memo.summarise(entry.der, now_unix, warn_days);
+    if (!summary) {
       report.unreadable.push_back({{"slot", entry.slot.slot},
                                    {"label", entry.slot.label},
                                    {"error",
                                     "the slot holds data that is not a complete "
                                     "certificate: " +
-                                        parsed.error().message}});
+                                        summary.error().message}});
       continue;
     }
-    auto summary = x509::summarise(*parsed, now, warn_days);
-    summary.slot = entry.slot.slot;
-    summary.label = entry.slot.label;
-    report.summaries.push_back(std::move(summary));
+    summary->slot = entry.slot.slot;
+    summary->label = entry.slot.label;
+    report.summaries.push_back(std::move(*summary));
   }
   return report;
 }

@@ -16,6 +16,7 @@
 #include "devices/token_job.hpp"
 #include "drivers/types.hpp"
 #include "x509/certificate_summary.hpp"
+#include "x509/summary_memo.hpp"
 
 namespace eport::cardops {
 
@@ -45,9 +46,10 @@ std::optional<Failure> read_pins(devices::TokenSession& session, CardReading& ou
 /// Reads the slot list and every certificate into `out`; the failure when one stops it.
 std::optional<Failure> read_certificates(devices::TokenSession& session, CardReading& out);
 
-/// Parses and summarises the certificates of a reading.
+/// Summarises the certificates of a reading at `now_unix`, parsing each distinct certificate
+/// only once (`memo`).
 CertificateReport summarise_certificates(const CardReading& reading, std::int64_t now_unix,
-                                         const std::vector<int>& warn_days);
+                                         const std::vector<int>& warn_days, x509::SummaryMemo& memo);
 
 /// The Certificate objects of a report, as a JSON array.
 nlohmann::json certificates_json(const CertificateReport& report);

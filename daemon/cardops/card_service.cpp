@@ -41,8 +41,8 @@ void RegistryEvents::on_token_added(const devices::Token& token) {
     if (outcome.end != devices::JobEnd::completed || !*reading || !**reading) return;
     const CardReading& read = ***reading;
     context->labels.remember(id, read.slots);
-    auto report =
-        summarise_certificates(read, context->now_unix(), context->service.config.get()->expiry_warn_days);
+    auto report = summarise_certificates(read, context->now_unix(),
+                                         context->service.config.get()->expiry_warn_days, context->summaries);
     context->expiry.observe(id, report.summaries);
     context->service.events.publish_internal("token.read",
                                              {{"token", id}, {"certificates", certificates_json(report)}});
@@ -70,7 +70,7 @@ CardService::CardService(methods::ServiceContext& service, std::vector<drivers::
                 service.events.publish(topic, std::move(params));
               },
               [clock] { return x509::to_unix_seconds(clock()); }),
-      context_{service, registry_, expiry_, clock, timer_, labels_, puks_, certs_, coalescer_} {
+      context_{service, registry_, expiry_, clock, timer_, labels_, puks_, certs_, coalescer_, summaries_} {
   context_.started_unix = x509::to_unix_seconds(clock());
   events_.attach(&context_);
 }

@@ -78,6 +78,7 @@ class CardService {
   PukMemory puks_;
   CertCache certs_;
   ReadCoalescer coalescer_;
+  x509::SummaryMemo summaries_;
   devices::TokenRegistry registry_;
   ExpiryMonitor expiry_;
   CardContext context_;

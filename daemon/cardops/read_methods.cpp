@@ -112,8 +112,8 @@ void token_status(CardContext& context, const ipc::Request& request, const ipc::
         if (!reading) return fail(reply, reading.error());
         context.labels.remember(id, reading->slots);
         auto token = context.registry.token(id);
-        const auto report = summarise_certificates(*reading, context.now_unix(),
-                                                   context.service.config.get()->expiry_warn_days);
+        const auto report = summarise_certificates(
+            *reading, context.now_unix(), context.service.config.get()->expiry_warn_days, context.summaries);
         context.expiry.observe(id, report.summaries);
         context.service.events.publish_internal(
             "token.read", {{"token", id},
@@ -204,7 +204,7 @@ void answer_check(CardContext& context, const ipc::Reply& reply, const std::vect
       entry["error"] = {{"reason", readings[i].error().reason}, {"message", readings[i].error().message}};
     } else {
       context.labels.remember(ids[i], readings[i]->slots);
-      reports[i] = summarise_certificates(*readings[i], context.now_unix(), warn_days);
+      reports[i] = summarise_certificates(*readings[i], context.now_unix(), warn_days, context.summaries);
       if (warn_days == context.service.config.get()->expiry_warn_days)
         context.expiry.observe(ids[i], reports[i].summaries);
       entry["certificates"] = certificates_json(reports[i]);

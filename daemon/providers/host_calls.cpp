@@ -63,12 +63,13 @@ void HostCalls::dispatch(wire::Reader& r) {
       return;
     case Op::wait_change: {
       const std::uint32_t ms = r.u32();
-      watcher_.post([this, call, ms] {
-        refuse(call, code(driver_.wait_change(std::chrono::milliseconds(ms)).status));
-        send_status_if_changed();
+      const std::uint64_t generation = wake_.generation();
+      watcher_.post([this, call, ms, generation] {
+        refuse(call, code(wait_change(std::chrono::milliseconds(ms), generation)));
       });
       return;
     }
+    case Op::wake: wake_.wake(); return;
     case Op::open: return open(call, r.str());
     default: return on_token(call, op, ref, r);
   }
@@ -204,7 +205,27 @@ void HostCalls::on_token(std::uint32_t call, Op op, std::uint64_t ref, wire::Rea
       });
 }
 
+// The daemon waits long (its watcher wakes only when something happens); the plug-in is never
+// asked to wait more than kPluginWait (driver.h: the host passes at most 2000 ms), so the wait
+// goes in slices here, ending early on a change, a wake from the daemon, or the helper's stop.
+drivers::Status HostCalls::wait_change(std::chrono::milliseconds total, std::uint64_t generation) {
+  using Clock = std::chrono::steady_clock;
+  const auto until = Clock::now() + total;
+  for (;;) {
+    const auto now = Clock::now();
+    if (now >= until || wake_.generation() != generation) return drivers::Status::Timeout;
+    const auto slice =
+        std::min(std::chrono::duration_cast<std::chrono::milliseconds>(until - now), kPluginWait);
+    const auto status = driver_.wait_change(slice).status;
+    send_status_if_changed();
+    if (status != drivers::Status::Timeout) return status;
+    // "Nothing changed" said early: sleep out the slice rather than spin.
+    wake_.sleep_until(std::min(now + slice, until), generation);
+  }
+}
+
 void HostCalls::close_all() {
+  wake_.wake();
   std::lock_guard<std::mutex> lock(mutex_);
   for (auto& [ref, token] : tokens_) {
     TokenLane* t = token.get();

@@ -2,6 +2,8 @@
 // Inside the provider helper process: runs the daemon's calls on the plug-in, one lane (thread)
 // per token and one for enumerate/wait_change, and sends the answers. Internal.
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -14,6 +16,9 @@
 #include "providers/wire.hpp"
 
 namespace eport::providers {
+
+/// The longest wait_change the helper asks of the plug-in at once (driver.h promises <= 2000 ms).
+inline constexpr std::chrono::milliseconds kPluginWait{2000};
 
 /// The helper's end of the socket: sends whole messages from any thread.
 class Outbox {
@@ -60,9 +65,34 @@ class HostCalls {
   void answer(wire::Writer& w);
   void reap_closed();
   void refuse(std::uint32_t call, std::int32_t status);
+  drivers::Status wait_change(std::chrono::milliseconds total, std::uint64_t generation);
+
+  /// Ends waits: each wait remembers the generation it began in and stops when it moves.
+  class Wake {
+   public:
+    std::uint64_t generation() {
+      std::lock_guard<std::mutex> lock(mutex_);
+      return generation_;
+    }
+    void wake() {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++generation_;
+      cv_.notify_all();
+    }
+    void sleep_until(std::chrono::steady_clock::time_point until, std::uint64_t generation) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      cv_.wait_until(lock, until, [&] { return generation_ != generation; });
+    }
+
+   private:
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::uint64_t generation_ = 0;
+  };
 
   drivers::Driver& driver_;
   Outbox& outbox_;
+  Wake wake_;
   Lane watcher_;
   std::mutex mutex_;  // guards tokens_, next_ref_, last_status_
   std::map<std::uint64_t, std::shared_ptr<TokenLane>> tokens_;

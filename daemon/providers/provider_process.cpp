@@ -22,6 +22,7 @@ struct ProviderProcess::Pending {
   std::mutex mutex;
   std::condition_variable cv;
   bool done = false;
+  bool wait = false;  // a wait_change: interrupt_waits() may end it
   Answer answer;
 };
 
@@ -329,9 +330,15 @@ Answer ProviderProcess::call(wire::Op op, std::uint64_t epoch, std::uint64_t ref
     inc = current_;
     id = next_call_++;
     if (id == 0) id = next_call_++;
+    if (op == wire::Op::wait_change && waits_stopped_) {
+      Answer none;
+      none.status = EPORT_ERR_TIMEOUT;
+      return none;
+    }
   }
   if (!inc || (epoch != 0 && inc->epoch != epoch)) return gone;
   auto pending = std::make_shared<Pending>();
+  pending->wait = op == wire::Op::wait_change;
   {
     std::lock_guard<std::mutex> lock(inc->mutex);
     if (!inc->alive) return gone;
@@ -356,6 +363,39 @@ Answer ProviderProcess::call(wire::Op op, std::uint64_t epoch, std::uint64_t ref
   answer.epoch = inc->epoch;
   if (answer.status == EPORT_ERR_CARD_REMOVED) change_hint();
   return answer;
+}
+
+void ProviderProcess::interrupt_waits(bool for_good) {
+  std::shared_ptr<Incarnation> inc;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (for_good) waits_stopped_ = true;
+    inc = current_;
+  }
+  if (!inc) return;
+  std::vector<std::shared_ptr<Pending>> ended;
+  {
+    std::lock_guard<std::mutex> lock(inc->mutex);
+    if (!inc->alive) return;
+    for (auto it = inc->pending.begin(); it != inc->pending.end();) {
+      if (it->second->wait) {
+        ended.push_back(it->second);
+        it = inc->pending.erase(it);  // the helper's late answer finds no caller
+      } else {
+        ++it;
+      }
+    }
+  }
+  if (ended.empty()) return;
+  wire::Writer w(Type::call);
+  w.u32(0).u8(static_cast<std::uint8_t>(wire::Op::wake)).u64(0);
+  wire::send_message(inc->fd, w.data());
+  for (auto& pending : ended) {
+    std::lock_guard<std::mutex> lock(pending->mutex);
+    pending->answer.status = EPORT_ERR_TIMEOUT;
+    pending->done = true;
+    pending->cv.notify_all();
+  }
 }
 
 void ProviderProcess::close_token(std::uint64_t epoch, std::uint64_t ref) {

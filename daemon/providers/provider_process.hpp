@@ -65,6 +65,10 @@ class ProviderProcess {
   /// helper is gone (its tokens with it); EPORT_ERR_TIMEOUT when no answer came in time.
   Answer call(wire::Op op, std::uint64_t epoch, std::uint64_t ref,
               const std::function<void(wire::Writer&)>& args, std::chrono::milliseconds timeout);
+  /// Ends the wait_change calls in flight at once (they answer EPORT_ERR_TIMEOUT) and tells the
+  /// helper to stop waiting; with `for_good` (the watcher is stopping) every later wait_change
+  /// answers EPORT_ERR_TIMEOUT at once too. Any thread.
+  void interrupt_waits(bool for_good = false);
   /// Tells helper `epoch` to close token `ref`; does not wait.
   void close_token(std::uint64_t epoch, std::uint64_t ref);
 
@@ -101,6 +105,7 @@ class ProviderProcess {
   std::uint64_t next_epoch_ = 1;
   std::uint32_t next_call_ = 1;
   bool stopping_ = false;
+  bool waits_stopped_ = false;
   std::chrono::steady_clock::time_point next_attempt_{};
   std::chrono::seconds backoff_{1};
 };

@@ -27,6 +27,7 @@ void ProviderWatcher::stop() {
     stopping_ = true;
     wake_.notify_all();
   }
+  if (process_ != nullptr) process_->interrupt_waits(true);
   if (thread_.joinable()) thread_.join();
   std::vector<std::shared_ptr<ProviderWorker>> workers;
   {
@@ -44,9 +45,12 @@ void ProviderWatcher::stop() {
 }
 
 void ProviderWatcher::rescan_soon() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  rescan_ = true;
-  wake_.notify_all();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    rescan_ = true;
+    wake_.notify_all();
+  }
+  if (process_ != nullptr) process_->interrupt_waits();
 }
 
 bool ProviderWatcher::stopping() {
@@ -101,12 +105,14 @@ void ProviderWatcher::wait_for_change(bool& need_scan, bool& use_wait) {
     return;
   }
   const auto began = std::chrono::steady_clock::now();
-  const auto waited = driver_.wait_change(tuning_.wait);
+  const auto wait = process_ != nullptr ? tuning_.remote_wait : tuning_.wait;
+  const auto waited = driver_.wait_change(wait);
   if (waited.status == drivers::Status::Timeout) {
-    // "Nothing changed" said early: wait out the rest rather than spin.
+    // "Nothing changed" said early: wait out the rest rather than spin (a helper's wait ends
+    // early only when interrupted, so at most one in-process wait's length).
     const auto spent =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began);
-    if (spent < tuning_.wait) pause(tuning_.wait - spent);  // a rescan request cuts it short
+    if (spent < wait) pause(std::min(wait - spent, tuning_.wait));  // a rescan request cuts it short
     return;
   }
   need_scan = true;

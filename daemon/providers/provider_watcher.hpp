@@ -22,7 +22,10 @@ namespace eport::providers {
 
 /// Tuning of a watcher.
 struct WatcherTuning {
-  std::chrono::milliseconds wait{2000};  ///< timeout passed to wait_change()
+  std::chrono::milliseconds wait{2000};  ///< timeout passed to an in-process wait_change()
+  /// Timeout of a wait_change() through a helper process: the helper waits in 2 s slices of
+  /// its own, so eportd wakes only when something changed (stop() and rescan_soon() end it).
+  std::chrono::milliseconds remote_wait{60000};
   std::chrono::milliseconds poll{2000};  ///< enumerate() interval without wait_change()
   std::size_t queue_limit = 16;          ///< jobs that may wait per token
 };
@@ -41,7 +44,8 @@ class ProviderWatcher {
 
   /// Starts the thread.
   void start();
-  /// Ends the thread (within wait_change's timeout), stops every token's worker (close_token()
+  /// Ends the thread (an in-process driver's wait_change returns within its 2 s; a helper's is
+  /// ended at once), stops every token's worker (close_token()
   /// on its thread) and joins them. The tokens stay listed: the registry goes next.
   void stop();
   /// Enumerate again as soon as possible (an operation saw its token gone). Any thread.

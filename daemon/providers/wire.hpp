@@ -37,6 +37,7 @@ enum class Op : std::uint8_t {
   cert_write,
   slot_public_key,
   pin_verify,  ///< ABI 1.1
+  wake,        ///< ends the wait_change in progress (no answer; internal, not a plug-in call)
 };
 
 /// Largest message either side sends or accepts (a 64 KiB certificate plus headers).
