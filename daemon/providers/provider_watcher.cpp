@@ -116,6 +116,7 @@ void ProviderWatcher::wait_for_change(bool& need_scan, bool& use_wait) {
     return;
   }
   need_scan = true;
+  spdlog::debug("driver {}: wait_change: status {}", driver_.info().name, static_cast<int>(waited.status));
   if (waited.status == drivers::Status::Unsupported) {
     use_wait = false;
     spdlog::info("driver {}: its library cannot wait for tokens; looking every {} ms", driver_.info().name,
@@ -154,6 +155,8 @@ void ProviderWatcher::scan() {
       }
     }
   }
+  spdlog::debug("driver {}: {} token(s) listed, {} new, {} gone", driver_.info().name, present.size(),
+                fresh.size(), gone.size());
   for (auto& entry : gone) retire(entry);
   for (const auto& identity : fresh) start_token(identity);
 }

@@ -2,6 +2,9 @@
 // fixture provider eport-file-tokens.so (a test double whose tokens are files).
 #include <dlfcn.h>
 
+#include <chrono>
+#include <thread>
+
 #include <catch2/catch.hpp>
 
 #include "providers/remote_driver.hpp"
@@ -129,4 +132,51 @@ TEST_CASE("the loader hands token providers to the helper and keeps card drivers
   CHECK(hosts.process_of(loaded.drivers[1].get()) != nullptr);
   CHECK(loaded_here("good"));
   CHECK_FALSE(loaded_here("file-tokens"));
+}
+
+TEST_CASE("a long wait through the helper ends on a change, or at once when interrupted",
+          "[providers][process][wait]") {
+  using Clock = std::chrono::steady_clock;
+  TokenDir dir;
+  ProviderHosts hosts(EPORTD_BINARY, "info");
+  std::string reason;
+  auto driver = start_helper(hosts, dir, reason);
+  REQUIRE(driver != nullptr);
+  ProviderProcess* process = hosts.process_of(driver.get());
+  REQUIRE(process != nullptr);
+  REQUIRE(driver->enumerate().ok());
+
+  // Many 2 s slices in the helper, one call from here: a token added after 2.5 s ends it.
+  auto began = Clock::now();
+  std::thread adder([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    dir.token("B", "pin_tries=3\n");
+  });
+  const auto changed = driver->wait_change(std::chrono::seconds(60));
+  adder.join();
+  CHECK(changed.status == drivers::Status::Ok);
+  CHECK(Clock::now() - began >= std::chrono::milliseconds(2400));
+  CHECK(Clock::now() - began < std::chrono::seconds(20));
+
+  // Interrupted (a rescan request): the wait answers at once, and the helper is free for the
+  // next call within one slice.
+  began = Clock::now();
+  std::thread interrupter([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    process->interrupt_waits();
+  });
+  const auto interrupted = driver->wait_change(std::chrono::seconds(60));
+  interrupter.join();
+  CHECK(interrupted.status == drivers::Status::Timeout);
+  CHECK(Clock::now() - began < std::chrono::seconds(10));
+  auto listed = driver->enumerate();
+  REQUIRE(listed.ok());
+  CHECK(listed.value.size() == 1);
+  CHECK(Clock::now() - began < std::chrono::seconds(15));
+
+  // For good (the watcher stops): later waits do not even start.
+  process->interrupt_waits(true);
+  began = Clock::now();
+  CHECK(driver->wait_change(std::chrono::seconds(60)).status == drivers::Status::Timeout);
+  CHECK(Clock::now() - began < std::chrono::seconds(1));
 }
