@@ -352,8 +352,18 @@ Answer ProviderProcess::call(wire::Op op, std::uint64_t epoch, std::uint64_t ref
   if (sent) pending->cv.wait_for(lock, timeout, [&] { return pending->done; });
   if (!pending->done) {
     lock.unlock();
-    std::lock_guard<std::mutex> forget(inc->mutex);
-    inc->pending.erase(id);
+    {
+      std::lock_guard<std::mutex> forget(inc->mutex);
+      inc->pending.erase(id);
+    }
+    if (sent && op == wire::Op::enumerate && inc->is_alive()) {
+      if (launch_.logger)
+        launch_.logger->error(
+            "driver {}: its helper (pid {}) did not answer a listing within {} s: the plug-in or "
+            "its library is stuck; the helper is killed and started again",
+            name(), inc->pid, std::chrono::duration_cast<std::chrono::seconds>(timeout).count());
+      ::kill(inc->pid, SIGKILL);  // the reader sees the end: tokens go, ensure_running() restarts
+    }
     Answer late;
     late.status = sent ? EPORT_ERR_TIMEOUT : EPORT_ERR_CARD_REMOVED;
     return late;

@@ -32,6 +32,10 @@ struct ProviderLaunch {
   std::shared_ptr<spdlog::logger> logger;         ///< where its log lines go
   std::chrono::milliseconds init_timeout{30000};  ///< longest wait for the plug-in's init()
   std::chrono::milliseconds stop_timeout{6000};   ///< longest wait for a clean exit
+  /// A listing (enumerate) not answered by then means the plug-in or its library is stuck (a
+  /// vendor library deadlocked: every later call would queue behind it). The helper is killed
+  /// and started again, so its tokens go and come back instead of staying listed for ever.
+  std::chrono::milliseconds list_timeout{30000};
 };
 
 /// The answer to one call: the ABI status and the rest of the result message.
@@ -69,6 +73,8 @@ class ProviderProcess {
   /// helper to stop waiting; with `for_good` (the watcher is stopping) every later wait_change
   /// answers EPORT_ERR_TIMEOUT at once too. Any thread.
   void interrupt_waits(bool for_good = false);
+  /// How long a listing may take (ProviderLaunch::list_timeout).
+  std::chrono::milliseconds list_timeout() const { return launch_.list_timeout; }
   /// Tells helper `epoch` to close token `ref`; does not wait.
   void close_token(std::uint64_t epoch, std::uint64_t ref);
 

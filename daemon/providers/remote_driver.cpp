@@ -125,7 +125,8 @@ void r_close_token(eport_token* t) {
 }
 
 std::int32_t r_enumerate(eport_driver* d, eport_token_info* infos, std::size_t* count_inout) {
-  const Answer a = context_of(d)->process->call(Op::enumerate, 0, 0, nullptr, kCallBudget);
+  ProviderProcess* process = context_of(d)->process.get();
+  const Answer a = process->call(Op::enumerate, 0, 0, nullptr, process->list_timeout());
   if (a.status != EPORT_OK) return a.status;
   wire::Reader r(a.payload);
   const std::uint32_t n = r.u32();
@@ -278,6 +279,7 @@ std::unique_ptr<drivers::Driver> ProviderHosts::host(const std::filesystem::path
   launch.spec = spec;
   launch.log_level = log_level_;
   launch.logger = logger_;
+  launch.list_timeout = list_timeout_;
   auto context = std::make_unique<RemoteContext>();
   context->process = std::make_unique<ProviderProcess>(std::move(launch));
   drivers::DriverInfo info;

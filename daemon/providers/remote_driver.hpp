@@ -35,6 +35,9 @@ class ProviderHosts {
   /// drivers::ProviderHostFn bound to this object.
   drivers::ProviderHostFn hook();
 
+  /// ProviderLaunch::list_timeout for the helpers started from now on (tests shorten it).
+  void set_list_timeout(std::chrono::milliseconds timeout) { list_timeout_ = timeout; }
+
   /// The helper behind a Driver made here, or nullptr (an in-process Driver).
   ProviderProcess* process_of(const drivers::Driver* driver) const;
 
@@ -42,6 +45,7 @@ class ProviderHosts {
   std::string executable_;
   std::string log_level_;
   std::shared_ptr<spdlog::logger> logger_;
+  std::chrono::milliseconds list_timeout_{30000};
   mutable std::mutex mutex_;
   std::map<const drivers::Driver*, ProviderProcess*> processes_;
 };

@@ -4,8 +4,6 @@
 
 #include <chrono>
 #include <cstring>
-#include <future>
-#include <memory>
 
 namespace eport::pkcs11 {
 
@@ -77,13 +75,6 @@ bool Module::start(std::function<void()> on_event) {
   }
   ready_ = true;
   if (functions_->version.major >= 2 && functions_->C_WaitForSlotEvent != nullptr) {
-    if (!can_wait(error)) {
-      if (!error.empty()) {
-        fail(error);
-        return false;
-      }
-      return true;  // polled
-    }
     waiting_ = true;
     events_ = std::thread([this, on_event] { watch_events(on_event); });
   }
@@ -110,70 +101,25 @@ bool Module::initialise(std::string& error) {
   return true;
 }
 
-// Whether the module follows slot changes itself, known before start() returns (drivers.list
-// says so). A module that can block in C_WaitForSlotEvent does (OpenSC); one that answers at
-// once (SoftHSM2: CKR_FUNCTION_NOT_SUPPORTED, or CKR_NO_EVENT) sees other processes' changes
-// only after C_Initialize and is polled. Nothing else uses the module yet: a wait still blocked
-// after 200 ms is ended the way the standard provides, C_Finalize, and the module initialised
-// again. `error` is set when that fails.
-bool Module::can_wait(std::string& error) {
-  auto answered = std::make_shared<std::promise<CK_RV>>();
-  auto answer = answered->get_future();
-  std::thread probe([functions = functions_, answered] {
-    CK_SLOT_ID slot = 0;
-    answered->set_value(functions->C_WaitForSlotEvent(0, &slot, nullptr));
-  });
-  if (answer.wait_for(std::chrono::milliseconds(200)) == std::future_status::ready) {
-    probe.join();
-    const CK_RV rv = answer.get();
-    if (rv == CKR_OK) return true;  // a change was pending: it can tell
-    log_(rv == CKR_FUNCTION_NOT_SUPPORTED || rv == CKR_NO_EVENT ? EPORT_LOG_DEBUG : EPORT_LOG_WARNING,
-         "module " + label_ + ": C_WaitForSlotEvent: " + rv_name(rv) + "; it is polled");
-    return false;
-  }
-  functions_->C_Finalize(nullptr);  // ends the blocked wait
-  initialised_ = false;
-  probe.join();
-  if (!initialise(error)) error += " (again, after ending the probe of C_WaitForSlotEvent)";
-  return error.empty();
-}
-
-// The event thread. It asks C_WaitForSlotEvent(CKF_DONT_BLOCK) every kEventPoll while no other
-// call is in the module (the gate held exclusively), and never blocks inside the module: a
-// thread blocked in OpenSC's C_WaitForSlotEvent runs its reader code without OpenSC's lock
-// (OpenSC issue #3387), and a card pulled while another thread was in C_GetTokenInfo left the
-// module deadlocked (seen in tests/integration/providers/test_pkcs11_opensc.py under load). The
-// non-blocking form also cannot miss a change made between two looks: the module keeps the
-// slots' events until asked.
+// The event thread: C_WaitForSlotEvent blocks until a slot changes; C_Finalize ends it.
 void Module::watch_events(std::function<void()> on_event) {
-  CK_RV rv = CKR_OK;
-  for (bool first = true;; first = false) {
-    if (!first) {
-      std::unique_lock<std::mutex> sleep(sleep_mutex_);
-      if (sleep_.wait_for(sleep, kEventPoll, [this] { return stopping_.load(); })) return;
+  for (;;) {
+    CK_SLOT_ID slot = 0;
+    const auto began = std::chrono::steady_clock::now();
+    const CK_RV rv = functions_->C_WaitForSlotEvent(0, &slot, nullptr);
+    if (stopping_) break;
+    if (rv == CKR_OK) {
+      on_event();
+      continue;
     }
-    bool changed = false;
-    {
-      std::unique_lock<std::shared_mutex> lock(gate_);
-      if (stopping_ || !initialised_) return;
-      std::unique_lock<std::mutex> serial;
-      if (!os_locking_) serial = std::unique_lock<std::mutex>(serial_);
-      for (int i = 0; i < 64; ++i) {  // every slot that changed; bounded against a chattering module
-        CK_SLOT_ID slot = 0;
-        rv = functions_->C_WaitForSlotEvent(CKF_DONT_BLOCK, &slot, nullptr);
-        if (rv != CKR_OK) break;
-        log_(EPORT_LOG_DEBUG, "module " + label_ + ": slot event (slot " + std::to_string(slot) + ")");
-        changed = true;
-      }
-    }
-    if (changed) on_event();
-    if (rv != CKR_OK && rv != CKR_NO_EVENT) break;
+    // Not supported, or "no event" without having blocked: this module is polled instead.
+    const bool quick = std::chrono::steady_clock::now() - began < std::chrono::milliseconds(100);
+    if (rv != CKR_FUNCTION_NOT_SUPPORTED && !(rv == CKR_NO_EVENT && quick))
+      log_(EPORT_LOG_WARNING,
+           "module " + label_ + ": C_WaitForSlotEvent: " + rv_name(rv) + "; polling it instead");
+    else log_(EPORT_LOG_DEBUG, "module " + label_ + " cannot wait for slot events; it is polled");
+    break;
   }
-  // Not supported (SoftHSM2), or an error: this module is polled instead.
-  if (rv != CKR_FUNCTION_NOT_SUPPORTED)
-    log_(EPORT_LOG_WARNING,
-         "module " + label_ + ": C_WaitForSlotEvent: " + rv_name(rv) + "; polling it instead");
-  else log_(EPORT_LOG_DEBUG, "module " + label_ + " cannot report slot events; it is polled");
   waiting_ = false;
   on_event();  // let the watcher look once more, now that this module is polled
 }
@@ -210,21 +156,17 @@ Module::Use Module::use() {
 void Module::stop() {
   if (stopping_.exchange(true)) return;
   {
-    std::lock_guard<std::mutex> sleep(sleep_mutex_);
-    sleep_.notify_all();
-  }
-  if (events_.joinable()) events_.join();
-  {
     std::unique_lock<std::shared_mutex> lock(gate_);
-    if (initialised_ && functions_ != nullptr) functions_->C_Finalize(nullptr);
+    if (initialised_ && functions_ != nullptr) functions_->C_Finalize(nullptr);  // wakes C_WaitForSlotEvent
     initialised_ = false;
     ready_ = false;
   }
+  if (events_.joinable()) events_.join();
 #if !defined(__SANITIZE_ADDRESS__)
   if (library_ != nullptr) ::dlclose(library_);
 #else
-  // Under AddressSanitizer the module stays mapped, so that a leak inside a vendor's module is
-  // reported with its library's name (and matched by tests/sanitizers/lsan.supp).
+    // Under AddressSanitizer the module stays mapped, so that a leak inside a vendor's module is
+    // reported with its library's name (and matched by tests/sanitizers/lsan.supp).
 #endif
   library_ = nullptr;
 }

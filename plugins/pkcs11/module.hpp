@@ -1,11 +1,9 @@
 #pragma once
 // One PKCS#11 module: loaded once, initialised once with CKF_OS_LOCKING_OK, its slot events
-// followed by a thread that asks C_WaitForSlotEvent(CKF_DONT_BLOCK) twice a second between the
-// other calls or, for modules that cannot tell, by re-reading its slots when asked.
+// followed by a thread in C_WaitForSlotEvent (cancelled by C_Finalize at stop) or, for modules
+// that cannot wait, by re-reading its slots when asked.
 
 #include <atomic>
-#include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <shared_mutex>
@@ -31,7 +29,7 @@ class Module {
   /// dlopen (own modules), C_GetFunctionList, C_Initialize, and the event thread, which calls
   /// `on_event` for every slot event. False with error() set when the module is unusable.
   bool start(std::function<void()> on_event);
-  /// Ends and joins the event thread, C_Finalize, dlclose.
+  /// C_Finalize (which ends a blocked C_WaitForSlotEvent), joins the event thread, dlclose.
   void stop();
 
   /// The label in token ids.
@@ -42,7 +40,7 @@ class Module {
   std::string error() const;
   /// True while the module works.
   bool ready() const { return ready_.load(); }
-  /// True while the event thread follows C_WaitForSlotEvent; false: the module is polled.
+  /// True while a thread waits in C_WaitForSlotEvent; false: the module is polled.
   bool waits_for_events() const { return waiting_.load(); }
   /// True when the module came from p11-kit.
   bool from_p11_kit() const { return borrowed_; }
@@ -73,7 +71,6 @@ class Module {
 
  private:
   bool initialise(std::string& error);
-  bool can_wait(std::string& error);
   void watch_events(std::function<void()> on_event);
   void fail(const std::string& why);
 
@@ -92,12 +89,7 @@ class Module {
   std::mutex serial_;
   mutable std::mutex error_mutex_;
   std::string error_;
-  std::mutex sleep_mutex_;  // with sleep_: the event thread's pause, cut short by stop()
-  std::condition_variable sleep_;
   std::thread events_;
 };
-
-/// How often the event thread asks a module for slot events.
-inline constexpr std::chrono::milliseconds kEventPoll{500};
 
 }  // namespace eport::pkcs11

@@ -180,3 +180,39 @@ TEST_CASE("a long wait through the helper ends on a change, or at once when inte
   CHECK(driver->wait_change(std::chrono::seconds(60)).status == drivers::Status::Timeout);
   CHECK(Clock::now() - began < std::chrono::seconds(1));
 }
+
+TEST_CASE("a helper stuck in a listing is killed and started again", "[providers][process][stuck]") {
+  TokenDir dir;
+  dir.token("A", "pin_tries=3\n");
+  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink;
+  ProviderHosts hosts(EPORTD_BINARY, "info", test::memory_logger(sink));
+  hosts.set_list_timeout(std::chrono::milliseconds(1500));
+  std::string reason;
+  auto driver = start_helper(hosts, dir, reason);
+  REQUIRE(driver != nullptr);
+  ProviderProcess* process = hosts.process_of(driver.get());
+  REQUIRE(process != nullptr);
+  REQUIRE(driver->enumerate().value.size() == 1);
+  auto token = driver->open_provider_token("fx:A");
+  REQUIRE(token.ok());
+
+  dir.write("list.hang", "");  // the library deadlocks in its listing
+  CHECK(driver->enumerate().status == drivers::Status::Timeout);
+  REQUIRE(test::eventually([&] { return process->live_epoch() == 0; }));  // killed
+  bool said = false;
+  for (const auto& line : sink->last_formatted())
+    said |= line.find("did not answer a listing within 1 s") != std::string::npos;
+  CHECK(said);
+  // The stuck helper's token is gone with it; a new helper lists and serves it again.
+  drivers::NoChannel none;
+  CHECK(driver->pin_status(token.value, none, drivers::PinKind::User).status == drivers::Status::CardRemoved);
+  dir.remove("list.hang");
+  REQUIRE(process->ensure_running());
+  CHECK(process->live_epoch() == 2);
+  auto listed = driver->enumerate();
+  REQUIRE(listed.ok());
+  CHECK(listed.value.size() == 1);
+  auto again = driver->open_provider_token("fx:A");
+  REQUIRE(again.ok());
+  CHECK(driver->pin_status(again.value, none, drivers::PinKind::User).value.tries_left == 3);
+}
