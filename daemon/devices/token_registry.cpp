@@ -264,6 +264,9 @@ std::vector<Token> TokenRegistry::hide_provider_tokens_in(const std::string& rea
   std::vector<Token> hidden;
   for (auto it = tokens_.begin(); it != tokens_.end();) {
     if (it->second.provider && same_reader(reader, it->second.token.reader)) {
+      // Said as when the provider's token comes second (either order happens).
+      spdlog::info("token {} is the card a card driver serves in '{}': listed once, by that driver",
+                   it->first, it->second.token.reader);
       hidden.push_back(it->second.token);
       hidden_[it->first] = std::move(it->second);
       it = tokens_.erase(it);
