@@ -11,6 +11,7 @@ import tempfile
 import threading
 import time
 
+from bench_lifecycle import _cpu_and_switches
 from harness import paths, rpc
 from harness.piv_tools import openssl
 
@@ -86,6 +87,19 @@ def goal1_status(h, daemon, card, tid, runs):
                         "00 20 00 80"], env=env, capture_output=True, check=True, timeout=60)
     out["pkcs15-tool + opensc-tool PIN status"] = measure(card, runs, opensc)
     return out
+
+
+def status_cpu(daemon, tid, calls):
+    """eportd's own CPU time (user + system, all threads) per token.status, over `calls` calls on
+    one connection: what the daemon adds to the APDUs' cost (the clock tick is 10 ms, hence the
+    many calls)."""
+    with rpc.connect(daemon.socket_path) as client:
+        client.call("token.status", {"token": tid})
+        cpu0, _ = _cpu_and_switches(daemon.proc.pid)
+        for _ in range(calls):
+            client.call("token.status", {"token": tid})
+        cpu1, _ = _cpu_and_switches(daemon.proc.pid)
+    return {"calls": calls, "cpu_ms_per_call": round((cpu1 - cpu0) * 1000 / calls, 3)}
 
 
 # -- goal 2: many callers, one card read -------------------------------------------------------

@@ -82,6 +82,7 @@ def run(args):
         figures["goal5"] = lifecycle.goal5_idle(daemon, args.idle)
         step("goal 1: token.status against the peers")
         figures["goal1"] = goals.goal1_status(h, daemon, cards[0], tids[0], args.runs)
+        figures["goal1_cpu"] = goals.status_cpu(daemon, tids[0], 1000)
         step("goal 2: concurrent callers")
         figures["goal2"] = goals.goal2_concurrency(daemon, cards[0], tids[0], args.rounds)
         step("goal 3: socket against pcscd round trips")
@@ -111,6 +112,10 @@ def rows(f):
     f["goal1_speedup"] = _ratio(fastest["median_ms"], mine["median_ms"])
     out.append(("1", "fastest peer / eportd token.status (goal >= 20)", "", "",
                 f"x{f['goal1_speedup']}"))
+    if "goal1_cpu" in f:
+        cpu = f["goal1_cpu"]
+        out.append(("1", f"eportd CPU per token.status ({cpu['calls']} calls): ms",
+                    f"{cpu['cpu_ms_per_call']}", "", ""))
     for n, c in f["goal2"].items():
         errors = sum(c["errors"].values())
         if errors:
