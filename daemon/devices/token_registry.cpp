@@ -10,6 +10,12 @@
 namespace eport::devices {
 
 namespace {
+// A provider's token that is the card a card driver serves is listed once, by that driver
+// (said whichever of the two came first).
+void log_listed_once(const std::string& id, const std::string& reader) {
+  spdlog::info("token {} is the card a card driver serves in '{}': listed once, by that driver", id, reader);
+}
+
 std::vector<drivers::Driver*> card_drivers(const std::vector<drivers::Driver*>& all) {
   std::vector<drivers::Driver*> out;
   for (drivers::Driver* d : all)
@@ -223,9 +229,7 @@ std::string TokenRegistry::add_provider_token(Token token, const std::string& ba
     if (duplicate) spdlog::warn("two tokens have the id {}; the second is listed as {}", base_id, token.id);
     TokenEntry entry{token, std::move(runner), true};
     visible = !card_token_in(token.reader);
-    if (!visible)
-      spdlog::info("token {} is the card a card driver serves in '{}': listed once, by that driver", token.id,
-                   token.reader);
+    if (!visible) log_listed_once(token.id, token.reader);
     (visible ? tokens_ : hidden_)[token.id] = std::move(entry);
   }
   if (visible) listener_.on_token_added(token);
@@ -264,9 +268,7 @@ std::vector<Token> TokenRegistry::hide_provider_tokens_in(const std::string& rea
   std::vector<Token> hidden;
   for (auto it = tokens_.begin(); it != tokens_.end();) {
     if (it->second.provider && same_reader(reader, it->second.token.reader)) {
-      // Said as when the provider's token comes second (either order happens).
-      spdlog::info("token {} is the card a card driver serves in '{}': listed once, by that driver",
-                   it->first, it->second.token.reader);
+      log_listed_once(it->first, it->second.token.reader);  // the provider's token came first
       hidden.push_back(it->second.token);
       hidden_[it->first] = std::move(it->second);
       it = tokens_.erase(it);

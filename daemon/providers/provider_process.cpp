@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstring>
 #include <thread>
+#include <utility>
 
 extern char** environ;
 
@@ -330,7 +331,9 @@ Answer ProviderProcess::call(wire::Op op, std::uint64_t epoch, std::uint64_t ref
     inc = current_;
     id = next_call_++;
     if (id == 0) id = next_call_++;
-    if (op == wire::Op::wait_change && waits_stopped_) {
+    // A wake that came while no wait was registered (the watcher between its rescan check and
+    // this call) ends the next wait at once, so a rescan request is never held for a whole wait.
+    if (op == wire::Op::wait_change && (waits_stopped_ || std::exchange(wake_next_, false))) {
       Answer none;
       none.status = EPORT_ERR_TIMEOUT;
       return none;
@@ -380,6 +383,7 @@ void ProviderProcess::interrupt_waits(bool for_good) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (for_good) waits_stopped_ = true;
+    wake_next_ = true;
     inc = current_;
   }
   if (!inc) return;

@@ -70,8 +70,8 @@ class ProviderProcess {
   Answer call(wire::Op op, std::uint64_t epoch, std::uint64_t ref,
               const std::function<void(wire::Writer&)>& args, std::chrono::milliseconds timeout);
   /// Ends the wait_change calls in flight at once (they answer EPORT_ERR_TIMEOUT) and tells the
-  /// helper to stop waiting; with `for_good` (the watcher is stopping) every later wait_change
-  /// answers EPORT_ERR_TIMEOUT at once too. Any thread.
+  /// helper to stop waiting (no wait in flight: the next one answers at once); with `for_good` (the watcher
+  /// is stopping) every later wait_change answers EPORT_ERR_TIMEOUT at once too. Any thread.
   void interrupt_waits(bool for_good = false);
   /// How long a listing may take (ProviderLaunch::list_timeout).
   std::chrono::milliseconds list_timeout() const { return launch_.list_timeout; }
@@ -112,6 +112,7 @@ class ProviderProcess {
   std::uint32_t next_call_ = 1;
   bool stopping_ = false;
   bool waits_stopped_ = false;
+  bool wake_next_ = false;  // interrupt_waits() found no wait: the next one answers at once
   std::chrono::steady_clock::time_point next_attempt_{};
   std::chrono::seconds backoff_{1};
 };

@@ -174,6 +174,16 @@ TEST_CASE("a long wait through the helper ends on a change, or at once when inte
   CHECK(listed.value.size() == 1);
   CHECK(Clock::now() - began < std::chrono::seconds(15));
 
+  // A wake with no wait in flight (a rescan asked while the watcher was between its check and
+  // its next wait) ends that next wait at once, and only that one.
+  process->interrupt_waits();
+  began = Clock::now();
+  CHECK(driver->wait_change(std::chrono::seconds(60)).status == drivers::Status::Timeout);
+  CHECK(Clock::now() - began < std::chrono::seconds(1));
+  began = Clock::now();
+  CHECK(driver->wait_change(std::chrono::milliseconds(700)).status == drivers::Status::Timeout);
+  CHECK(Clock::now() - began >= std::chrono::milliseconds(600));
+
   // For good (the watcher stops): later waits do not even start.
   process->interrupt_waits(true);
   began = Clock::now();
